@@ -343,6 +343,7 @@ func TestValueString(t *testing.T) {
 		{Value{Type: "int", Min: i64(2), Max: i64(9)}, "int 2..9"},
 		{Value{Type: "list", Elem: []Value{{Type: "float"}, {Type: "int"}}}, "list[float | int]"},
 		{Value{Type: "dict", Key: []Value{{Type: "str"}}, Val: []Value{{Type: "float"}}}, "dict[str, float]"},
+		{Value{Type: "tuple", Items: []Value{{Type: "float"}, {Type: "ndarray", DType: "int8", Shape: []int64{2}, CContiguous: true, FContiguous: true}}}, "tuple[float, int8[2]]"},
 		{Value{Type: "npscalar", DType: "float64"}, "np.float64"},
 		{Value{Type: "object", Class: "__main__.Grid"}, "__main__.Grid"},
 		{Value{Type: "None"}, "None"},

@@ -23,7 +23,8 @@ type Value struct {
 	Class       string  `json:"class,omitempty"` // object, or an ndarray subclass
 	Min         *int64  `json:"min,omitempty"`   // int: smallest seen in this signature
 	Max         *int64  `json:"max,omitempty"`   // int: largest seen
-	Elem        []Value `json:"elem,omitempty"`  // list and tuple: element types seen (sampled)
+	Elem        []Value `json:"elem,omitempty"`  // list and long tuple: element types seen (sampled)
+	Items       []Value `json:"items,omitempty"` // short tuple: the type at each position
 	Key         []Value `json:"key,omitempty"`   // dict: key types seen (sampled)
 	Val         []Value `json:"value,omitempty"` // dict: value types seen (sampled)
 }
@@ -173,6 +174,14 @@ func (v Value) String() string {
 		}
 	case "list", "tuple":
 		b.WriteString(v.Type)
+		if v.Items != nil {
+			parts := make([]string, len(v.Items))
+			for i, it := range v.Items {
+				parts[i] = it.String()
+			}
+			b.WriteString("[" + strings.Join(parts, ", ") + "]")
+			break
+		}
 		if len(v.Elem) > 0 {
 			b.WriteString("[" + joinValues(v.Elem) + "]")
 		}

@@ -31,6 +31,7 @@ import types
 FLUSH_SECONDS = 0.5
 SAMPLE_SECONDS = 0.001
 CONTAINER_SAMPLE = 3  # elements of a list/tuple/dict looked at (first ones plus the last)
+TUPLE_ITEMS = 8  # tuples up to this length are described position by position
 DESCRIBE_DEPTH = 2  # nesting depth of container element types
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
 
@@ -110,6 +111,9 @@ def describe(v, depth=0):
         if t in (list, tuple, dict):
             return (t.__name__, ())
         return _other(v, t)
+    if t is tuple and len(v) <= TUPLE_ITEMS:
+        # Short tuples are records (a function returning several arrays): keep every position.
+        return ("tuple", tuple([describe(x, depth + 1) for x in v]), True)
     if t is list or t is tuple:
         return (t.__name__, _elements(v, depth))
     if t is dict:
@@ -158,6 +162,8 @@ def to_json(d, rng=None):
             out["min"] = max(INT64_MIN, min(INT64_MAX, rng[0]))
             out["max"] = max(INT64_MIN, min(INT64_MAX, rng[1]))
         return out
+    if kind == "tuple" and len(d) > 2:
+        return {"type": "tuple", "items": [to_json(e) for e in d[1]]}
     if kind in ("list", "tuple"):
         return {"type": kind, "elem": [to_json(e) for e in d[1]]}
     if kind == "dict":

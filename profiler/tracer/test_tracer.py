@@ -51,7 +51,9 @@ def func(snap, qualname):
     (1j, {"type": "complex"}),
     ("s", {"type": "str"}),
     ([1, 2.0], {"type": "list", "elem": [{"type": "float"}, {"type": "int"}]}),
-    ((), {"type": "tuple", "elem": []}),
+    ((), {"type": "tuple", "items": []}),
+    ((1, "a", None), {"type": "tuple", "items": [{"type": "int"}, {"type": "str"}, {"type": "None"}]}),
+    (tuple(range(9)), {"type": "tuple", "elem": [{"type": "int"}]}),
     ({"a": 1.0}, {"type": "dict", "key": [{"type": "str"}], "value": [{"type": "float"}]}),
     ([[1]], {"type": "list", "elem": [{"type": "list", "elem": [{"type": "int"}]}]}),
     ([[[1]]], {"type": "list", "elem": [{"type": "list", "elem": [{"type": "list", "elem": []}]}]}),
@@ -100,7 +102,7 @@ def test_signatures_counts_and_ranges(tmp_path):
     by_shape = {tuple(s["args"][0]["value"]["shape"]): s for s in f["signatures"]}
     assert by_shape.keys() == {(4, 2), (9, 2), (6, 2), (3, 2)}
     assert [a["name"] for a in by_shape[(4, 2)]["args"]] == ["A", "n", "scale", "rest", "kw"]
-    assert by_shape[(3, 2)]["args"][3]["value"] == {"type": "tuple", "elem": [{"type": "int"}]}
+    assert by_shape[(3, 2)]["args"][3]["value"] == {"type": "tuple", "items": [{"type": "int"}]}
     assert by_shape[(3, 2)]["args"][4]["value"]["key"] == [{"type": "str"}]
     assert by_shape[(9, 2)]["args"][1]["value"] == {"type": "int", "min": 9, "max": 9}
     assert by_shape[(9, 2)]["returns"] == [{"value": {"type": "npscalar", "dtype": "float64"},
