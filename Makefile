@@ -34,7 +34,7 @@ gotest:
 	$(GO) test -count=1 ./...
 
 pytest:
-	$(PYTHON) -m pytest -q profiler/tracer
+	$(PYTHON) -m pytest -q -p no:cacheprovider profiler/tracer testdata/programs/polybench
 
 bench: build
 	$(GO) run ./bench/overhead

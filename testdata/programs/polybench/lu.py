@@ -1,0 +1,58 @@
+"""LU decomposition without pivoting, A = L*U stored in place (L unit lower).
+
+Kernel, initial data and dataset sizes follow PolyBench/C 4.2 (lu).
+"""
+import argparse
+
+import numpy as np
+
+SIZES = {
+    "mini": {"n": 40},
+    "small": {"n": 120},
+    "medium": {"n": 400},
+    "large": {"n": 2000},
+    "extralarge": {"n": 4000},
+}
+
+
+def init_array(n):
+    A = np.empty((n, n), dtype=np.float64)
+    for i in range(n):
+        for j in range(i + 1):
+            A[i, j] = -j / n + 1
+        for j in range(i + 1, n):
+            A[i, j] = 0.0
+        A[i, i] = 1.0
+    # make the matrix positive semi-definite: A := A * A' (as for cholesky)
+    B = np.zeros((n, n), dtype=np.float64)
+    for t in range(n):
+        B += np.outer(A[:, t], A[:, t])
+    A[:, :] = B
+    return A
+
+
+def kernel_lu(n, A):
+    for i in range(n):
+        for j in range(i):
+            for k in range(j):
+                A[i, j] -= A[i, k] * A[k, j]
+            A[i, j] /= A[j, j]
+        for j in range(i, n):
+            for k in range(i):
+                A[i, j] -= A[i, k] * A[k, j]
+
+
+def main():
+    parser = argparse.ArgumentParser(description="lu benchmark")
+    parser.add_argument("--size", choices=list(SIZES), default="mini")
+    parser.add_argument("output", help="output file (.npz)")
+    args = parser.parse_args()
+
+    n = SIZES[args.size]["n"]
+    A = init_array(n)
+    kernel_lu(n, A)
+    np.savez(args.output, A=A)
+
+
+if __name__ == "__main__":
+    main()
