@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -189,4 +190,67 @@ func (s *Store) Stacks(id int64) ([]Stack, error) {
 		out = append(out, st)
 	}
 	return out, rows.Err()
+}
+
+// AllRuns returns, per function (file and qualified name), what every run recorded about it:
+// calls and times summed, signatures merged across runs (equal signatures add up, int ranges
+// widen). Functions come by self time, highest first; first line and module are the newest run's.
+func (s *Store) AllRuns() ([]Function, []error, error) {
+	rows, err := s.db.Query(`SELECT id, qualname, module, file, first_line, calls, total_ns, self_ns,
+		exceptions FROM functions ORDER BY file, qualname, run_id`)
+	if err != nil {
+		return nil, nil, describe(err)
+	}
+	type key struct{ file, qualname string }
+	index := map[key]int{}
+	var (
+		funcs []Function
+		ids   [][]int64
+	)
+	for rows.Next() {
+		var f Function
+		if err := rows.Scan(&f.ID, &f.QualName, &f.Module, &f.File, &f.FirstLine, &f.Calls,
+			&f.TotalNS, &f.SelfNS, &f.Exceptions); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		k := key{f.File, f.QualName}
+		i, ok := index[k]
+		if !ok {
+			index[k] = len(funcs)
+			funcs = append(funcs, f)
+			ids = append(ids, []int64{f.ID})
+			continue
+		}
+		g := &funcs[i]
+		g.Module, g.FirstLine = f.Module, f.FirstLine
+		g.Calls += f.Calls
+		g.TotalNS += f.TotalNS
+		g.SelfNS += f.SelfNS
+		g.Exceptions += f.Exceptions
+		ids[i] = append(ids[i], f.ID)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	var bad []error
+	for i := range funcs {
+		var all []Signature
+		for _, id := range ids[i] {
+			sigs, errs, err := s.signatures(id)
+			if err != nil {
+				return nil, nil, err
+			}
+			all = append(all, sigs...)
+			bad = append(bad, errs...)
+		}
+		_, merged, err := mergeSignatures(all)
+		if err != nil {
+			return nil, nil, err
+		}
+		funcs[i].ID, funcs[i].Signatures = 0, merged
+	}
+	sort.SliceStable(funcs, func(i, j int) bool { return funcs[i].SelfNS > funcs[j].SelfNS })
+	return funcs, bad, nil
 }

@@ -354,3 +354,26 @@ func TestValueString(t *testing.T) {
 		}
 	}
 }
+
+func TestAllRunsMergesAcrossRuns(t *testing.T) {
+	s, _ := openTemp(t)
+	for _, n := range []int64{8, 8, 16} {
+		id, err := s.CreateRun(Run{Script: "/p/k.py", Argv: []string{"k.py"}, StartedAt: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveSnapshot(id, sampleSnapshot(2, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	funcs, bad, err := s.AllRuns()
+	if err != nil || len(bad) > 0 {
+		t.Fatal(err, bad)
+	}
+	if len(funcs) != 1 || funcs[0].Calls != 6 || len(funcs[0].Signatures) != 2 {
+		t.Fatalf("AllRuns = %+v", funcs)
+	}
+	if got := funcs[0].Signatures[0]; got.Calls != 4 || got.Args[0].Value.Shape[0] != 8 {
+		t.Errorf("merged signature = %+v", got)
+	}
+}
