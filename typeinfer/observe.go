@@ -103,8 +103,10 @@ var symbolLetters = []string{"N", "M", "K", "L", "P", "Q", "R", "S", "T", "U", "
 
 // slot is one dimension of one array parameter (or of the return value, param -1).
 type slot struct {
-	param, dim int
-	sizes      string // the size in each signature, as a key
+	target *Type  // the joined type whose dimension this is
+	where  string // "A", "return", "return[1]"
+	dim    int
+	sizes  string // the size in each signature, as a key
 }
 
 // Synthesize joins the recorded signatures of one function and names its shape symbols:
@@ -144,7 +146,7 @@ func Synthesize(sigs []store.Signature) (*Signature, error) {
 
 	// Collect the array dimension slots with their size vectors.
 	var slots []slot
-	addSlots := func(param int, t *Type, at func(s int) *Type) {
+	addSlots := func(where string, t *Type, at func(s int) *Type) {
 		if t.Kind != NDArray || t.NDim < 0 {
 			return
 		}
@@ -157,14 +159,25 @@ func Synthesize(sigs []store.Signature) (*Signature, error) {
 				}
 				sizes[s] = st.Shape[d].String()
 			}
-			slots = append(slots, slot{param, d, strings.Join(sizes, ",")})
+			slots = append(slots, slot{t, where, d, strings.Join(sizes, ",")})
 		}
 	}
 	for p := range names {
-		addSlots(p, out.Params[p].Type, func(s int) *Type { return per[s][p] })
+		addSlots(names[p], out.Params[p].Type, func(s int) *Type { return per[s][p] })
 	}
 	if out.Return != nil {
-		addSlots(-1, out.Return, func(s int) *Type { return singleReturn(sigs[s]) })
+		addSlots("return", out.Return, func(s int) *Type { return singleReturn(sigs[s]) })
+		if out.Return.Kind == Tuple {
+			for i, item := range out.Return.Items {
+				addSlots(fmt.Sprintf("return[%d]", i), item, func(s int) *Type {
+					r := singleReturn(sigs[s])
+					if r == nil || r.Kind != Tuple || len(r.Items) != len(out.Return.Items) {
+						return nil
+					}
+					return r.Items[i]
+				})
+			}
+		}
 	}
 
 	// Int parameters with one value per signature can be tied to a group of slots.
@@ -201,8 +214,8 @@ func Synthesize(sigs []store.Signature) (*Signature, error) {
 			continue
 		}
 		lo, hi := sizeRange(sl.sizes)
-		if lo == hi && hi <= MaxLiteralDim {
-			symOf[sl.sizes] = ""
+		if lo == hi && hi <= MaxLiteralDim && len(intSizes[sl.sizes]) == 0 {
+			symOf[sl.sizes] = "" // a small fixed axis, unless an int parameter says its size
 			continue
 		}
 		name := ""
@@ -245,16 +258,8 @@ func Synthesize(sigs []store.Signature) (*Signature, error) {
 		if name == "" {
 			continue
 		}
-		var t *Type
-		where := "return"
-		if sl.param >= 0 {
-			t = out.Params[sl.param].Type
-			where = names[sl.param]
-		} else {
-			t = out.Return
-		}
-		t.Shape[sl.dim] = SymDim(name)
-		syms[sl.sizes].Dims = append(syms[sl.sizes].Dims, fmt.Sprintf("%s.shape[%d]", where, sl.dim))
+		sl.target.Shape[sl.dim] = SymDim(name)
+		syms[sl.sizes].Dims = append(syms[sl.sizes].Dims, fmt.Sprintf("%s.shape[%d]", sl.where, sl.dim))
 	}
 	for _, key := range order {
 		s := syms[key]

@@ -175,7 +175,7 @@ func TestRendererImports(t *testing.T) {
 		r.Hint(&Type{Kind: NDArray, DType: "complex128", NDim: -1}),
 		r.Hint(&Type{Kind: Tuple, Items: []*Type{}}),
 	}
-	want := []string{`Annotated[NDArray[np.bool_], "N"]`, "Grid", "Any", "NDArray[np.complex128]", "tuple[()]"}
+	want := []string{`Annotated[NDArray[np.bool_], "N"]`, `"Grid"`, "Any", "NDArray[np.complex128]", "tuple[()]"}
 	if strings.Join(got, "; ") != strings.Join(want, "; ") {
 		t.Errorf("hints\n got %q\nwant %q", got, want)
 	}

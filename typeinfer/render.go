@@ -2,6 +2,7 @@ package typeinfer
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -82,7 +83,8 @@ func (r *Renderer) Hint(t *Type) string {
 			return "type"
 		}
 		if name, ok := strings.CutPrefix(t.Class, r.Module+"."); ok && r.Module != "" && !strings.Contains(name, "<locals>") {
-			return name
+			// A forward reference: the class may be defined after the function.
+			return strconv.Quote(name)
 		}
 		r.need("Any") // a class of another module would need an import of its own
 		return "Any"

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v3"
+
+	"github.com/pyparc/pyparc/profiler"
+	"github.com/pyparc/pyparc/store"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// loadProgram parses SCRIPT and its local modules and attaches what the profile recorded.
+// Without a database the program is loaded with the source's own annotations only.
+func loadProgram(cmd *cli.Command, script string) (*typeinfer.Program, error) {
+	if err := profiler.CheckScript(script); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(dbPath(cmd), false)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	funcs, bad, err := st.AllRuns()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range bad {
+		fmt.Fprintf(cmd.Root().ErrWriter, "pyparc: warning: %s: %v\n", st.Path(), e)
+	}
+	return typeinfer.Load(script, funcs)
+}
