@@ -1,0 +1,406 @@
+package polyopt
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pyparc/pyparc/polyopt/isl"
+)
+
+// DepKind is flow (read after write), anti (write after read) or output (write after write).
+type DepKind string
+
+const (
+	Flow   DepKind = "flow"
+	Anti   DepKind = "anti"
+	Output DepKind = "output"
+)
+
+// Dependence is a set of pairs of statement instances that must keep their order: isl's
+// dataflow answer for one array and one pair of statements.
+type Dependence struct {
+	Kind     DepKind
+	Array    string
+	From, To string // statement names
+	Relation string // isl map from source instances to sink instances
+	// Reduction marks the dependences of a reduction statement on itself through its target:
+	// they order only the association of an associative update.
+	Reduction bool
+}
+
+func (d Dependence) String() string {
+	return fmt.Sprintf("%s %s %s -> %s", d.Kind, d.Array, d.From, d.To)
+}
+
+// Analysis is what Analyze found out about a SCoP.
+type Analysis struct {
+	Deps []Dependence
+	// OutOfBounds lists accesses not proven inside their array for every parameter value the
+	// context admits; Python would wrap a negative index around, so they are not optimized.
+	OutOfBounds []string
+	// ExposedReads names, per array, the statements with a read whose value may come from
+	// before the SCoP (no write inside it reaches the read).
+	ExposedReads map[string]map[string]bool
+}
+
+// Analyze computes the dependences of a SCoP with isl and marks, for each loop, whether it is
+// parallel, a reduction, or carries dependences (and which).
+func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
+	a := &Analysis{ExposedReads: map[string]map[string]bool{}}
+	err := withScope(ctx, func(sc *scope) error {
+		sched, err := sc.unionMap(stmtStrings(s, func(st *Stmt) []string { return []string{st.Schedule} }))
+		if err != nil {
+			return fmt.Errorf("schedule: %w", err)
+		}
+		domain, err := sc.unionSet(stmtStrings(s, func(st *Stmt) []string { return []string{st.Domain} }))
+		if err != nil {
+			return fmt.Errorf("domain: %w", err)
+		}
+		ctxSet, err := sc.set(s.Context)
+		if err != nil {
+			return fmt.Errorf("context: %w", err)
+		}
+		if a.OutOfBounds, err = checkBounds(sc, s, domain, ctxSet); err != nil {
+			return err
+		}
+		for _, arr := range sortedArrays(s) {
+			if err := dependencesOn(sc, s, arr, sched, domain, ctxSet, a); err != nil {
+				return fmt.Errorf("dependences on %s: %w", arr, err)
+			}
+		}
+		return markLoops(sc, s, a, sched)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Func, err)
+	}
+	return a, nil
+}
+
+func sortedArrays(s *SCoP) []string {
+	var names []string
+	for n := range s.Arrays {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func stmtStrings(s *SCoP, f func(*Stmt) []string) []string {
+	var out []string
+	for _, st := range s.Stmts {
+		out = append(out, f(st)...)
+	}
+	return out
+}
+
+// accessesOf returns the read or write relations of every statement on one array.
+func accessesOf(s *SCoP, array string, writes bool) []string {
+	return stmtStrings(s, func(st *Stmt) []string {
+		list := st.Reads
+		if writes {
+			list = st.Writes
+		}
+		var out []string
+		for _, acc := range list {
+			if acc.Array == array {
+				out = append(out, acc.Relation)
+			}
+		}
+		return out
+	})
+}
+
+func dependencesOn(sc *scope, s *SCoP, array string, sched *isl.UnionMap, domain *isl.UnionSet, ctxSet *isl.Set, a *Analysis) error {
+	reads, err := sc.unionMap(accessesOf(s, array, false))
+	if err != nil {
+		return err
+	}
+	writes, err := sc.unionMap(accessesOf(s, array, true))
+	if err != nil {
+		return err
+	}
+	if reads, err = sc.keepUM(reads.IntersectDomain(domain)); err != nil {
+		return err
+	}
+	if writes, err = sc.keepUM(writes.IntersectDomain(domain)); err != nil {
+		return err
+	}
+	kinds := []struct {
+		kind         DepKind
+		sink, source *isl.UnionMap
+		must         bool
+	}{
+		{Flow, reads, writes, true},
+		{Anti, writes, reads, false},
+		{Output, writes, writes, true},
+	}
+	for _, k := range kinds {
+		info, err := sc.ctx.NewAccessInfo(k.sink)
+		if err != nil {
+			return err
+		}
+		if k.must {
+			err = info.SetMustSource(k.source)
+		} else {
+			err = info.SetMaySource(k.source)
+		}
+		if err == nil {
+			err = info.SetScheduleMap(sched)
+		}
+		if err != nil {
+			info.Free()
+			return err
+		}
+		flow, err := info.ComputeFlow()
+		info.Free()
+		if err != nil {
+			return err
+		}
+		if k.kind == Flow {
+			if err := recordExposed(sc, flow, array, a); err != nil {
+				flow.Free()
+				return err
+			}
+		}
+		var deps *isl.UnionMap
+		if k.must {
+			deps, err = sc.keepUM(flow.MustDependence())
+			if err == nil {
+				var may *isl.UnionMap
+				if may, err = flow.MayDependence(); err == nil {
+					deps, err = sc.keepUM(deps.Union(may))
+					may.Free()
+				}
+			}
+		} else {
+			deps, err = flow.MayDependence()
+		}
+		flow.Free()
+		if err != nil {
+			return err
+		}
+		if !k.must {
+			sc.add(deps)
+		}
+		if deps, err = sc.keepUM(deps.IntersectParams(ctxSet)); err != nil {
+			return err
+		}
+		if deps, err = sc.keepUM(deps.Coalesce()); err != nil {
+			return err
+		}
+		maps, err := deps.Maps()
+		if err != nil {
+			return err
+		}
+		for _, m := range maps {
+			sc.add(m)
+			empty, err := m.IsEmpty()
+			if err != nil {
+				return err
+			}
+			if empty {
+				continue
+			}
+			d := Dependence{Kind: k.kind, Array: array, From: m.TupleName(isl.DimIn),
+				To: m.TupleName(isl.DimOut), Relation: m.String()}
+			if d.From == d.To {
+				if st := s.StmtByName(d.From); st != nil && st.Reduction != "" && st.Writes[0].Array == array {
+					d.Reduction = true
+				}
+			}
+			a.Deps = append(a.Deps, d)
+		}
+	}
+	return nil
+}
+
+// markLoops decides for every loop whether a dependence is carried by it: two instances
+// ordered by the dependence that are in the same iteration of every enclosing loop and in
+// different iterations of this one.
+func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
+	dims := 0
+	for _, st := range s.Stmts {
+		dims = max(dims, 2*len(st.Iters)+1)
+	}
+	for _, l := range s.Loops {
+		inside := map[string]bool{}
+		for _, st := range l.Stmts {
+			inside[st.Name] = true
+		}
+		carried, err := sc.umap(carriedAt(s, l, dims))
+		if err != nil {
+			return err
+		}
+		l.Parallel, l.Reduction, l.CarriedBy = true, false, nil
+		reduction, other := false, false
+		for _, d := range a.Deps {
+			if !inside[d.From] || !inside[d.To] {
+				continue
+			}
+			dep, err := sc.unionMap([]string{d.Relation})
+			if err != nil {
+				return err
+			}
+			inTime, err := sc.keepUM(dep.ApplyDomain(sched))
+			if err != nil {
+				return err
+			}
+			if inTime, err = sc.keepUM(inTime.ApplyRange(sched)); err != nil {
+				return err
+			}
+			if inTime, err = sc.keepUM(inTime.Intersect(carried)); err != nil {
+				return err
+			}
+			empty, err := inTime.IsEmpty()
+			if err != nil {
+				return err
+			}
+			if empty {
+				continue
+			}
+			switch {
+			case privatizable(s, a, d, l):
+				l.CarriedBy = append(l.CarriedBy, d.String()+" (private to each iteration)")
+			case d.Reduction:
+				l.CarriedBy = append(l.CarriedBy, d.String())
+				reduction = true
+			default:
+				l.CarriedBy = append(l.CarriedBy, d.String())
+				other = true
+			}
+		}
+		l.Parallel = !reduction && !other
+		l.Reduction = reduction && !other
+	}
+	return nil
+}
+
+// privatizable reports an anti or output dependence on a scalar that each iteration of l
+// writes before it reads: no flow dependence on it crosses iterations of l, and no read of it
+// inside l sees a value from before the SCoP. Each iteration can then have its own copy.
+func privatizable(s *SCoP, a *Analysis, d Dependence, l *Loop) bool {
+	arr := s.Arrays[d.Array]
+	if arr == nil || !arr.Scalar || d.Kind == Flow {
+		return false
+	}
+	// Flow dependences come first in a.Deps for each array, so any carried by l are in
+	// l.CarriedBy already.
+	for _, other := range a.Deps {
+		if other.Array == d.Array && other.Kind == Flow && carries(l.CarriedBy, other) {
+			return false
+		}
+	}
+	for _, st := range l.Stmts {
+		if a.ExposedReads[d.Array][st.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+func carries(list []string, d Dependence) bool {
+	for _, s := range list {
+		if strings.HasPrefix(s, d.String()) {
+			return true
+		}
+	}
+	return false
+}
+
+// recordExposed notes the statements whose reads of array have no source in the SCoP.
+func recordExposed(sc *scope, flow *isl.Flow, array string, a *Analysis) error {
+	for _, get := range []func() (*isl.UnionMap, error){flow.MustNoSource, flow.MayNoSource} {
+		u, err := sc.keepUM(get())
+		if err != nil {
+			return err
+		}
+		maps, err := u.Maps()
+		if err != nil {
+			return err
+		}
+		for _, m := range maps {
+			sc.add(m)
+			if empty, err := m.IsEmpty(); err != nil || empty {
+				continue
+			}
+			if a.ExposedReads[array] == nil {
+				a.ExposedReads[array] = map[string]bool{}
+			}
+			a.ExposedReads[array][m.TupleName(isl.DimIn)] = true
+		}
+	}
+	return nil
+}
+
+// carriedAt is the relation between schedule points in the same iteration of every loop
+// enclosing l, at l's position, and in an earlier iteration of l.
+func carriedAt(s *SCoP, l *Loop, dims int) string {
+	in := make([]string, dims)
+	out := make([]string, dims)
+	for i := range in {
+		in[i], out[i] = fmt.Sprintf("t%d", i), fmt.Sprintf("u%d", i)
+	}
+	var cons []string
+	for i := 0; i < l.SchedDim; i++ {
+		if i%2 == 0 {
+			p := l.SchedPre[i/2]
+			cons = append(cons, fmt.Sprintf("t%d = %d", i, p), fmt.Sprintf("u%d = %d", i, p))
+		} else {
+			cons = append(cons, fmt.Sprintf("t%d = u%d", i, i))
+		}
+	}
+	cons = append(cons, fmt.Sprintf("t%d < u%d", l.SchedDim, l.SchedDim))
+	return s.paramPrefix() + "{ [" + strings.Join(in, ", ") + "] -> [" + strings.Join(out, ", ") +
+		"] : " + strings.Join(cons, " and ") + " }"
+}
+
+// checkBounds lists the accesses that may fall outside their array.
+func checkBounds(sc *scope, s *SCoP, domain *isl.UnionSet, ctxSet *isl.Set) ([]string, error) {
+	var out []string
+	for _, st := range s.Stmts {
+		for _, acc := range append(append([]Access(nil), st.Reads...), st.Writes...) {
+			arr := s.Arrays[acc.Array]
+			if arr == nil || arr.Scalar {
+				continue
+			}
+			idx := make([]string, len(arr.Extent))
+			var cons []string
+			for d, ext := range arr.Extent {
+				idx[d] = fmt.Sprintf("x%d", d)
+				cons = append(cons, fmt.Sprintf("0 <= x%d < %s", d, ext))
+			}
+			bounds := s.paramPrefix() + "{ " + acc.Array + "[" + strings.Join(idx, ", ") + "]"
+			if len(cons) > 0 {
+				bounds += " : " + strings.Join(cons, " and ")
+			}
+			bounds += " }"
+			rel, err := sc.unionMap([]string{acc.Relation})
+			if err != nil {
+				return nil, err
+			}
+			if rel, err = sc.keepUM(rel.IntersectDomain(domain)); err != nil {
+				return nil, err
+			}
+			if rel, err = sc.keepUM(rel.IntersectParams(ctxSet)); err != nil {
+				return nil, err
+			}
+			touched, err := sc.keepUS(rel.Range())
+			if err != nil {
+				return nil, err
+			}
+			inside, err := sc.unionSet([]string{bounds})
+			if err != nil {
+				return nil, err
+			}
+			ok, err := touched.IsSubset(inside)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				out = append(out, fmt.Sprintf("%s: %s", st.Name, acc.Relation))
+			}
+		}
+	}
+	return out, nil
+}

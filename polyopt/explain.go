@@ -1,0 +1,191 @@
+package polyopt
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Report is the explanation of one function, as `pyparc explain` prints it (and as JSON).
+type Report struct {
+	Function string         `json:"function"`
+	Position string         `json:"position"` // file:line:col of the def
+	SCoPs    []SCoPReport   `json:"scops"`
+	Opaque   []OpaqueReport `json:"opaque"`
+	Errors   []string       `json:"errors,omitempty"`
+}
+
+// SCoPReport describes one SCoP.
+type SCoPReport struct {
+	Position    string            `json:"position"`
+	Params      []string          `json:"params"`
+	ParamSource map[string]string `json:"param_source"`
+	Context     string            `json:"context"`
+	Statements  []StmtReport      `json:"statements"`
+	Loops       []LoopReport      `json:"loops"`
+	Deps        []DepReport       `json:"dependences"`
+	OutOfBounds []string          `json:"out_of_bounds,omitempty"`
+}
+
+// StmtReport describes one statement.
+type StmtReport struct {
+	Name      string   `json:"name"`
+	Position  string   `json:"position"`
+	Source    string   `json:"source"`
+	Domain    string   `json:"domain"`
+	Schedule  string   `json:"schedule"`
+	Reads     []string `json:"reads"`
+	Writes    []string `json:"writes"`
+	Reduction string   `json:"reduction,omitempty"`
+}
+
+// LoopReport describes one loop.
+type LoopReport struct {
+	Iter      string   `json:"iter"`
+	Position  string   `json:"position"`
+	Depth     int      `json:"depth"`
+	Verdict   string   `json:"verdict"` // "parallel", "reduction" or "sequential"
+	CarriedBy []string `json:"carried_by,omitempty"`
+}
+
+// DepReport describes one dependence.
+type DepReport struct {
+	Kind      DepKind `json:"kind"`
+	Array     string  `json:"array"`
+	From      string  `json:"from"`
+	To        string  `json:"to"`
+	Relation  string  `json:"relation"`
+	Reduction bool    `json:"reduction,omitempty"`
+}
+
+// OpaqueReport is a part of the function left as it is, with why.
+type OpaqueReport struct {
+	Kind     string `json:"kind"`
+	Position string `json:"position"`
+	Reason   string `json:"reason"`
+}
+
+// Explain builds the report of a function whose SCoPs were analyzed (analyses[i] belongs to
+// fn.SCoPs[i]; a nil entry failed with errs[i]).
+func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Report {
+	r := Report{Function: fn.Name, Position: def}
+	for i, s := range fn.SCoPs {
+		sr := SCoPReport{Position: fn.File.Position(s.Pos).String(), Params: s.Params,
+			ParamSource: s.ParamSource, Context: s.Context}
+		for _, st := range s.Stmts {
+			rep := StmtReport{Name: st.Name, Position: fn.File.Position(st.Node.Pos()).String(),
+				Source: exprText(fn.File, st.Node), Domain: st.Domain, Schedule: st.Schedule,
+				Reduction: st.Reduction}
+			for _, a := range st.Reads {
+				rep.Reads = append(rep.Reads, a.Relation)
+			}
+			for _, a := range st.Writes {
+				rep.Writes = append(rep.Writes, a.Relation)
+			}
+			sr.Statements = append(sr.Statements, rep)
+		}
+		var an *Analysis
+		if i < len(analyses) {
+			an = analyses[i]
+		}
+		for _, l := range s.Loops {
+			lr := LoopReport{Iter: l.Iter, Position: fn.File.Position(l.Node.Pos()).String(), Depth: l.Depth,
+				Verdict: "unanalyzed", CarriedBy: l.CarriedBy}
+			if an != nil {
+				switch {
+				case l.Parallel:
+					lr.Verdict = "parallel"
+				case l.Reduction:
+					lr.Verdict = "reduction"
+				default:
+					lr.Verdict = "sequential"
+				}
+			}
+			sr.Loops = append(sr.Loops, lr)
+		}
+		if an != nil {
+			for _, d := range an.Deps {
+				sr.Deps = append(sr.Deps, DepReport{Kind: d.Kind, Array: d.Array, From: d.From, To: d.To,
+					Relation: d.Relation, Reduction: d.Reduction})
+			}
+			sr.OutOfBounds = an.OutOfBounds
+		}
+		if i < len(errs) && errs[i] != nil {
+			r.Errors = append(r.Errors, errs[i].Error())
+		}
+		r.SCoPs = append(r.SCoPs, sr)
+	}
+	for _, o := range fn.Opaque {
+		r.Opaque = append(r.Opaque, OpaqueReport{Kind: o.Kind.String(),
+			Position: fn.File.Position(o.Pos).String(), Reason: o.Reason})
+	}
+	return r
+}
+
+// Print writes the report for people.
+func (r Report) Print(w io.Writer) {
+	fmt.Fprintf(w, "function %s (%s)\n", r.Function, r.Position)
+	if len(r.SCoPs) == 0 {
+		fmt.Fprintf(w, "  no SCoP: nothing to optimize\n")
+	}
+	for i, s := range r.SCoPs {
+		fmt.Fprintf(w, "  SCoP %d at %s\n", i, s.Position)
+		var src []string
+		for _, p := range s.Params {
+			src = append(src, p+" = "+s.ParamSource[p])
+		}
+		if len(src) > 0 {
+			fmt.Fprintf(w, "    params: %s\n", strings.Join(src, ", "))
+		}
+		fmt.Fprintf(w, "    context: %s\n", s.Context)
+		for _, st := range s.Statements {
+			red := ""
+			if st.Reduction != "" {
+				red = "  (reduction " + st.Reduction + ")"
+			}
+			fmt.Fprintf(w, "    %s  %s  %s%s\n", st.Name, st.Position, firstLine(st.Source), red)
+			fmt.Fprintf(w, "        domain    %s\n", st.Domain)
+			fmt.Fprintf(w, "        schedule  %s\n", st.Schedule)
+			for _, a := range st.Writes {
+				fmt.Fprintf(w, "        write     %s\n", a)
+			}
+			for _, a := range st.Reads {
+				fmt.Fprintf(w, "        read      %s\n", a)
+			}
+		}
+		fmt.Fprintf(w, "    loops:\n")
+		for _, l := range s.Loops {
+			fmt.Fprintf(w, "      %sfor %s (%s): %s\n", strings.Repeat("  ", l.Depth), l.Iter, l.Position, l.Verdict)
+			for _, c := range l.CarriedBy {
+				fmt.Fprintf(w, "      %s  carries %s\n", strings.Repeat("  ", l.Depth), c)
+			}
+		}
+		fmt.Fprintf(w, "    dependences:\n")
+		if len(s.Deps) == 0 {
+			fmt.Fprintf(w, "      none\n")
+		}
+		for _, d := range s.Deps {
+			red := ""
+			if d.Reduction {
+				red = " (reduction)"
+			}
+			fmt.Fprintf(w, "      %-6s %s %s -> %s%s: %s\n", d.Kind, d.Array, d.From, d.To, red, d.Relation)
+		}
+		for _, o := range s.OutOfBounds {
+			fmt.Fprintf(w, "    may index outside its array: %s\n", o)
+		}
+	}
+	for _, o := range r.Opaque {
+		fmt.Fprintf(w, "  not optimized: %s: %s [%s]\n", o.Position, o.Reason, o.Kind)
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "  error: %s\n", e)
+	}
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " ..."
+	}
+	return s
+}

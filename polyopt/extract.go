@@ -1,0 +1,385 @@
+package polyopt
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// Func is what the optimizer needs to know about one function: its syntax and the types of its
+// parameters (from the hints), with the relations those carry.
+type Func struct {
+	File      *pyast.File
+	Def       *pyast.FunctionDef
+	QualName  string
+	Params    map[string]*typeinfer.Type // by parameter name; a missing entry is unknown
+	Relations []typeinfer.Relation
+	// Modules maps the names the module binds to modules: "np" -> "numpy", "math" -> "math".
+	Modules map[string]string
+}
+
+// Function is the polyhedral view of one function: its SCoPs and what they leave out.
+type Function struct {
+	Name   string
+	File   *pyast.File
+	SCoPs  []*SCoP
+	Opaque []Opaque
+}
+
+// Extract builds the SCoPs of a function. It never fails on user code: whatever it cannot
+// model becomes an Opaque part with the reason.
+func Extract(fn Func) *Function {
+	x := newExtractor(fn)
+	out := &Function{Name: fn.QualName, File: fn.File}
+	x.blocks(fn.Def.Body, out)
+	return out
+}
+
+type extractor struct {
+	fn       Func
+	arrays   map[string]*Array   // array parameters, by name
+	ints     map[string]Affine   // int parameters and affine locals, by name
+	source   map[string]string   // parameter -> Python expression giving it
+	assigned map[string]int      // how often each name is assigned in the function
+	floats   map[string]bool     // parameters that are scalars other than int
+	allocs   map[pyast.Stmt]bool // top-level statements that allocate a local array
+}
+
+func newExtractor(fn Func) *extractor {
+	x := &extractor{fn: fn, arrays: map[string]*Array{}, ints: map[string]Affine{},
+		source: map[string]string{}, assigned: map[string]int{}, floats: map[string]bool{},
+		allocs: map[pyast.Stmt]bool{}}
+	countAssignments(fn.Def.Body, x.assigned)
+	// Arrays first, so that int parameters tied to their extents find them.
+	for _, p := range fn.Def.Params {
+		t := fn.Params[p.Name]
+		if t == nil || t.Kind != typeinfer.NDArray || t.NDim < 0 || x.assigned[p.Name] > 0 {
+			continue
+		}
+		a := &Array{Name: p.Name, DType: t.DType}
+		for d, dim := range t.Shape {
+			switch {
+			case dim.Sym != "":
+				a.Extent = append(a.Extent, varAff(dim.Sym))
+				if _, ok := x.source[dim.Sym]; !ok {
+					x.source[dim.Sym] = fmt.Sprintf("%s.shape[%d]", p.Name, d)
+				}
+			case dim.Lit >= 0:
+				a.Extent = append(a.Extent, constAff(dim.Lit))
+			default:
+				sym := fmt.Sprintf("%s_d%d", p.Name, d)
+				a.Extent = append(a.Extent, varAff(sym))
+				x.source[sym] = fmt.Sprintf("%s.shape[%d]", p.Name, d)
+			}
+		}
+		x.arrays[p.Name] = a
+	}
+	tied := map[string]string{}
+	for _, r := range fn.Relations {
+		tied[r.Left] = r.Right
+	}
+	for _, p := range fn.Def.Params {
+		t := fn.Params[p.Name]
+		if t == nil || x.assigned[p.Name] > 0 {
+			continue
+		}
+		switch t.Kind {
+		case typeinfer.Int:
+			if dim, ok := tied[p.Name]; ok {
+				if a, ok := x.parseShapeRef(dim); ok {
+					x.ints[p.Name] = a
+					continue
+				}
+			}
+			x.ints[p.Name] = varAff(p.Name)
+			x.source[p.Name] = p.Name
+		case typeinfer.Float, typeinfer.Bool, typeinfer.Complex, typeinfer.NPScalar:
+			x.floats[p.Name] = true
+		}
+	}
+	// Locals bound once, before any loop, to an affine value (ni, nj = A.shape; n = len(x) - 1)
+	// or to a new array (z = np.zeros(n)).
+	for _, s := range fn.Def.Body {
+		x.affineLocal(s)
+		x.localArray(s)
+	}
+	return x
+}
+
+// allocators make a new array from a shape; likeAllocators from another array.
+var allocators = map[string]bool{"zeros": true, "empty": true, "ones": true, "full": true}
+var likeAllocators = map[string]bool{"zeros_like": true, "empty_like": true, "ones_like": true, "full_like": true}
+
+// localArray records z = np.zeros((n, m)) and z = np.empty_like(A) at the top of the function,
+// bound once, as arrays with a known extent. The allocation itself stays outside every SCoP.
+func (x *extractor) localArray(s pyast.Stmt) {
+	as, ok := s.(*pyast.Assign)
+	if !ok || len(as.Targets) != 1 {
+		return
+	}
+	name, ok := as.Targets[0].(*pyast.Name)
+	if !ok || x.assigned[name.Id] != 1 {
+		return
+	}
+	call, ok := as.Value.(*pyast.Call)
+	if !ok || len(call.Args) == 0 {
+		return
+	}
+	attr, ok := call.Func.(*pyast.Attribute)
+	if !ok {
+		return
+	}
+	mod, ok := attr.X.(*pyast.Name)
+	if !ok || x.fn.Modules[mod.Id] != "numpy" {
+		return
+	}
+	dtype := "float64"
+	for _, a := range call.Args[1:] {
+		if k, ok := a.(*pyast.Keyword); ok && k.Name == "dtype" {
+			dtype = ""
+			if at, ok := k.Value.(*pyast.Attribute); ok {
+				dtype = at.Attr
+			}
+		}
+	}
+	switch {
+	case allocators[attr.Attr]:
+		dims := []pyast.Expr{call.Args[0]}
+		if t, ok := call.Args[0].(*pyast.Tuple); ok {
+			dims = t.Elts
+		}
+		arr := &Array{Name: name.Id, DType: dtype}
+		for _, d := range dims {
+			a, why := toAffine(d, x)
+			if why != "" {
+				return
+			}
+			arr.Extent = append(arr.Extent, a)
+		}
+		x.arrays[name.Id] = arr
+		x.allocs[s] = true
+	case likeAllocators[attr.Attr]:
+		src, ok := call.Args[0].(*pyast.Name)
+		if !ok || x.arrays[src.Id] == nil {
+			return
+		}
+		like := *x.arrays[src.Id]
+		like.Name = name.Id
+		x.arrays[name.Id] = &like
+		x.allocs[s] = true
+	}
+}
+
+// parseShapeRef reads "A.shape[k]" into the parameter standing for it.
+func (x *extractor) parseShapeRef(ref string) (Affine, bool) {
+	name, rest, ok := strings.Cut(ref, ".shape[")
+	if !ok {
+		return Affine{}, false
+	}
+	d, err := strconv.Atoi(strings.TrimSuffix(rest, "]"))
+	if err != nil {
+		return Affine{}, false
+	}
+	return x.shapeDim(name, d)
+}
+
+func (x *extractor) affineLocal(s pyast.Stmt) {
+	as, ok := s.(*pyast.Assign)
+	if !ok || len(as.Targets) != 1 {
+		return
+	}
+	switch t := as.Targets[0].(type) {
+	case *pyast.Name:
+		if x.assigned[t.Id] != 1 {
+			return
+		}
+		if a, why := toAffine(as.Value, x); why == "" {
+			x.ints[t.Id] = a
+		}
+	case *pyast.Tuple:
+		// ni, nk = A.shape
+		attr, ok := as.Value.(*pyast.Attribute)
+		if !ok || attr.Attr != "shape" {
+			return
+		}
+		arr, ok := attr.X.(*pyast.Name)
+		if !ok || x.arrays[arr.Id] == nil || len(x.arrays[arr.Id].Extent) != len(t.Elts) {
+			return
+		}
+		for d, e := range t.Elts {
+			if n, ok := e.(*pyast.Name); ok && x.assigned[n.Id] == 1 {
+				x.ints[n.Id] = x.arrays[arr.Id].Extent[d]
+			}
+		}
+	}
+}
+
+func (x *extractor) affineName(name string) (Affine, bool) {
+	a, ok := x.ints[name]
+	return a, ok
+}
+
+func (x *extractor) shapeDim(array string, dim int) (Affine, bool) {
+	a := x.arrays[array]
+	if a == nil || dim < 0 || dim >= len(a.Extent) {
+		return Affine{}, false
+	}
+	return a.Extent[dim], true
+}
+
+// countAssignments counts the bindings of each name: assignment targets, loop variables,
+// augmented assignments.
+func countAssignments(body []pyast.Stmt, counts map[string]int) {
+	for _, s := range body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			var targets []pyast.Expr
+			switch n := n.(type) {
+			case *pyast.Assign:
+				targets = n.Targets
+			case *pyast.AugAssign:
+				targets = []pyast.Expr{n.Target}
+			case *pyast.AnnAssign:
+				if n.Value != nil {
+					targets = []pyast.Expr{n.Target}
+				}
+			case *pyast.For:
+				targets = []pyast.Expr{n.Target}
+			case *pyast.NamedExpr:
+				targets = []pyast.Expr{n.Target}
+			case *pyast.FunctionDef, *pyast.ClassDef:
+				return false
+			}
+			for _, t := range targets {
+				bindNames(t, counts)
+			}
+			return true
+		})
+	}
+}
+
+func bindNames(t pyast.Expr, counts map[string]int) {
+	switch t := t.(type) {
+	case *pyast.Name:
+		counts[t.Id]++
+	case *pyast.Tuple:
+		for _, e := range t.Elts {
+			bindNames(e, counts)
+		}
+	case *pyast.List:
+		for _, e := range t.Elts {
+			bindNames(e, counts)
+		}
+	case *pyast.Starred:
+		bindNames(t.X, counts)
+	}
+}
+
+// blocks finds the SCoPs of a statement list: maximal runs of statements the model covers.
+// A statement it cannot cover ends the run, is recorded as opaque, and its own bodies are
+// searched for SCoPs in turn.
+func (x *extractor) blocks(body []pyast.Stmt, out *Function) {
+	var run []pyast.Stmt
+	flush := func() {
+		if len(run) > 0 {
+			// A SCoP without a loop has nothing to parallelize or vectorize.
+			if scop := x.scop(run); scop != nil && len(scop.Loops) > 0 {
+				out.SCoPs = append(out.SCoPs, scop)
+			}
+			run = nil
+		}
+	}
+	for _, s := range body {
+		if x.skippable(s) {
+			if len(run) > 0 {
+				run = append(run, s)
+			}
+			continue
+		}
+		b := x.newBuilder()
+		if op := b.stmt(s, nil, nil); op != nil {
+			flush()
+			out.addOpaque(*op)
+			x.inner(s, out)
+			continue
+		}
+		if b.count == 0 {
+			flush() // a statement with nothing to optimize, such as an affine local
+			continue
+		}
+		run = append(run, s)
+	}
+	flush()
+}
+
+// skippable statements do nothing a SCoP must model: pass, docstrings.
+func (x *extractor) skippable(s pyast.Stmt) bool {
+	switch s := s.(type) {
+	case *pyast.Pass:
+		return true
+	case *pyast.ExprStmt:
+		_, isStr := s.X.(*pyast.Str)
+		return isStr
+	}
+	return false
+}
+
+// inner searches the bodies of a statement left out of every SCoP. Inside a for loop that
+// could not be modelled, its variable is fixed while the body runs: the body's SCoPs take it
+// as a parameter, as PPCG does with outer loops it cannot model.
+func (x *extractor) inner(s pyast.Stmt, out *Function) {
+	if f, ok := s.(*pyast.For); ok {
+		inBody := map[string]int{}
+		countAssignments(f.Body, inBody)
+		if v, ok := f.Target.(*pyast.Name); ok && inBody[v.Id] == 0 {
+			if _, taken := x.ints[v.Id]; !taken && x.arrays[v.Id] == nil {
+				x.ints[v.Id], x.source[v.Id] = varAff(v.Id), v.Id
+				defer func() { delete(x.ints, v.Id); delete(x.source, v.Id) }()
+			}
+		}
+	}
+	for _, body := range innerBodies(s) {
+		x.blocks(body, out)
+	}
+}
+
+// addOpaque records a part left out, once per position and reason.
+func (f *Function) addOpaque(o Opaque) {
+	for _, have := range f.Opaque {
+		if have == o {
+			return
+		}
+	}
+	f.Opaque = append(f.Opaque, o)
+}
+
+func innerBodies(s pyast.Stmt) [][]pyast.Stmt {
+	switch s := s.(type) {
+	case *pyast.For:
+		return [][]pyast.Stmt{s.Body, s.Else}
+	case *pyast.While:
+		return [][]pyast.Stmt{s.Body, s.Else}
+	case *pyast.If:
+		return [][]pyast.Stmt{s.Body, s.Else}
+	}
+	return nil
+}
+
+// scop builds one SCoP from a run of statements that each built alone.
+func (x *extractor) scop(run []pyast.Stmt) *SCoP {
+	b := x.newBuilder()
+	for _, s := range run {
+		if x.skippable(s) {
+			continue
+		}
+		if op := b.stmt(s, nil, nil); op != nil {
+			return nil // cannot happen: each statement built alone
+		}
+	}
+	if len(b.stmts) == 0 {
+		return nil
+	}
+	return b.finish(run)
+}

@@ -1,0 +1,138 @@
+// Package polyopt owns pyparc's polyhedral model of Python functions: static control parts
+// (SCoPs) extracted from loop nests over NumPy arrays, their iteration domains and affine
+// access relations, the dependences isl computes between their statements, and which loops
+// carry them. It produces no Python text: that is emit's job.
+//
+// One structure, the SCoP, goes through extract -> dependences -> (schedules, codegen), as in
+// PPCG and Pluto. Everything a SCoP cannot model is left out of it as an Opaque part with the
+// reason, the source position and a message for `pyparc explain`.
+package polyopt
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
+)
+
+// SCoP is a static control part: a maximal run of statements of one function whose control
+// flow is for-range loops and ifs with affine bounds and conditions, and whose array accesses
+// are affine.
+type SCoP struct {
+	Func  string    // the function's qualified name
+	Pos   pyast.Pos // start of the first statement
+	End   pyast.Pos // end of the last statement
+	Body  []pyast.Stmt
+	Stmts []*Stmt
+	Loops []*Loop // every loop of the SCoP, outer before inner
+
+	// Params are the symbolic parameters: int arguments and shape symbols, sorted.
+	Params []string
+	// ParamSource says, per parameter, the Python expression that gives its value at run
+	// time ("n", "A.shape[0]"): the guard and the generated code read parameters through it.
+	ParamSource map[string]string
+	// Context constrains the parameters: "[N, M] -> { : N >= 0 and M >= 0 }".
+	Context string
+	// Arrays are the arrays the statements access, by name.
+	Arrays map[string]*Array
+}
+
+// Array is a NumPy array (or a scalar variable, with rank 0) accessed in a SCoP.
+type Array struct {
+	Name   string
+	DType  string   // "float64"; empty for a Python scalar
+	Extent []Affine // per dimension, in parameters
+	Scalar bool     // a Python local variable, modelled as a rank-0 array
+}
+
+// Stmt is one statement of a SCoP: an assignment executed once per point of its domain.
+type Stmt struct {
+	Name   string     // S0, S1, ...: its isl tuple name
+	Node   pyast.Stmt // the Python statement
+	Iters  []string   // enclosing loop iterators, outer first
+	Loops  []*Loop    // the enclosing loops, outer first
+	Domain string     // isl set: "[N] -> { S0[i, j] : 0 <= i < N and ... }"
+	// Schedule is the original execution order in 2d+1 form: "{ S0[i, j] -> [0, i, 1, j, 0] }",
+	// padded with zeros to the SCoP's deepest nest.
+	Schedule string
+	Reads    []Access
+	Writes   []Access
+	// Reduction is the operator ("+", "*") when the statement updates one location with an
+	// associative operator (x += e, C[i, j] = C[i, j] + e), else "".
+	Reduction string
+}
+
+// Access is one array reference of a statement.
+type Access struct {
+	Array    string
+	Index    []Affine
+	Relation string // isl map: "[N] -> { S0[i, j] -> A[i, j + 1] }"
+}
+
+// Loop is one for-range loop of a SCoP.
+type Loop struct {
+	Iter       string
+	Node       *pyast.For
+	Depth      int    // 0 for an outermost loop of the SCoP
+	Lo, Hi     Affine // range(Lo, Hi, Step)
+	Step       int64
+	Stmts      []*Stmt // every statement inside, at any depth
+	SchedDim   int     // its dimension in the statements' 2d+1 schedules
+	SchedPre   []int64 // the constant schedule positions before it, which identify it
+	Parallel   bool    // set by Analyze: it carries no dependence
+	Reduction  bool    // set by Analyze: it carries only dependences of reductions
+	CarriedBy  []string
+	Unanalyzed bool // Analyze was not run or failed
+}
+
+// Opaque is a part of a function that no SCoP covers, with why.
+type Opaque struct {
+	Kind   RejectKind
+	Pos    pyast.Pos
+	Reason string
+}
+
+// RejectKind is one reason a region is not optimized; each has its own message and counter.
+type RejectKind int
+
+const (
+	RejectNonAffineBound RejectKind = iota // a loop bound is not affine
+	RejectNonRangeLoop                     // a for loop not over range(), or a while loop
+	RejectNonAffineIndex                   // an array subscript is not affine
+	RejectNonAffineCond                    // an if condition is not affine
+	RejectCall                             // a call pyparc cannot prove free of side effects
+	RejectUnknownArray                     // a subscripted name that is not a known array
+	RejectControl                          // break, continue, return or raise inside a loop
+	RejectStatement                        // a statement kind the model does not cover
+	RejectNonConstStep                     // a range step that is not a nonzero constant
+	RejectShadowedIter                     // an iterator assigned in its loop, or reused
+	RejectSlice                            // a NumPy slice or whole-array expression
+	numRejectKinds
+)
+
+var rejectNames = [numRejectKinds]string{
+	"non-affine-bound", "non-range-loop", "non-affine-index", "non-affine-condition", "call",
+	"unknown-array", "control-flow", "statement", "non-constant-step", "iterator-assigned", "slice",
+}
+
+func (k RejectKind) String() string {
+	if k >= 0 && k < numRejectKinds {
+		return rejectNames[k]
+	}
+	return fmt.Sprintf("RejectKind(%d)", int(k))
+}
+
+// paramPrefix is the isl parameter list "[N, M] -> ".
+func (s *SCoP) paramPrefix() string {
+	return "[" + strings.Join(s.Params, ", ") + "] -> "
+}
+
+// StmtByName returns the statement with the given isl name.
+func (s *SCoP) StmtByName(name string) *Stmt {
+	for _, st := range s.Stmts {
+		if st.Name == name {
+			return st
+		}
+	}
+	return nil
+}
