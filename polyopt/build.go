@@ -410,7 +410,7 @@ func (b *builder) access(e pyast.Expr, env affineEnv, write bool) (Access, *Opaq
 			return Access{}, b.reject(RejectShadowedIter, e, "%s is a loop index or parameter and is assigned", e.Id)
 		}
 		b.scalars[e.Id] = true
-		return Access{Array: e.Id}, nil
+		return Access{Node: e, Array: e.Id}, nil
 	case *pyast.Subscript:
 		arr, ok := e.X.(*pyast.Name)
 		if !ok || b.x.arrays[arr.Id] == nil {
@@ -425,7 +425,7 @@ func (b *builder) access(e pyast.Expr, env affineEnv, write bool) (Access, *Opaq
 			return Access{}, b.reject(RejectSlice, e, "%s has %d dimensions but %d subscripts (a row or slice is not modelled yet)",
 				arr.Id, len(a.Extent), len(idx))
 		}
-		acc := Access{Array: arr.Id}
+		acc := Access{Node: e, Array: arr.Id}
 		for _, ix := range idx {
 			if _, ok := ix.(*pyast.Slice); ok {
 				return Access{}, b.reject(RejectSlice, ix, "slices are not modelled yet")
@@ -477,7 +477,7 @@ func (b *builder) reads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			}
 			if b.x.assigned[e.Id] > 0 {
 				b.scalars[e.Id] = true
-				st.Reads = append(st.Reads, Access{Array: e.Id})
+				st.Reads = append(st.Reads, Access{Node: e, Array: e.Id})
 			}
 			// Otherwise a read-only scalar parameter, a global or a builtin: no dependence.
 		case *pyast.Subscript:

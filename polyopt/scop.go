@@ -64,6 +64,7 @@ type Stmt struct {
 
 // Access is one array reference of a statement.
 type Access struct {
+	Node     pyast.Expr // the subscript or name in the source
 	Array    string
 	Index    []Affine
 	Relation string // isl map: "[N] -> { S0[i, j] -> A[i, j + 1] }"

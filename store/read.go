@@ -195,9 +195,12 @@ func (s *Store) Stacks(id int64) ([]Stack, error) {
 // AllRuns returns, per function (file and qualified name), what every run recorded about it:
 // calls and times summed, signatures merged across runs (equal signatures add up, int ranges
 // widen). Functions come by self time, highest first; first line and module are the newest run's.
-func (s *Store) AllRuns() ([]Function, []error, error) {
-	rows, err := s.db.Query(`SELECT id, qualname, module, file, first_line, calls, total_ns, self_ns,
-		exceptions FROM functions ORDER BY file, qualname, run_id`)
+//
+// With a non-empty script, only the runs of that script (its absolute path) count.
+func (s *Store) AllRuns(script string) ([]Function, []error, error) {
+	rows, err := s.db.Query(`SELECT f.id, f.qualname, f.module, f.file, f.first_line, f.calls,
+		f.total_ns, f.self_ns, f.exceptions FROM functions f JOIN runs r ON r.id = f.run_id
+		WHERE ? = '' OR r.script = ? ORDER BY f.file, f.qualname, f.run_id`, script, script)
 	if err != nil {
 		return nil, nil, describe(err)
 	}

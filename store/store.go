@@ -27,6 +27,9 @@ type Store struct {
 	db   *sql.DB
 }
 
+// ErrNoDatabase reports that there is no database file to read.
+var ErrNoDatabase = errors.New("no profile database")
+
 // ErrNewerSchema reports a database written by a newer pyparc.
 var ErrNewerSchema = errors.New("database schema is newer than this pyparc supports")
 
@@ -39,7 +42,7 @@ func Open(path string, create bool) (*Store, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if !create {
-			return nil, fmt.Errorf("%s: no profile database (run `pyparc profile run` first)", path)
+			return nil, fmt.Errorf("%s: %w (run `pyparc profile run` first)", path, ErrNoDatabase)
 		}
 		if dir := filepath.Dir(path); dir != "" {
 			if err := os.MkdirAll(dir, 0o755); err != nil {

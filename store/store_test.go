@@ -366,7 +366,10 @@ func TestAllRunsMergesAcrossRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	funcs, bad, err := s.AllRuns()
+	if funcs, _, _ := s.AllRuns("/other/script.py"); len(funcs) != 0 {
+		t.Errorf("AllRuns of another script = %+v", funcs)
+	}
+	funcs, bad, err := s.AllRuns("/p/k.py")
 	if err != nil || len(bad) > 0 {
 		t.Fatal(err, bad)
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/urfave/cli/v3"
 
@@ -16,12 +18,20 @@ func loadProgram(cmd *cli.Command, script string) (*typeinfer.Program, error) {
 	if err := profiler.CheckScript(script); err != nil {
 		return nil, err
 	}
+	abs, err := filepath.Abs(script)
+	if err != nil {
+		return nil, err
+	}
 	st, err := store.Open(dbPath(cmd), false)
+	if errors.Is(err, store.ErrNoDatabase) {
+		// Without a profile, the source's own annotations are all there is.
+		return typeinfer.Load(script, nil)
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	funcs, bad, err := st.AllRuns()
+	funcs, bad, err := st.AllRuns(abs)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,199 @@
+package emit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/pyast"
+)
+
+// mathToNumPy maps math-module and builtin functions to the NumPy ufunc computing the same
+// value elementwise.
+var mathToNumPy = map[string]string{
+	"sqrt": "sqrt", "exp": "exp", "log": "log", "log2": "log2", "log10": "log10", "sin": "sin",
+	"cos": "cos", "tan": "tan", "asin": "arcsin", "acos": "arccos", "atan": "arctan",
+	"atan2": "arctan2", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "fabs": "fabs",
+	"floor": "floor", "ceil": "ceil", "pow": "power", "hypot": "hypot", "copysign": "copysign",
+	"fmod": "fmod", "isnan": "isnan", "isinf": "isinf",
+}
+
+var builtinToNumPy = map[string]string{"abs": "abs", "min": "minimum", "max": "maximum", "pow": "power"}
+
+// expr renders e over the vectorized iterators, broadcast to the target axes.
+func (r *region) expr(e pyast.Expr, byIter map[string]axis, tmps map[string][]string, target []string) (operand, error) {
+	code, err := r.exprCode(e, byIter, tmps, target)
+	return operand{code, target}, err
+}
+
+func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string][]string, target []string) (string, error) {
+	sub := func(x pyast.Expr) (string, error) { return r.exprCode(x, byIter, tmps, target) }
+	inTarget := func(axes []string) bool {
+		have := map[string]bool{}
+		for _, t := range target {
+			have[t] = true
+		}
+		for _, a := range axes {
+			if !have[a] {
+				return false
+			}
+		}
+		return true
+	}
+	switch e := e.(type) {
+	case *pyast.Num, *pyast.Constant:
+		return r.source(e), nil
+	case *pyast.Name:
+		if a, ok := byIter[e.Id]; ok {
+			if !inTarget([]string{e.Id}) {
+				return "", vecErr("a loop index used where its loop is reduced")
+			}
+			return align(operand{fmt.Sprintf("_np.arange(%s, %s)", r.names.aff(a.lo), r.names.aff(a.hi)), []string{e.Id}}, target), nil
+		}
+		if axes, ok := tmps[e.Id]; ok {
+			if !inTarget(axes) {
+				return "", vecErr("a private scalar read outside its loops")
+			}
+			return align(operand{e.Id, axes}, target), nil
+		}
+		return e.Id, nil
+	case *pyast.Subscript:
+		st := r.accessOf(e)
+		if st == nil {
+			return "", vecErr("an unknown subscript")
+		}
+		o, err := r.access(*st, byIter)
+		if err != nil {
+			return "", err
+		}
+		if !inTarget(o.axes) {
+			return "", vecErr("an array read varies along a reduced loop")
+		}
+		return align(o, target), nil
+	case *pyast.BinOp:
+		if e.Op == pyast.MatMul {
+			return "", vecErr("@ inside a loop")
+		}
+		x, err := sub(e.X)
+		if err != nil {
+			return "", err
+		}
+		y, err := sub(e.Y)
+		if err != nil {
+			return "", err
+		}
+		return "(" + x + " " + e.Op.String() + " " + y + ")", nil
+	case *pyast.UnaryOp:
+		x, err := sub(e.X)
+		if err != nil {
+			return "", err
+		}
+		if e.Op == pyast.Not {
+			return "_np.logical_not(" + x + ")", nil
+		}
+		return "(" + e.Op.String() + x + ")", nil
+	case *pyast.Compare:
+		if len(e.Ops) != 1 {
+			return "", vecErr("a chained comparison")
+		}
+		x, err := sub(e.X)
+		if err != nil {
+			return "", err
+		}
+		y, err := sub(e.Ys[0])
+		if err != nil {
+			return "", err
+		}
+		switch e.Ops[0] {
+		case pyast.Lt, pyast.LtE, pyast.Gt, pyast.GtE, pyast.Eq, pyast.NotEq:
+			return "(" + x + " " + e.Ops[0].String() + " " + y + ")", nil
+		}
+		return "", vecErr("comparison " + e.Ops[0].String())
+	case *pyast.BoolOp:
+		x, err := sub(e.X)
+		if err != nil {
+			return "", err
+		}
+		y, err := sub(e.Y)
+		if err != nil {
+			return "", err
+		}
+		fn := "_np.logical_and"
+		if e.Op == pyast.Or {
+			fn = "_np.logical_or"
+		}
+		return fn + "(" + x + ", " + y + ")", nil
+	case *pyast.IfExp:
+		c, err := sub(e.Cond)
+		if err != nil {
+			return "", err
+		}
+		a, err := sub(e.Body)
+		if err != nil {
+			return "", err
+		}
+		b, err := sub(e.Else)
+		if err != nil {
+			return "", err
+		}
+		return "_np.where(" + c + ", " + a + ", " + b + ")", nil
+	case *pyast.Call:
+		fn, err := r.ufunc(e.Func)
+		if err != nil {
+			return "", err
+		}
+		var args []string
+		for _, a := range e.Args {
+			if _, ok := a.(*pyast.Keyword); ok {
+				return "", vecErr("a keyword argument")
+			}
+			s, err := sub(a)
+			if err != nil {
+				return "", err
+			}
+			args = append(args, s)
+		}
+		if (fn == "_np.minimum" || fn == "_np.maximum") && len(args) != 2 {
+			return "", vecErr("min/max of other than two values")
+		}
+		return fn + "(" + strings.Join(args, ", ") + ")", nil
+	}
+	return "", vecErr("an expression that is not vectorized")
+}
+
+// ufunc maps a pure scalar function to its NumPy ufunc.
+func (r *region) ufunc(f pyast.Expr) (string, error) {
+	switch f := f.(type) {
+	case *pyast.Name:
+		if u, ok := builtinToNumPy[f.Id]; ok {
+			return "_np." + u, nil
+		}
+	case *pyast.Attribute:
+		if mod, ok := f.X.(*pyast.Name); ok {
+			switch mod.Id {
+			case "math":
+				if u, ok := mathToNumPy[f.Attr]; ok {
+					return "_np." + u, nil
+				}
+			default:
+				// polyopt admitted only numpy's own pure functions under any other module name.
+				if f.Attr != "float64" && f.Attr != "float32" && f.Attr != "int64" && f.Attr != "int32" {
+					return "_np." + f.Attr, nil
+				}
+			}
+		}
+	}
+	return "", vecErr("a call with no NumPy equivalent")
+}
+
+// accessOf finds the model's access for a subscript node.
+func (r *region) accessOf(e *pyast.Subscript) *polyopt.Access {
+	for _, st := range r.scop.Stmts {
+		for i := range st.Reads {
+			if st.Reads[i].Node == pyast.Expr(e) {
+				return &st.Reads[i]
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,321 @@
+package emit
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/polyopt/isl"
+	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// Outcome says what happened to one function.
+type Outcome struct {
+	Function  string
+	Position  string
+	Optimized bool
+	Detail    string // what was vectorized, or why nothing was
+}
+
+// Module rewrites one module: every function that gets a NumPy variant keeps its original as
+// _f__orig and gains _f__numpy, _guard_f and a dispatcher named f; everything else is byte for
+// byte the original source.
+func Module(ctx *isl.Context, m *typeinfer.Module) ([]byte, []Outcome, error) {
+	src := m.File.Src
+	type repl struct {
+		from, to int
+		text     string
+	}
+	var repls []repl
+	var outcomes []Outcome
+	for _, f := range m.Funcs {
+		if strings.Contains(f.QualName, ".") {
+			continue // methods and nested functions stay as they are
+		}
+		if f.Recorded == nil && len(f.Declared) == 0 {
+			continue
+		}
+		out := Outcome{Function: f.QualName, Position: m.File.Position(f.Def.Pos()).String()}
+		text, detail, err := function(ctx, m, f)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", f.QualName, err)
+		}
+		out.Detail = detail
+		if text != "" {
+			out.Optimized = true
+			repls = append(repls, repl{int(f.Def.Pos()), int(f.Def.End()), text})
+		}
+		outcomes = append(outcomes, out)
+	}
+	if len(repls) == 0 {
+		return src, outcomes, nil
+	}
+	at := headerPoint(m.File)
+	repls = append(repls, repl{at, at, "import numpy as _np\nimport pyparc_rt as _rt\n"})
+	sort.SliceStable(repls, func(i, j int) bool { return repls[i].from < repls[j].from })
+	var b strings.Builder
+	last := 0
+	for _, r := range repls {
+		b.Write(src[last:r.from])
+		b.WriteString(r.text)
+		last = r.to
+	}
+	b.Write(src[last:])
+	return []byte(b.String()), outcomes, nil
+}
+
+// headerPoint is where the imports of generated code go: after the docstring and any
+// __future__ imports, which must come first.
+func headerPoint(f *pyast.File) int {
+	at := 0
+	for i, s := range f.Module.Body {
+		switch s := s.(type) {
+		case *pyast.ExprStmt:
+			if _, ok := s.X.(*pyast.Str); ok && i == 0 {
+				at = int(s.End())
+				continue
+			}
+		case *pyast.ImportFrom:
+			if s.Module == "__future__" {
+				at = int(s.End())
+				continue
+			}
+		}
+		break
+	}
+	for at < len(f.Src) && f.Src[at] != '\n' && at > 0 {
+		at++
+	}
+	if at > 0 && at < len(f.Src) {
+		at++
+	}
+	return at
+}
+
+// function returns the replacement text of one definition, or "" and why it is left alone.
+func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (string, string, error) {
+	def := f.Def
+	switch {
+	case len(def.Decorators) > 0:
+		return "", "decorated functions are left alone", nil
+	case def.Async:
+		return "", "async functions are left alone", nil
+	case isGenerator(def):
+		return "", "generators are left alone", nil
+	}
+	pf := polyopt.Func{File: m.File, Def: def, QualName: f.QualName, Params: f.Params(), Modules: m.Modules()}
+	if f.Recorded != nil {
+		pf.Relations = f.Recorded.Relations
+	}
+	fn := polyopt.Extract(pf)
+	if len(fn.SCoPs) == 0 {
+		why := "no loop nest the polyhedral model covers"
+		if len(fn.Opaque) > 0 {
+			why += fmt.Sprintf(" (%s: %s)", m.File.Position(fn.Opaque[0].Pos), fn.Opaque[0].Reason)
+		}
+		return "", why, nil
+	}
+	type cut struct {
+		from, to int
+		lines    []string
+	}
+	var cuts []cut
+	var used []*polyopt.SCoP
+	var notes []string
+	vectorized := 0
+	for _, s := range fn.SCoPs {
+		a, err := polyopt.Analyze(ctx, s)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("%s: %v", m.File.Position(s.Pos), err))
+			continue
+		}
+		if len(a.OutOfBounds) > 0 {
+			notes = append(notes, fmt.Sprintf("%s: an access may fall outside its array", m.File.Position(s.Pos)))
+			continue
+		}
+		r := newRegion(s, m.File, def.Body)
+		from := lineStart(m.File.Src, int(s.Pos))
+		indent := string(m.File.Src[from:int(s.Pos)])
+		lines := r.generate(indent)
+		if r.vector == 0 {
+			notes = append(notes, fmt.Sprintf("%s: every loop carries a dependence", m.File.Position(s.Pos)))
+			continue
+		}
+		vectorized += r.vector
+		cuts = append(cuts, cut{from, lineEnd(m.File.Src, int(s.End)), lines})
+		used = append(used, s)
+	}
+	if len(cuts) == 0 {
+		return "", strings.Join(notes, "; "), nil
+	}
+
+	// The variant: the original definition with each SCoP replaced.
+	src := m.File.Src
+	var body strings.Builder
+	last := int(def.Pos())
+	for _, c := range cuts {
+		body.Write(src[last:c.from])
+		body.WriteString(strings.Join(c.lines, "\n"))
+		body.WriteString("\n")
+		last = c.to
+	}
+	body.Write(src[last:int(def.End())])
+	variant := renameDef(body.String(), def.Name, "_"+def.Name+"__numpy")
+	orig := renameDef(string(src[def.Pos():def.End()]), def.Name, "_"+def.Name+"__orig")
+
+	params, args := paramText(m.File, def)
+	guard := guardCode(f, used, args)
+	name := def.Name
+	var b strings.Builder
+	b.WriteString(orig + "\n\n\n")
+	b.WriteString(variant + "\n\n\n")
+	fmt.Fprintf(&b, "def _guard_%s(%s):\n    return (%s)\n\n\n", name, params, strings.Join(guard, "\n            and "))
+	fmt.Fprintf(&b, "def %s(%s):\n", name, params)
+	fmt.Fprintf(&b, "    if _guard_%s(%s):\n        return _%s__numpy(%s)\n", name, args, name, args)
+	fmt.Fprintf(&b, "    return _%s__orig(%s)", name, args)
+	detail := fmt.Sprintf("%d statement(s) vectorized in %d of %d loop nest(s)", vectorized, len(cuts), len(fn.SCoPs))
+	if len(notes) > 0 {
+		detail += "; not: " + strings.Join(notes, "; ")
+	}
+	return b.String(), detail, nil
+}
+
+func isGenerator(def *pyast.FunctionDef) bool {
+	gen := false
+	for _, s := range def.Body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			switch n.(type) {
+			case *pyast.Yield:
+				gen = true
+			case *pyast.FunctionDef, *pyast.ClassDef:
+				return false
+			}
+			return !gen
+		})
+	}
+	return gen
+}
+
+func lineStart(src []byte, p int) int {
+	for p > 0 && src[p-1] != '\n' {
+		p--
+	}
+	return p
+}
+
+func lineEnd(src []byte, p int) int {
+	for p < len(src) && src[p] != '\n' {
+		p++
+	}
+	return p
+}
+
+// renameDef renames the function a definition's text starts with.
+func renameDef(text, from, to string) string {
+	return strings.Replace(text, "def "+from+"(", "def "+to+"(", 1)
+}
+
+// paramText returns a definition's parameter list as written and the argument list that
+// passes each parameter on.
+func paramText(f *pyast.File, def *pyast.FunctionDef) (string, string) {
+	var params, args []string
+	kwOnly := false
+	for _, p := range def.Params {
+		params = append(params, string(f.Src[p.Pos():p.End()]))
+		switch p.Kind {
+		case pyast.ParamKwOnly:
+			kwOnly = true
+		case pyast.ParamVarArgs:
+			args = append(args, "*"+p.Name)
+			kwOnly = true
+		case pyast.ParamKwArgs:
+			args = append(args, "**"+p.Name)
+		case pyast.ParamNormal:
+			if kwOnly {
+				args = append(args, p.Name+"="+p.Name)
+			} else {
+				args = append(args, p.Name)
+			}
+		}
+	}
+	return strings.Join(params, ", "), strings.Join(args, ", ")
+}
+
+// guardCode lists the conditions under which the variant computes what the original does:
+// the types, dtypes and ranks it was compiled for, the shape relations its parameters rely
+// on, and no aliasing between an array it writes and any other array argument.
+func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []string {
+	types := f.Params()
+	var conds []string
+	var arrays []string
+	written := map[string]bool{}
+	for _, s := range scops {
+		for _, st := range s.Stmts {
+			for _, w := range st.Writes {
+				written[w.Array] = true
+			}
+		}
+	}
+	var writtenPos []string
+	for _, p := range f.Def.Params {
+		if p.Kind != pyast.ParamNormal {
+			continue
+		}
+		t := types[p.Name]
+		if t == nil {
+			continue
+		}
+		switch t.Kind {
+		case typeinfer.NDArray:
+			if t.NDim < 0 || t.DType == "" {
+				conds = append(conds, "False")
+				continue
+			}
+			conds = append(conds, fmt.Sprintf("_rt.array(%s, %q, %d)", p.Name, t.DType, t.NDim))
+			for d, dim := range t.Shape {
+				if dim.Sym == "" && dim.Lit >= 0 {
+					conds = append(conds, fmt.Sprintf("%s.shape[%d] == %d", p.Name, d, dim.Lit))
+				}
+			}
+			if written[p.Name] {
+				writtenPos = append(writtenPos, fmt.Sprint(len(arrays)))
+			}
+			arrays = append(arrays, p.Name)
+		case typeinfer.Int:
+			conds = append(conds, fmt.Sprintf("_rt.is_int(%s)", p.Name))
+		case typeinfer.Float:
+			conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
+		case typeinfer.Bool:
+			conds = append(conds, fmt.Sprintf("type(%s) is bool", p.Name))
+		case typeinfer.Union:
+			if allReal(t) {
+				conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
+			}
+		}
+	}
+	if f.Recorded != nil {
+		for _, r := range f.Recorded.Relations {
+			if !strings.HasPrefix(r.Right, "return") {
+				conds = append(conds, r.Left+" == "+r.Right)
+			}
+		}
+	}
+	if len(writtenPos) > 0 {
+		conds = append(conds, fmt.Sprintf("_rt.no_alias((%s,), (%s,))", strings.Join(arrays, ", "), strings.Join(writtenPos, ", ")))
+	}
+	if len(conds) == 0 {
+		conds = []string{"True"}
+	}
+	return conds
+}
+
+func allReal(t *typeinfer.Type) bool {
+	for _, a := range t.Alts {
+		if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float {
+			return false
+		}
+	}
+	return true
+}

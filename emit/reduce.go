@@ -1,0 +1,211 @@
+package emit
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
+)
+
+// contract renders the sum of value over the reduced loops. A product of array references
+// and loop-invariant factors becomes a matrix product (@, which reaches BLAS) or an einsum;
+// anything else is summed with np.sum after broadcasting.
+func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[string][]string, axes []axis, red, out []string) (operand, error) {
+	var arrays []operand
+	var scalars []string
+	for _, f := range factors(value) {
+		switch f := f.(type) {
+		case *pyast.Subscript:
+			acc := r.accessOf(f)
+			if acc == nil {
+				return r.sumLike("_np.sum", value, byIter, tmps, axes, red)
+			}
+			o, err := r.access(*acc, byIter)
+			if err != nil {
+				return operand{}, err
+			}
+			if len(o.axes) == 0 {
+				scalars = append(scalars, o.code)
+			} else {
+				arrays = append(arrays, o)
+			}
+			continue
+		case *pyast.Name:
+			if ax, ok := tmps[f.Id]; ok {
+				arrays = append(arrays, operand{f.Id, ax})
+				continue
+			}
+			if _, ok := byIter[f.Id]; ok {
+				return r.sumLike("_np.sum", value, byIter, tmps, axes, red)
+			}
+		}
+		if r.dependsOnAxes(f, byIter, tmps) {
+			return r.sumLike("_np.sum", value, byIter, tmps, axes, red)
+		}
+		code, err := r.exprCode(f, byIter, tmps, nil)
+		if err != nil {
+			return operand{}, err
+		}
+		scalars = append(scalars, code)
+	}
+	// Every reduced loop must index some array, or the sum would count a constant.
+	seen := map[string]bool{}
+	for _, a := range arrays {
+		for _, x := range a.axes {
+			seen[x] = true
+		}
+	}
+	for _, x := range red {
+		if !seen[x] {
+			return r.sumLike("_np.sum", value, byIter, tmps, axes, red)
+		}
+	}
+	core, ok := matmul(arrays, out)
+	if !ok {
+		letters := map[string]byte{}
+		for i, a := range axes {
+			letters[a.iter] = byte('a' + i)
+		}
+		var ins, args []string
+		for _, a := range arrays {
+			var b strings.Builder
+			for _, x := range a.axes {
+				b.WriteByte(letters[x])
+			}
+			ins = append(ins, b.String())
+			args = append(args, a.code)
+		}
+		var o strings.Builder
+		for _, x := range out {
+			o.WriteByte(letters[x])
+		}
+		opt := ""
+		if len(arrays) > 2 {
+			opt = ", optimize=True"
+		}
+		core = operand{fmt.Sprintf("_np.einsum('%s->%s', %s%s)", strings.Join(ins, ","), o.String(),
+			strings.Join(args, ", "), opt), out}
+	}
+	if len(scalars) > 0 {
+		core.code = strings.Join(scalars, " * ") + " * " + core.code
+	}
+	return core, nil
+}
+
+// matmul recognizes a contraction of two operands over one shared axis with at most one free
+// axis each, and writes it with @ (transposing operands as needed).
+func matmul(arrays []operand, out []string) (operand, bool) {
+	if len(arrays) != 2 {
+		return operand{}, false
+	}
+	x, y := arrays[0], arrays[1]
+	var shared []string
+	for _, a := range x.axes {
+		for _, b := range y.axes {
+			if a == b {
+				shared = append(shared, a)
+			}
+		}
+	}
+	if len(shared) != 1 || contains(out, shared[0]) || len(x.axes) > 2 || len(y.axes) > 2 {
+		return operand{}, false
+	}
+	c := shared[0]
+	free := func(o operand) string {
+		for _, a := range o.axes {
+			if a != c {
+				return a
+			}
+		}
+		return ""
+	}
+	xf, yf := free(x), free(y)
+	var res []string
+	if xf != "" {
+		res = append(res, xf)
+	}
+	if yf != "" {
+		res = append(res, yf)
+	}
+	if len(res) != len(out) || (len(out) == 2 && out[0] != res[0] && out[0] != res[1]) {
+		return operand{}, false
+	}
+	for _, o := range out {
+		if !contains(res, o) {
+			return operand{}, false
+		}
+	}
+	xc, yc := x.code, y.code
+	if len(x.axes) == 2 && x.axes[0] == c {
+		xc = "(" + xc + ").T"
+	}
+	if len(y.axes) == 2 && y.axes[1] == c {
+		yc = "(" + yc + ").T"
+	}
+	return operand{"(" + xc + " @ " + yc + ")", res}, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// factors flattens a product into its factors (a - b or a / b is one factor).
+func factors(e pyast.Expr) []pyast.Expr {
+	if b, ok := e.(*pyast.BinOp); ok && b.Op == pyast.Mul {
+		return append(factors(b.X), factors(b.Y)...)
+	}
+	return []pyast.Expr{e}
+}
+
+// dependsOnAxes reports whether an expression varies along any vectorized loop.
+func (r *region) dependsOnAxes(e pyast.Expr, byIter map[string]axis, tmps map[string][]string) bool {
+	varies := false
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		switch n := n.(type) {
+		case *pyast.Name:
+			if _, ok := byIter[n.Id]; ok {
+				varies = true
+			}
+			if _, ok := tmps[n.Id]; ok {
+				varies = true
+			}
+		case *pyast.Subscript:
+			if acc := r.accessOf(n); acc != nil {
+				if o, err := r.access(*acc, byIter); err != nil || len(o.axes) > 0 {
+					varies = true
+				}
+			}
+			return false
+		}
+		return true
+	})
+	return varies
+}
+
+// sumLike reduces value, broadcast over every vectorized loop, with fn along the reduced ones.
+func (r *region) sumLike(fn string, value pyast.Expr, byIter map[string]axis, tmps map[string][]string, axes []axis, red []string) (operand, error) {
+	var order []string
+	for _, a := range axes {
+		order = append(order, a.iter)
+	}
+	e, err := r.expr(value, byIter, tmps, order)
+	if err != nil {
+		return operand{}, err
+	}
+	var pos []string
+	var rest []string
+	for i, it := range order {
+		if contains(red, it) {
+			pos = append(pos, fmt.Sprint(i))
+		} else {
+			rest = append(rest, it)
+		}
+	}
+	code := fmt.Sprintf("%s(_np.broadcast_to(%s, (%s)), axis=(%s,))", fn, e.code, r.shapeOf(axes), strings.Join(pos, ", "))
+	return operand{code, rest}, nil
+}

@@ -1,0 +1,45 @@
+"""pyparc_rt: the small runtime of programs emitted by pyparc.
+
+Guards call these helpers to decide whether an optimized variant may run; they must stay cheap
+(a few microseconds) and must never raise on unexpected arguments: any doubt means "no", and the
+original function runs instead.
+"""
+
+import numpy as _np
+
+__all__ = ["array", "is_int", "is_real", "no_alias"]
+
+
+def array(x, dtype, ndim):
+    """True for a plain ndarray (not a subclass) of the given dtype name and rank."""
+    return type(x) is _np.ndarray and x.ndim == ndim and x.dtype.name == dtype
+
+
+def is_int(x):
+    """True for a Python or NumPy integer (bool excluded: it is an int but rarely meant as one)."""
+    return (type(x) is int) or isinstance(x, _np.integer)
+
+
+def is_real(x):
+    """True for a Python float or int, or a NumPy floating or integer scalar."""
+    t = type(x)
+    return t is float or t is int or isinstance(x, (_np.floating, _np.integer))
+
+
+def no_alias(arrays, written):
+    """True when no written array may share memory with any other array argument.
+
+    arrays: the array arguments, in parameter order; written: the positions of those the
+    variant writes. The same array passed twice, or overlapping views, make this False.
+    np.may_share_memory compares memory bounds only: a false alarm costs an original call,
+    never a wrong answer.
+    """
+    n = len(arrays)
+    for i in written:
+        a = arrays[i]
+        if not a.flags.writeable:
+            return False
+        for j in range(n):
+            if j != i and _np.may_share_memory(a, arrays[j]):
+                return False
+    return True

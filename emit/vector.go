@@ -1,0 +1,399 @@
+package emit
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/pyast"
+)
+
+// region generates the NumPy code of one SCoP, keeping its original loop order (the schedule
+// isl proves legal by construction) and turning every subtree whose loops carry no dependence,
+// or only reductions, into whole-array statements.
+type region struct {
+	scop    *polyopt.SCoP
+	file    *pyast.File
+	loopOf  map[*pyast.For]*polyopt.Loop
+	stmtOf  map[pyast.Node]*polyopt.Stmt
+	names   *names
+	outside map[string]bool // names the function uses outside the subtree being vectorized
+	fnBody  []pyast.Stmt
+	lines   []string
+	vector  int // statements turned into whole-array code
+}
+
+// vecErr is why a subtree stays a Python loop.
+type vecErr string
+
+func (e vecErr) Error() string { return string(e) }
+
+func newRegion(s *polyopt.SCoP, file *pyast.File, fnBody []pyast.Stmt) *region {
+	r := &region{scop: s, file: file, loopOf: map[*pyast.For]*polyopt.Loop{},
+		stmtOf: map[pyast.Node]*polyopt.Stmt{}, names: &names{params: map[string]string{}}, fnBody: fnBody}
+	for _, l := range s.Loops {
+		r.loopOf[l.Node] = l
+	}
+	for _, st := range s.Stmts {
+		r.stmtOf[st.Node] = st
+	}
+	for _, p := range s.Params {
+		r.names.params[p] = "_p_" + p
+	}
+	return r
+}
+
+// generate returns the code replacing the SCoP, at the given indentation.
+func (r *region) generate(indent string) []string {
+	var params []string
+	for _, p := range r.scop.Params {
+		params = append(params, fmt.Sprintf("%s%s = %s", indent, r.names.params[p], r.scop.ParamSource[p]))
+	}
+	r.lines = append(r.lines, params...)
+	r.block(r.scop.Body, indent)
+	return r.lines
+}
+
+func (r *region) emit(indent, s string) { r.lines = append(r.lines, indent+s) }
+
+func (r *region) source(n pyast.Node) string {
+	return string(r.file.Src[n.Pos():n.End()])
+}
+
+func (r *region) block(body []pyast.Stmt, indent string) {
+	for _, s := range body {
+		f, ok := s.(*pyast.For)
+		if !ok || r.loopOf[f] == nil {
+			r.emit(indent, r.source(s))
+			continue
+		}
+		l := r.loopOf[f]
+		if l.Parallel || l.Reduction {
+			saved := len(r.lines)
+			savedVec := r.vector
+			if err := r.vectorizeSubtree(f, l, indent); err == nil {
+				continue
+			}
+			r.lines, r.vector = r.lines[:saved], savedVec
+		}
+		r.emit(indent, "for "+r.source(f.Target)+" in "+r.source(f.Iter)+":")
+		r.block(f.Body, indent+"    ")
+	}
+}
+
+// axis is one vectorized loop: its iterator and ascending [lo, hi) bounds.
+type axis struct {
+	iter   string
+	lo, hi polyopt.Affine
+}
+
+// vectorizeSubtree turns the loop nest rooted at f into whole-array statements, in statement
+// order. Every loop in it carries nothing but reductions, so running each statement for all
+// its points before the next one keeps every dependence (loop distribution is legal).
+func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string) error {
+	r.outside = namesOutside(r.fnBody, f)
+	tmps := map[string][]string{} // vectorized scalar temporaries -> their axes
+	var walk func(body []pyast.Stmt, axes []axis) error
+	walk = func(body []pyast.Stmt, axes []axis) error {
+		for _, s := range body {
+			switch s := s.(type) {
+			case *pyast.For:
+				l := r.loopOf[s]
+				if l == nil || !(l.Parallel || l.Reduction) {
+					return vecErr("a loop inside carries a dependence")
+				}
+				ax, err := r.axisOf(l, axes)
+				if err != nil {
+					return err
+				}
+				if err := walk(s.Body, append(append([]axis(nil), axes...), ax)); err != nil {
+					return err
+				}
+			case *pyast.Pass:
+			default:
+				st := r.stmtOf[s]
+				if st == nil {
+					return vecErr("a statement inside is not modelled")
+				}
+				line, err := r.statement(st, axes, tmps)
+				if err != nil {
+					return err
+				}
+				r.emit(indent, line)
+				r.vector++
+			}
+		}
+		return nil
+	}
+	ax, err := r.axisOf(top, nil)
+	if err != nil {
+		return err
+	}
+	return walk(f.Body, []axis{ax})
+}
+
+// axisOf checks that a loop's bounds do not depend on the vectorized loops around it (the
+// iteration space must be a box) and returns its ascending bounds.
+func (r *region) axisOf(l *polyopt.Loop, outer []axis) (axis, error) {
+	for _, a := range outer {
+		if _, ok := l.Lo.Coef[a.iter]; ok {
+			return axis{}, vecErr("triangular bounds")
+		}
+		if _, ok := l.Hi.Coef[a.iter]; ok {
+			return axis{}, vecErr("triangular bounds")
+		}
+	}
+	switch l.Step {
+	case 1:
+		return axis{l.Iter, l.Lo, l.Hi}, nil
+	case -1:
+		one := polyopt.Affine{Const: 1}
+		return axis{l.Iter, addAff(l.Hi, one), addAff(l.Lo, one)}, nil
+	}
+	return axis{}, vecErr("a loop step other than 1 or -1")
+}
+
+func addAff(a, b polyopt.Affine) polyopt.Affine {
+	out := polyopt.Affine{Const: a.Const + b.Const, Coef: map[string]int64{}}
+	for v, c := range a.Coef {
+		out.Coef[v] += c
+	}
+	for v, c := range b.Coef {
+		out.Coef[v] += c
+		if out.Coef[v] == 0 {
+			delete(out.Coef, v)
+		}
+	}
+	return out
+}
+
+func subAff(a, b polyopt.Affine) polyopt.Affine {
+	neg := polyopt.Affine{Const: -b.Const, Coef: map[string]int64{}}
+	for v, c := range b.Coef {
+		neg.Coef[v] = -c
+	}
+	return addAff(a, neg)
+}
+
+// namesOutside collects the names read or written anywhere in the function except inside f.
+func namesOutside(body []pyast.Stmt, f *pyast.For) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			if n == pyast.Node(f) {
+				return false
+			}
+			if id, ok := n.(*pyast.Name); ok {
+				out[id.Id] = true
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// operand is a piece of a vectorized expression: Python code whose array axes are the given
+// vectorized iterators, in this order.
+type operand struct {
+	code string
+	axes []string
+}
+
+// statement renders one statement over all points of its vectorized loops.
+func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]string) (string, error) {
+	byIter := map[string]axis{}
+	var order []string
+	for _, a := range axes {
+		byIter[a.iter] = a
+		order = append(order, a.iter)
+	}
+	_, value, op, err := splitUpdate(st)
+	if err != nil {
+		return "", err
+	}
+	w := st.Writes[0]
+	var tgt operand
+	scalar := r.scop.Arrays[w.Array] != nil && r.scop.Arrays[w.Array].Scalar
+	switch {
+	case scalar && tmps[w.Array] != nil:
+		tgt = operand{w.Array, tmps[w.Array]}
+	case scalar:
+		if op == "" {
+			// t = expr inside vectorized loops: t becomes an array over them, private to
+			// each point. Only safe if nothing outside the nest reads it.
+			if r.outside[w.Array] {
+				return "", vecErr("scalar " + w.Array + " is used outside the loop nest")
+			}
+			e, err := r.expr(value, byIter, tmps, order)
+			if err != nil {
+				return "", err
+			}
+			tmps[w.Array] = order
+			return fmt.Sprintf("%s = _np.array(_np.broadcast_to(%s, (%s)), dtype=float)", w.Array, e.code, r.shapeOf(axes)), nil
+		}
+		if r.outside[w.Array] && len(axes) > 0 && !isReductionTarget(st, axes) {
+			return "", vecErr("scalar " + w.Array + " is updated in a parallel loop")
+		}
+		tgt = operand{w.Array, nil}
+	default:
+		var err error
+		tgt, err = r.access(w, byIter)
+		if err != nil {
+			return "", err
+		}
+	}
+	inTarget := map[string]bool{}
+	for _, a := range tgt.axes {
+		inTarget[a] = true
+	}
+	var red []string
+	for _, it := range order {
+		if !inTarget[it] {
+			red = append(red, it)
+		}
+	}
+	if len(red) > 0 {
+		if op != "+=" && op != "-=" && op != "*=" {
+			return "", vecErr("a statement writes the same element at several points of a vectorized loop")
+		}
+		var reduced operand
+		var err error
+		if op == "*=" {
+			reduced, err = r.sumLike("_np.prod", value, byIter, tmps, axes, red)
+		} else {
+			reduced, err = r.contract(value, byIter, tmps, axes, red, tgt.axes)
+		}
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("%s %s %s", tgt.code, op, align(reduced, tgt.axes)), nil
+	}
+	e, err := r.expr(value, byIter, tmps, tgt.axes)
+	if err != nil {
+		return "", err
+	}
+	if op == "" {
+		op = "="
+	}
+	return fmt.Sprintf("%s %s %s", tgt.code, op, e.code), nil
+}
+
+func isReductionTarget(st *polyopt.Stmt, axes []axis) bool { return st.Reduction != "" }
+
+// shapeOf renders the extents of the vectorized loops as a tuple body.
+func (r *region) shapeOf(axes []axis) string {
+	var parts []string
+	for _, a := range axes {
+		parts = append(parts, fmt.Sprintf("max(0, %s)", r.names.aff(subAff(a.hi, a.lo))))
+	}
+	return strings.Join(parts, ", ") + ","
+}
+
+// splitUpdate returns an assignment's target and value, with the update operator ("+=", ...,
+// or "" for a plain assignment). target = target + e is returned as target += e.
+func splitUpdate(st *polyopt.Stmt) (pyast.Expr, pyast.Expr, string, error) {
+	switch s := st.Node.(type) {
+	case *pyast.AugAssign:
+		switch s.Op {
+		case pyast.Add, pyast.Sub, pyast.Mul, pyast.Div:
+			return s.Target, s.Value, s.Op.String() + "=", nil
+		}
+		return nil, nil, "", vecErr("operator " + s.Op.String() + "= is not vectorized")
+	case *pyast.Assign:
+		if st.Reduction != "" {
+			if bin, ok := s.Value.(*pyast.BinOp); ok {
+				other := bin.Y
+				if sameExpr(bin.Y, s.Targets[0]) {
+					other = bin.X
+				}
+				return s.Targets[0], other, bin.Op.String() + "=", nil
+			}
+		}
+		return s.Targets[0], s.Value, "", nil
+	case *pyast.AnnAssign:
+		return s.Target, s.Value, "", nil
+	}
+	return nil, nil, "", vecErr("not an assignment")
+}
+
+func sameExpr(a, b pyast.Expr) bool { return pyast.Sprint(nil, a) == pyast.Sprint(nil, b) }
+
+// access renders an array reference over the vectorized iterators as a slice.
+func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, error) {
+	var idx []string
+	var axes []string
+	used := map[string]bool{}
+	for _, ix := range a.Index {
+		var vec []string
+		for v := range ix.Coef {
+			if _, ok := byIter[v]; ok {
+				vec = append(vec, v)
+			}
+		}
+		switch len(vec) {
+		case 0:
+			idx = append(idx, r.names.aff(ix))
+		case 1:
+			v := vec[0]
+			if ix.Coef[v] != 1 || used[v] {
+				return operand{}, vecErr("a subscript that is not a unit-stride slice")
+			}
+			used[v] = true
+			rest := subAff(ix, polyopt.Affine{Coef: map[string]int64{v: 1}})
+			lo := r.names.aff(addAff(byIter[v].lo, rest))
+			hi := r.names.aff(addAff(byIter[v].hi, rest))
+			if byIter[v].lo.IsConst() && byIter[v].hi.IsConst() {
+				idx = append(idx, lo+":"+hi)
+			} else {
+				// An empty loop must give an empty slice, never one that wraps around.
+				idx = append(idx, fmt.Sprintf("%s:max(%s, %s)", lo, lo, hi))
+			}
+			axes = append(axes, v)
+		default:
+			return operand{}, vecErr("a subscript mixes two vectorized loops")
+		}
+	}
+	return operand{a.Array + "[" + strings.Join(idx, ", ") + "]", axes}, nil
+}
+
+// align reorders and expands an operand to the target axes, which must include its own.
+func align(o operand, target []string) string {
+	if len(o.axes) == 0 {
+		return o.code
+	}
+	pos := map[string]int{}
+	for i, t := range target {
+		pos[t] = i
+	}
+	sorted := append([]string(nil), o.axes...)
+	sort.SliceStable(sorted, func(i, j int) bool { return pos[sorted[i]] < pos[sorted[j]] })
+	code := o.code
+	if strings.Join(sorted, ",") != strings.Join(o.axes, ",") {
+		perm := make([]string, len(sorted))
+		for i, s := range sorted {
+			for j, a := range o.axes {
+				if a == s {
+					perm[i] = fmt.Sprint(j)
+				}
+			}
+		}
+		code = "(" + code + ").transpose(" + strings.Join(perm, ", ") + ")"
+	}
+	if len(sorted) == len(target) {
+		return code
+	}
+	have := map[string]bool{}
+	for _, s := range sorted {
+		have[s] = true
+	}
+	var idx []string
+	for _, t := range target {
+		if have[t] {
+			idx = append(idx, ":")
+		} else {
+			idx = append(idx, "None")
+		}
+	}
+	return "(" + code + ")[" + strings.Join(idx, ", ") + "]"
+}
