@@ -124,6 +124,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 	var cuts []cut
 	var used []*polyopt.SCoP
 	var notes []string
+	var nonEmpty []string // guard conditions the bounds proofs assumed
 	vectorized := 0
 	for _, s := range fn.SCoPs {
 		a, err := polyopt.Analyze(ctx, s)
@@ -134,6 +135,13 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 		if len(a.OutOfBounds) > 0 {
 			notes = append(notes, fmt.Sprintf("%s: an access may fall outside its array", m.File.Position(s.Pos)))
 			continue
+		}
+		if a.NonEmpty {
+			for _, p := range s.Params {
+				if src := s.ParamSource[p]; strings.Contains(src, ".shape[") {
+					nonEmpty = append(nonEmpty, src+" >= 1")
+				}
+			}
 		}
 		r := newRegion(s, m.File, def.Body)
 		from := lineStart(m.File.Src, int(s.Pos))
@@ -167,6 +175,12 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 
 	params, args := paramText(m.File, def)
 	guard := guardCode(f, used, args)
+	if final := guard[len(guard)-1]; strings.HasPrefix(final, "_rt.no_alias") {
+		guard = append(guard[:len(guard)-1], dedupe(nonEmpty)...)
+		guard = append(guard, final)
+	} else {
+		guard = append(guard, dedupe(nonEmpty)...)
+	}
 	name := def.Name
 	var b strings.Builder
 	b.WriteString(orig + "\n\n\n")
@@ -318,4 +332,16 @@ func allReal(t *typeinfer.Type) bool {
 		}
 	}
 	return true
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }

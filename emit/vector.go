@@ -94,20 +94,33 @@ type axis struct {
 func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string) error {
 	r.outside = namesOutside(r.fnBody, f)
 	tmps := map[string][]string{} // vectorized scalar temporaries -> their axes
-	var walk func(body []pyast.Stmt, axes []axis) error
-	walk = func(body []pyast.Stmt, axes []axis) error {
+	var walk func(body []pyast.Stmt, axes []axis, parallel bool, indent string) error
+	// parallel says every vectorized loop so far is parallel: then an inner loop that carries
+	// a dependence can stay a Python loop inside, which moves the parallel loops innermost.
+	// That interchange is legal because they carry no dependence at all.
+	walk = func(body []pyast.Stmt, axes []axis, parallel bool, indent string) error {
 		for _, s := range body {
 			switch s := s.(type) {
 			case *pyast.For:
 				l := r.loopOf[s]
-				if l == nil || !(l.Parallel || l.Reduction) {
-					return vecErr("a loop inside carries a dependence")
+				if l == nil {
+					return vecErr("a loop inside is not modelled")
+				}
+				if !(l.Parallel || l.Reduction) {
+					if !parallel || dependsOn(l, axes) || len(tmps) > 0 {
+						return vecErr("a loop inside carries a dependence")
+					}
+					r.emit(indent, "for "+r.source(s.Target)+" in "+r.source(s.Iter)+":")
+					if err := walk(s.Body, axes, parallel, indent+"    "); err != nil {
+						return err
+					}
+					continue
 				}
 				ax, err := r.axisOf(l, axes)
 				if err != nil {
 					return err
 				}
-				if err := walk(s.Body, append(append([]axis(nil), axes...), ax)); err != nil {
+				if err := walk(s.Body, append(append([]axis(nil), axes...), ax), parallel && l.Parallel, indent); err != nil {
 					return err
 				}
 			case *pyast.Pass:
@@ -130,7 +143,20 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 	if err != nil {
 		return err
 	}
-	return walk(f.Body, []axis{ax})
+	return walk(f.Body, []axis{ax}, top.Parallel, indent)
+}
+
+// dependsOn reports a loop whose bounds use a vectorized iterator.
+func dependsOn(l *polyopt.Loop, axes []axis) bool {
+	for _, a := range axes {
+		if _, ok := l.Lo.Coef[a.iter]; ok {
+			return true
+		}
+		if _, ok := l.Hi.Coef[a.iter]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // axisOf checks that a loop's bounds do not depend on the vectorized loops around it (the
@@ -336,10 +362,19 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 			idx = append(idx, r.names.aff(ix))
 		case 1:
 			v := vec[0]
-			if ix.Coef[v] != 1 || used[v] {
+			if (ix.Coef[v] != 1 && ix.Coef[v] != -1) || used[v] {
 				return operand{}, vecErr("a subscript that is not a unit-stride slice")
 			}
 			used[v] = true
+			if ix.Coef[v] == -1 {
+				// x[c - v] for v ascending walks x backwards: a reversed slice.
+				rest := addAff(ix, polyopt.Affine{Coef: map[string]int64{v: 1}})
+				first := r.names.aff(subAff(rest, byIter[v].lo))
+				stop := r.names.aff(subAff(rest, byIter[v].hi))
+				idx = append(idx, fmt.Sprintf("_rt.rslice(%s, %s)", first, stop))
+				axes = append(axes, v)
+				continue
+			}
 			rest := subAff(ix, polyopt.Affine{Coef: map[string]int64{v: 1}})
 			lo := r.names.aff(addAff(byIter[v].lo, rest))
 			hi := r.names.aff(addAff(byIter[v].hi, rest))

@@ -39,6 +39,9 @@ type Analysis struct {
 	// OutOfBounds lists accesses not proven inside their array for every parameter value the
 	// context admits; Python would wrap a negative index around, so they are not optimized.
 	OutOfBounds []string
+	// NonEmpty says the accesses are in bounds only when every array extent is at least 1:
+	// the guard must check that.
+	NonEmpty bool
 	// ExposedReads names, per array, the statements with a read whose value may come from
 	// before the SCoP (no write inside it reaches the read).
 	ExposedReads map[string]map[string]bool
@@ -63,6 +66,21 @@ func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 		}
 		if a.OutOfBounds, err = checkBounds(sc, s, domain, ctxSet); err != nil {
 			return err
+		}
+		if len(a.OutOfBounds) > 0 {
+			// Code like y[0] = x[0] is in bounds for every non-empty array: assume that,
+			// and let the guard check it.
+			nonEmpty, err := sc.set(nonEmptyContext(s))
+			if err != nil {
+				return fmt.Errorf("context: %w", err)
+			}
+			oob, err := checkBounds(sc, s, domain, nonEmpty)
+			if err != nil {
+				return err
+			}
+			if len(oob) == 0 {
+				a.OutOfBounds, a.NonEmpty = nil, true
+			}
 		}
 		for _, arr := range sortedArrays(s) {
 			if err := dependencesOn(sc, s, arr, sched, domain, ctxSet, a); err != nil {
@@ -403,4 +421,18 @@ func checkBounds(sc *scope, s *SCoP, domain *isl.UnionSet, ctxSet *isl.Set) ([]s
 		}
 	}
 	return out, nil
+}
+
+// nonEmptyContext is the SCoP's context with every array extent at least 1.
+func nonEmptyContext(s *SCoP) string {
+	var cons []string
+	for _, p := range s.Params {
+		if strings.Contains(s.ParamSource[p], ".shape[") {
+			cons = append(cons, p+" >= 1")
+		}
+	}
+	if len(cons) == 0 {
+		return s.Context
+	}
+	return s.paramPrefix() + "{ : " + strings.Join(cons, " and ") + " }"
 }

@@ -25,6 +25,7 @@ type SCoPReport struct {
 	Loops       []LoopReport      `json:"loops"`
 	Deps        []DepReport       `json:"dependences"`
 	OutOfBounds []string          `json:"out_of_bounds,omitempty"`
+	NonEmpty    bool              `json:"assumes_non_empty,omitempty"`
 }
 
 // StmtReport describes one statement.
@@ -109,6 +110,7 @@ func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Repor
 					Relation: d.Relation, Reduction: d.Reduction})
 			}
 			sr.OutOfBounds = an.OutOfBounds
+			sr.NonEmpty = an.NonEmpty
 		}
 		if i < len(errs) && errs[i] != nil {
 			r.Errors = append(r.Errors, errs[i].Error())
@@ -170,6 +172,9 @@ func (r Report) Print(w io.Writer) {
 				red = " (reduction)"
 			}
 			fmt.Fprintf(w, "      %-6s %s %s -> %s%s: %s\n", d.Kind, d.Array, d.From, d.To, red, d.Relation)
+		}
+		if s.NonEmpty {
+			fmt.Fprintf(w, "    accesses are in bounds when every array extent is at least 1 (a guard checks it)\n")
 		}
 		for _, o := range s.OutOfBounds {
 			fmt.Fprintf(w, "    may index outside its array: %s\n", o)

@@ -7,7 +7,7 @@ original function runs instead.
 
 import numpy as _np
 
-__all__ = ["array", "is_int", "is_real", "no_alias"]
+__all__ = ["array", "is_int", "is_real", "no_alias", "rslice"]
 
 
 def array(x, dtype, ndim):
@@ -43,3 +43,12 @@ def no_alias(arrays, written):
             if j != i and _np.may_share_memory(a, arrays[j]):
                 return False
     return True
+
+
+def rslice(first, stop):
+    """The slice of elements first, first-1, ..., stop+1: a loop index running up over a
+    subscript that runs down. A negative stop means "through element 0", which a plain slice
+    would read as counting from the end."""
+    if first <= stop:
+        return slice(0, 0)
+    return slice(first, stop if stop >= 0 else None, -1)
