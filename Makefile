@@ -23,9 +23,17 @@ build:
 	$(GO) build -o bin/pyparc ./cmd/pyparc
 
 demo: setup
-	cd testdata/programs/basic && ../../../bin/pyparc profile run --db ../../../.pyparc/profile.db \
-		--pprof ../../../.pyparc/gemm.pb.gz gemm.py --n 40 --repeat 2
-	bin/pyparc profile show --db .pyparc/profile.db
+	rm -rf .pyparc/demo && mkdir -p .pyparc/demo
+	cd testdata/programs/polybench && P=../../../bin/pyparc D=../../../.pyparc/demo && \
+	$$P profile run --db $$D/profile.db jacobi_2d.py --size mini $$D/mini.npz && \
+	$$P profile show --db $$D/profile.db --top 5 && \
+	$$P hints --db $$D/profile.db jacobi_2d.py && \
+	$$P explain --db $$D/profile.db jacobi_2d.py:kernel_jacobi_2d | grep -A8 'loops:' && \
+	$$P emit --db $$D/profile.db -o $$D/out jacobi_2d.py && \
+	echo "original:" && time $(PYTHON) jacobi_2d.py --size small $$D/orig.npz && \
+	echo "emitted:" && time $(PYTHON) $$D/out/jacobi_2d.py --size small $$D/fast.npz && \
+	$(PYTHON) -c "import numpy as np, sys; a, b = np.load('$$D/orig.npz'), np.load('$$D/fast.npz'); \
+	ok = all(np.allclose(a[k], b[k], rtol=1e-9) for k in a.files); print('outputs match' if ok else 'OUTPUTS DIFFER'); sys.exit(0 if ok else 1)"
 
 test: gotest pytest
 

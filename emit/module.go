@@ -105,10 +105,8 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 	case isGenerator(def):
 		return "", "generators are left alone", nil
 	}
-	pf := polyopt.Func{File: m.File, Def: def, QualName: f.QualName, Params: f.Params(), Modules: m.Modules()}
-	if f.Recorded != nil {
-		pf.Relations = f.Recorded.Relations
-	}
+	pf := polyopt.Func{File: m.File, Def: def, QualName: f.QualName, Params: f.Params(),
+		Modules: m.Modules(), Relations: f.Relations()}
 	fn := polyopt.Extract(pf)
 	if len(fn.SCoPs) == 0 {
 		why := "no loop nest the polyhedral model covers"
@@ -309,11 +307,9 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 			}
 		}
 	}
-	if f.Recorded != nil {
-		for _, r := range f.Recorded.Relations {
-			if !strings.HasPrefix(r.Right, "return") {
-				conds = append(conds, r.Left+" == "+r.Right)
-			}
+	for _, r := range f.Relations() {
+		if !strings.HasPrefix(r.Right, "return") {
+			conds = append(conds, r.Left+" == "+r.Right)
 		}
 	}
 	if len(writtenPos) > 0 {

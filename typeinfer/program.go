@@ -228,3 +228,42 @@ func (f *Function) Params() map[string]*Type {
 	}
 	return out
 }
+
+// Relations returns the equalities the optimizer may assume and the guard must check: the
+// recorded ones, or, for a function never profiled, those its annotations state. An array
+// dimension named by the same symbol in two annotations is one extent, and an int parameter
+// whose name is a symbol's in lower case (n for "N") is that extent.
+func (f *Function) Relations() []Relation {
+	if f.Recorded != nil {
+		return f.Recorded.Relations
+	}
+	first := map[string]string{} // symbol -> its first occurrence
+	var out []Relation
+	for _, p := range f.Def.Params {
+		t := f.Declared[p.Name]
+		if t == nil || t.Kind != NDArray {
+			continue
+		}
+		for d, dim := range t.Shape {
+			if dim.Sym == "" {
+				continue
+			}
+			at := fmt.Sprintf("%s.shape[%d]", p.Name, d)
+			if prev, ok := first[dim.Sym]; ok {
+				out = append(out, Relation{at, prev})
+			} else {
+				first[dim.Sym] = at
+			}
+		}
+	}
+	for _, p := range f.Def.Params {
+		t := f.Declared[p.Name]
+		if t == nil || t.Kind != Int {
+			continue
+		}
+		if at, ok := first[strings.ToUpper(p.Name)]; ok {
+			out = append(out, Relation{p.Name, at})
+		}
+	}
+	return out
+}

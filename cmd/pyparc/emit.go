@@ -87,7 +87,7 @@ func emitAction(ctx context.Context, cmd *cli.Command) error {
 	// The other Python files beside the script come along unchanged, so that imports resolve.
 	others, _ := filepath.Glob(filepath.Join(srcDir, "*.py"))
 	for _, p := range others {
-		if written[p] {
+		if fi, err := os.Stat(p); written[p] || err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
 		b, err := os.ReadFile(p)

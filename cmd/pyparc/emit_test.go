@@ -84,3 +84,76 @@ func TestEmitGuardsFallBack(t *testing.T) {
 	}
 	_ = os.Remove
 }
+
+// TestEmitFromSourceHints emits a program that was never profiled: its annotations (shape
+// symbols N and M, and n, m named after them) are all pyparc knows.
+func TestEmitFromSourceHints(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "smooth_annotated.py")
+	t.Setenv("PYPARC_DB", filepath.Join(dir, "no-such.db"))
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "-o", out, filepath.Join(dir, "smooth_annotated.py"))
+	if code != 0 || !strings.Contains(stdout, "optimized  smooth") {
+		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	}
+	emitted, _ := os.ReadFile(filepath.Join(out, "smooth_annotated.py"))
+	for _, want := range []string{"n == u.shape[0]", "m == u.shape[1]", "out.shape[0] == u.shape[0]", "def _smooth__numpy("} {
+		if !strings.Contains(string(emitted), want) {
+			t.Errorf("emitted program lacks %q", want)
+		}
+	}
+	for _, n := range []string{"12", "40"} {
+		want := runPython(t, dir, "smooth_annotated.py", n)
+		if got := runPython(t, out, "smooth_annotated.py", n); got != want {
+			t.Errorf("n=%s: emitted prints %q, original %q", n, got, want)
+		}
+	}
+}
+
+// TestEmitBasicPrograms profiles each basic program at one size, emits it, and runs original
+// and emitted at two other sizes: what they print and save must agree.
+func TestEmitBasicPrograms(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "gemm.py", "jacobi2d.py", "heat.py", "grid.py")
+	db := filepath.Join(dir, "p.db")
+	progs := []struct {
+		script  string
+		profile []string
+		sizes   [][]string
+		opt     string
+	}{
+		{"gemm.py", []string{"--n", "12"}, [][]string{{"--n", "7", "out.npz"}, {"--n", "31", "--repeat", "2", "out.npz"}}, "gemm"},
+		{"jacobi2d.py", []string{"14", "3"}, [][]string{{"9", "2"}, {"33", "5"}}, "jacobi_2d"},
+		{"heat.py", []string{"--n", "16", "--steps", "4"}, [][]string{{"--n", "21", "--steps", "12"}, {"--n", "40", "--steps", "30", "--float32"}}, ""},
+	}
+	for _, p := range progs {
+		if code, _, stderr := pyparc(t, append([]string{"profile", "run", "--db", db, filepath.Join(dir, p.script)}, p.profile...)...); code != 0 {
+			t.Fatalf("profile %s: %s", p.script, stderr)
+		}
+		out := filepath.Join(dir, "out-"+strings.TrimSuffix(p.script, ".py"))
+		code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, filepath.Join(dir, p.script))
+		if code != 0 {
+			t.Fatalf("emit %s: %s", p.script, stderr)
+		}
+		if p.opt != "" && !strings.Contains(stdout, "optimized  "+p.opt+" ") {
+			t.Errorf("%s: %s not optimized:\n%s", p.script, p.opt, stdout)
+		}
+		for _, args := range p.sizes {
+			want := runPython(t, dir, append([]string{p.script}, args...)...)
+			got := runPython(t, out, append([]string{p.script}, args...)...)
+			if got != want {
+				t.Errorf("%s %v: emitted prints %q, original %q", p.script, args, got, want)
+			}
+			if args[len(args)-1] == "out.npz" {
+				cmp := exec.Command("python3", "-c", `import sys, numpy as np
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+assert set(a.files) == set(b.files)
+for k in a.files:
+    assert np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12), k`, filepath.Join(dir, "out.npz"), filepath.Join(out, "out.npz"))
+				if res, err := cmp.CombinedOutput(); err != nil {
+					t.Errorf("%s %v: saved arrays differ: %v\n%s", p.script, args, err, res)
+				}
+			}
+		}
+	}
+}

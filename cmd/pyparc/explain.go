@@ -79,10 +79,8 @@ func explainAction(ctx context.Context, cmd *cli.Command) error {
 }
 
 func explainFunc(ictx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) polyopt.Report {
-	pf := polyopt.Func{File: m.File, Def: f.Def, QualName: f.QualName, Params: f.Params(), Modules: m.Modules()}
-	if f.Recorded != nil {
-		pf.Relations = f.Recorded.Relations
-	}
+	pf := polyopt.Func{File: m.File, Def: f.Def, QualName: f.QualName, Params: f.Params(),
+		Modules: m.Modules(), Relations: f.Relations()}
 	fn := polyopt.Extract(pf)
 	var (
 		analyses []*polyopt.Analysis
