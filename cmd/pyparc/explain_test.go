@@ -249,3 +249,39 @@ func TestExplainGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestHintsGolden keeps the synthesized hints of every corpus program under testdata/hints;
+// go test ./cmd/pyparc -run HintsGolden -update rewrites them.
+func TestHintsGolden(t *testing.T) {
+	needPython(t)
+	db, err := corpusDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(polybench)
+	real, _ := filepath.EvalSymlinks(abs)
+	for _, k := range kernels(t) {
+		t.Run(k, func(t *testing.T) {
+			code, out, stderr := pyparc(t, "hints", "--db", db, filepath.Join(polybench, k+".py"))
+			if code != 0 {
+				t.Fatalf("hints: exit %d: %s", code, stderr)
+			}
+			out = strings.ReplaceAll(out, real+string(filepath.Separator), "")
+			golden := filepath.Join("testdata", "hints", k+".golden")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if out != string(want) {
+				t.Errorf("hints %s differ from %s:\n%s", k, golden, out)
+			}
+		})
+	}
+}

@@ -43,6 +43,7 @@ type hintReport struct {
 	Return    string             `json:"return,omitempty"`
 	Symbols   []typeinfer.Symbol `json:"symbols"`
 	Relations []string           `json:"relations"`
+	Locals    []hintParam        `json:"locals"`
 	Conflicts []string           `json:"conflicts,omitempty"`
 }
 
@@ -79,6 +80,9 @@ func hintsAction(ctx context.Context, cmd *cli.Command) error {
 			for _, r := range f.Recorded.Relations {
 				rep.Relations = append(rep.Relations, r.String())
 			}
+			for _, l := range f.Locals() {
+				rep.Locals = append(rep.Locals, hintParam{l.Name, l.Type.String()})
+			}
 			reports = append(reports, rep)
 		}
 	}
@@ -105,6 +109,13 @@ func hintsAction(ctx context.Context, cmd *cli.Command) error {
 		}
 		if len(notes) > 0 {
 			fmt.Printf("    # %s\n", strings.Join(notes, "; "))
+		}
+		if len(r.Locals) > 0 {
+			var ls []string
+			for _, l := range r.Locals {
+				ls = append(ls, l.Name+": "+l.Type)
+			}
+			fmt.Printf("    # locals: %s\n", strings.Join(ls, ", "))
 		}
 		for _, c := range r.Conflicts {
 			fmt.Fprintf(os.Stderr, "pyparc: %s\n", c)
