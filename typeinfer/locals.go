@@ -607,7 +607,6 @@ func reduceType(t *Type, axis pyast.Expr, mean bool) *Type {
 	return Array(dt, shape...)
 }
 
-
 // shaped builds an array type from a shape argument: an int, or a tuple of ints, where an int
 // parameter tied to a symbol stands for the symbol.
 func (li *localInference) shaped(dtype string, args []pyast.Expr) *Type {
