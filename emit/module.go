@@ -119,19 +119,23 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 		from, to int
 		lines    []string
 	}
-	var cuts []cut
+	var cuts, nbCuts []cut
+	var helpers []string
 	var used []*polyopt.SCoP
 	var notes []string
 	var nonEmpty []string // guard conditions the bounds proofs assumed
-	vectorized := 0
-	for _, s := range fn.SCoPs {
+	vectorized, pyLoops, pranges := 0, 0, 0
+	numpyFull := true // every SCoP became whole-array code with no Python loop left
+	for i, s := range fn.SCoPs {
 		a, err := polyopt.Analyze(ctx, s)
 		if err != nil {
 			notes = append(notes, fmt.Sprintf("%s: %v", m.File.Position(s.Pos), err))
+			numpyFull = false
 			continue
 		}
 		if len(a.OutOfBounds) > 0 {
 			notes = append(notes, fmt.Sprintf("%s: an access may fall outside its array", m.File.Position(s.Pos)))
+			numpyFull = false
 			continue
 		}
 		if a.NonEmpty {
@@ -141,34 +145,47 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 				}
 			}
 		}
-		r := newRegion(s, m.File, def.Body)
-		from := lineStart(m.File.Src, int(s.Pos))
+		from, to := lineStart(m.File.Src, int(s.Pos)), lineEnd(m.File.Src, int(s.End))
 		indent := string(m.File.Src[from:int(s.Pos)])
+		used = append(used, s)
+		if nb, err := numbaRegion(s, i, m.File, def, m.Modules()); err == nil {
+			nbCuts = append(nbCuts, cut{from, to, nb.call})
+			helpers = append(helpers, nb.helper)
+			pranges += nb.prange
+		} else {
+			notes = append(notes, fmt.Sprintf("%s: no Numba variant: %v", m.File.Position(s.Pos), err))
+		}
+		r := newRegion(s, m.File, def.Body)
 		lines := r.generate(indent)
 		if r.vector == 0 {
-			notes = append(notes, fmt.Sprintf("%s: every loop carries a dependence", m.File.Position(s.Pos)))
+			numpyFull = false
 			continue
 		}
 		vectorized += r.vector
-		cuts = append(cuts, cut{from, lineEnd(m.File.Src, int(s.End)), lines})
-		used = append(used, s)
+		pyLoops += r.pyLoops
+		cuts = append(cuts, cut{from, to, lines})
 	}
-	if len(cuts) == 0 {
+	if len(cuts) == 0 && len(nbCuts) == 0 {
+		if len(notes) == 0 {
+			notes = append(notes, "every loop carries a dependence")
+		}
 		return "", strings.Join(notes, "; "), nil
 	}
+	numpyFull = numpyFull && len(cuts) > 0 && pyLoops == 0
 
-	// The variant: the original definition with each SCoP replaced.
 	src := m.File.Src
-	var body strings.Builder
-	last := int(def.Pos())
-	for _, c := range cuts {
-		body.Write(src[last:c.from])
-		body.WriteString(strings.Join(c.lines, "\n"))
-		body.WriteString("\n")
-		last = c.to
+	replaced := func(cs []cut, newName string) string {
+		var body strings.Builder
+		last := int(def.Pos())
+		for _, c := range cs {
+			body.Write(src[last:c.from])
+			body.WriteString(strings.Join(c.lines, "\n"))
+			body.WriteString("\n")
+			last = c.to
+		}
+		body.Write(src[last:int(def.End())])
+		return renameDef(strings.TrimRight(body.String(), "\n"), def.Name, newName)
 	}
-	body.Write(src[last:int(def.End())])
-	variant := renameDef(body.String(), def.Name, "_"+def.Name+"__numpy")
 	orig := renameDef(string(src[def.Pos():def.End()]), def.Name, "_"+def.Name+"__orig")
 
 	params, args := paramText(m.File, def)
@@ -182,12 +199,41 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 	name := def.Name
 	var b strings.Builder
 	b.WriteString(orig + "\n\n\n")
-	b.WriteString(variant + "\n\n\n")
+	fallback := "_" + name + "__orig"
+	if len(cuts) > 0 {
+		b.WriteString(replaced(cuts, "_"+name+"__numpy") + "\n\n\n")
+		fallback = "_" + name + "__numpy"
+	}
+	for _, h := range helpers {
+		b.WriteString(h + "\n\n")
+	}
+	if len(nbCuts) > 0 {
+		b.WriteString(replaced(nbCuts, "_"+name+"__numba") + "\n\n\n")
+	}
 	fmt.Fprintf(&b, "def _guard_%s(%s):\n    return (%s)\n\n\n", name, params, strings.Join(guard, "\n            and "))
 	fmt.Fprintf(&b, "def %s(%s):\n", name, params)
-	fmt.Fprintf(&b, "    if _guard_%s(%s):\n        return _%s__numpy(%s)\n", name, args, name, args)
+	fmt.Fprintf(&b, "    if _guard_%s(%s):\n", name, args)
+	// Without a tuning record, the default: whole-array NumPy code when it covers every loop
+	// nest (BLAS for contractions, no interpreter loop left); compiled loops otherwise.
+	chosen := ""
+	switch {
+	case numpyFull || len(nbCuts) == 0:
+		fmt.Fprintf(&b, "        return _%s__numpy(%s)\n", name, args)
+		chosen = "numpy"
+	default:
+		fmt.Fprintf(&b, "        if _rt.HAVE_NUMBA:\n            return _%s__numba(%s)\n", name, args)
+		fmt.Fprintf(&b, "        return %s(%s)\n", fallback, args)
+		chosen = "numba"
+	}
 	fmt.Fprintf(&b, "    return _%s__orig(%s)", name, args)
-	detail := fmt.Sprintf("%d statement(s) vectorized in %d of %d loop nest(s)", vectorized, len(cuts), len(fn.SCoPs))
+	var parts []string
+	if len(cuts) > 0 {
+		parts = append(parts, fmt.Sprintf("numpy: %d statement(s) vectorized in %d of %d loop nest(s)", vectorized, len(cuts), len(fn.SCoPs)))
+	}
+	if len(nbCuts) > 0 {
+		parts = append(parts, fmt.Sprintf("numba: %d loop nest(s) compiled, %d prange loop(s)", len(nbCuts), pranges))
+	}
+	detail := strings.Join(parts, "; ") + "; runs " + chosen
 	if len(notes) > 0 {
 		detail += "; not: " + strings.Join(notes, "; ")
 	}

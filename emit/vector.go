@@ -22,6 +22,7 @@ type region struct {
 	fnBody  []pyast.Stmt
 	lines   []string
 	vector  int // statements turned into whole-array code
+	pyLoops int // loops left as Python loops
 }
 
 // vecErr is why a subtree stays a Python loop.
@@ -71,13 +72,14 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 		l := r.loopOf[f]
 		if l.Parallel || l.Reduction {
 			saved := len(r.lines)
-			savedVec := r.vector
+			savedVec, savedLoops := r.vector, r.pyLoops
 			if err := r.vectorizeSubtree(f, l, indent); err == nil {
 				continue
 			}
-			r.lines, r.vector = r.lines[:saved], savedVec
+			r.lines, r.vector, r.pyLoops = r.lines[:saved], savedVec, savedLoops
 		}
 		r.emit(indent, "for "+r.source(f.Target)+" in "+r.source(f.Iter)+":")
+		r.pyLoops++
 		r.block(f.Body, indent+"    ")
 	}
 }
@@ -93,6 +95,21 @@ type axis struct {
 // its points before the next one keeps every dependence (loop distribution is legal).
 func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string) error {
 	r.outside = namesOutside(r.fnBody, f)
+	var iters []string
+	pyast.Inspect(f, func(n pyast.Node) bool {
+		if g, ok := n.(*pyast.For); ok {
+			if id, ok := g.Target.(*pyast.Name); ok {
+				iters = append(iters, id.Id)
+			}
+		}
+		return true
+	})
+	for _, it := range iters {
+		// Whole-array code binds no loop variable: one read later would see none.
+		if leaks(r.fnBody, f.Pos(), f.End(), it) {
+			return vecErr("the loop variable " + it + " is read after its loop")
+		}
+	}
 	tmps := map[string][]string{} // vectorized scalar temporaries -> their axes
 	var walk func(body []pyast.Stmt, axes []axis, parallel bool, indent string) error
 	// parallel says every vectorized loop so far is parallel: then an inner loop that carries
@@ -111,6 +128,7 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 						return vecErr("a loop inside carries a dependence")
 					}
 					r.emit(indent, "for "+r.source(s.Target)+" in "+r.source(s.Iter)+":")
+					r.pyLoops++
 					if err := walk(s.Body, axes, parallel, indent+"    "); err != nil {
 						return err
 					}

@@ -38,13 +38,19 @@ func TestEmitCorpus(t *testing.T) {
 		}
 		pbNames = append(pbNames, n)
 	}
-	cmd := exec.Command("python3", append([]string{filepath.Join("..", "..", "emit", "testdata", "check_polybench.py"),
-		polybench, out}, pbNames...)...)
-	res, err := cmd.CombinedOutput()
-	report := string(res)
-	if err != nil {
-		t.Fatalf("original and emitted programs disagree: %v\n%s", err, report)
+	check := func(env ...string) string {
+		cmd := exec.Command("python3", append([]string{filepath.Join("..", "..", "emit", "testdata", "check_polybench.py"),
+			polybench, out}, pbNames...)...)
+		cmd.Env = append(os.Environ(), env...)
+		res, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("original and emitted programs disagree (%v): %v\n%s", env, err, res)
+		}
+		return string(res)
 	}
+	// Without Numba, the dispatchers fall back on the NumPy variants: check those too.
+	check("PYPARC_NUMBA=0")
+	report := check()
 	optimized := strings.Count(report, " optimized")
 	t.Logf("%d of %d kernel runs took the optimized variant\n%s", optimized, 2*len(names), report)
 	// Kernels whose every loop carries a dependence (seidel-2d, floyd-warshall, nussinov) and

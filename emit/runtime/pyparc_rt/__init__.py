@@ -5,9 +5,44 @@ Guards call these helpers to decide whether an optimized variant may run; they m
 original function runs instead.
 """
 
+import os
+
 import numpy as _np
 
-__all__ = ["array", "is_int", "is_real", "no_alias", "rslice"]
+try:  # Numba is optional: without it (or with PYPARC_NUMBA=0) the NumPy variants run.
+    if os.environ.get("PYPARC_NUMBA") == "0":
+        raise ImportError("disabled by PYPARC_NUMBA=0")
+    import numba as _numba
+    from numba.core.errors import NumbaError
+except Exception:  # ImportError, or a Numba that does not fit this NumPy
+    _numba = None
+
+    class NumbaError(Exception):
+        """Never raised: stands for Numba's errors when Numba is absent."""
+
+__all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "prange", "HAVE_NUMBA",
+           "NumbaError"]
+
+HAVE_NUMBA = _numba is not None
+
+
+def jit(fn):
+    """Compiles a loop nest pyparc moved out of a function. Compilation happens at the first
+    call, once per argument types, and is cached on disk beside the module. Division by zero
+    gives inf or nan as NumPy does, not ZeroDivisionError."""
+    if _numba is None:
+        return fn
+    return _numba.njit(parallel=False, cache=True, fastmath=False, error_model="numpy")(fn)
+
+
+def jit_parallel(fn):
+    """jit for a loop nest with prange loops, which Numba runs on all cores."""
+    if _numba is None:
+        return fn
+    return _numba.njit(parallel=True, cache=True, fastmath=False, error_model="numpy")(fn)
+
+
+prange = _numba.prange if _numba is not None else range
 
 
 def array(x, dtype, ndim):

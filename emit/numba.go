@@ -1,0 +1,333 @@
+package emit
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/pyast"
+)
+
+// compiled is one SCoP moved into a Numba-compiled helper function.
+type compiled struct {
+	helper string   // the helper's definition, at module level
+	call   []string // the lines replacing the SCoP in the variant, at the SCoP's indentation
+	prange int      // loops run with prange
+}
+
+// pyBuiltins are names a region may use that are not variables of the function.
+var pyBuiltins = map[string]bool{"range": true, "abs": true, "min": true, "max": true, "float": true,
+	"int": true, "len": true, "pow": true, "round": true, "True": true, "False": true, "None": true}
+
+// numbaRegion compiles a SCoP's own loops, unchanged in order, with Numba: the statements run
+// as machine code instead of bytecode, and the outermost loops that carry no dependence become
+// prange loops. It is the variant for loop nests NumPy cannot express as whole-array
+// operations: sequential recurrences, wavefronts, stencils that would build temporaries.
+//
+// The helper receives every variable the SCoP reads that was bound before it and returns every
+// variable it binds that the function uses elsewhere. If Numba cannot compile the helper (it
+// compiles at the first call, before running anything), the SCoP's original statements run.
+func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.FunctionDef, modules map[string]string) (*compiled, error) {
+	src := file.Src
+	from := lineStart(src, int(s.Pos))
+	to := lineEnd(src, int(s.End))
+	indent := string(src[from:int(s.Pos)])
+
+	iters := map[string]bool{}
+	for _, l := range s.Loops {
+		iters[l.Iter] = true
+		if leaks(def.Body, s.Pos, s.End, l.Iter) {
+			return nil, vecErr("the loop variable " + l.Iter + " is read after its loop")
+		}
+	}
+	used := map[string]bool{}
+	assigned := map[string]bool{}
+	for _, st := range s.Body {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			switch n := n.(type) {
+			case *pyast.Name:
+				used[n.Id] = true
+			case *pyast.Attribute:
+				if m, ok := n.X.(*pyast.Name); ok && modules[m.Id] != "" {
+					return false // np.sqrt: a module attribute, not a variable
+				}
+			}
+			return true
+		})
+		bound := map[string]int{}
+		countBindings([]pyast.Stmt{st}, bound)
+		for v := range bound {
+			assigned[v] = true
+		}
+	}
+	before := boundBefore(def, s.Pos)
+	outside := usedOutside(def, s)
+	var ins, outs []string
+	for v := range used {
+		if iters[v] || pyBuiltins[v] || modules[v] != "" {
+			continue
+		}
+		if before[v] {
+			ins = append(ins, v)
+		}
+		if assigned[v] && outside[v] {
+			outs = append(outs, v)
+		}
+	}
+	for v := range used {
+		if !before[v] && !assigned[v] && !iters[v] && !pyBuiltins[v] && modules[v] == "" {
+			return nil, vecErr("the loop nest uses " + v + ", which is neither bound before it nor in it")
+		}
+	}
+	sort.Strings(ins)
+	sort.Strings(outs)
+
+	// The body of the helper: the SCoP's text, dedented, with prange on the outermost loops
+	// that carry no dependence and bind no variable used after them.
+	var edits []edit
+	prange := 0
+	var mark func(body []pyast.Stmt, inside bool)
+	mark = func(body []pyast.Stmt, inside bool) {
+		for _, st := range body {
+			f, ok := st.(*pyast.For)
+			if !ok {
+				if ifs, ok := st.(*pyast.If); ok {
+					mark(ifs.Body, inside)
+					mark(ifs.Else, inside)
+				}
+				continue
+			}
+			l := loopOf(s, f)
+			if !inside && l != nil && l.Parallel && l.Step == 1 && !bindsLiveOut(f, outside) {
+				if c, ok := f.Iter.(*pyast.Call); ok {
+					edits = append(edits, edit{int(c.Func.Pos()), int(c.Func.End()), "_rt.prange"})
+					prange++
+					mark(f.Body, true)
+					continue
+				}
+			}
+			mark(f.Body, inside)
+		}
+	}
+	mark(s.Body, false)
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	var text strings.Builder
+	last := from
+	for _, e := range edits {
+		text.Write(src[last:e.from])
+		text.WriteString(e.text)
+		last = e.to
+	}
+	text.Write(src[last:to])
+	body := reindent(text.String(), indent, "    ")
+	original := string(src[from:to])
+
+	helper := fmt.Sprintf("_%s__nb%d", def.Name, index)
+	var h strings.Builder
+	deco := "_rt.jit"
+	if prange > 0 {
+		deco = "_rt.jit_parallel"
+	}
+	fmt.Fprintf(&h, "@%s\ndef %s(%s):\n%s\n", deco, helper, strings.Join(ins, ", "), body)
+	if len(outs) > 0 {
+		fmt.Fprintf(&h, "    return %s\n", tupleOf(outs))
+	}
+	call := helper + "(" + strings.Join(ins, ", ") + ")"
+	if len(outs) > 0 {
+		call = tupleOf(outs) + " = " + call
+	}
+	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
+	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
+	return &compiled{helper: h.String(), call: lines, prange: prange}, nil
+}
+
+func tupleOf(names []string) string {
+	if len(names) == 1 {
+		return names[0] + ","
+	}
+	return strings.Join(names, ", ")
+}
+
+// reindent replaces the leading indentation from with to on every line of text that has it.
+func reindent(text, from, to string) string {
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, from) {
+			lines[i] = to + l[len(from):]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func loopOf(s *polyopt.SCoP, f *pyast.For) *polyopt.Loop {
+	for _, l := range s.Loops {
+		if l.Node == f {
+			return l
+		}
+	}
+	return nil
+}
+
+// bindsLiveOut reports a loop that assigns a variable used outside the SCoP: prange keeps no
+// last value, so such a loop stays a range loop.
+func bindsLiveOut(f *pyast.For, outside map[string]bool) bool {
+	bound := map[string]int{}
+	countBindings(f.Body, bound)
+	for v := range bound {
+		if outside[v] {
+			return true
+		}
+	}
+	return false
+}
+
+// countBindings counts the names a statement list binds (assignment targets, loop variables).
+func countBindings(body []pyast.Stmt, counts map[string]int) {
+	for _, s := range body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			var targets []pyast.Expr
+			switch n := n.(type) {
+			case *pyast.Assign:
+				targets = n.Targets
+			case *pyast.AugAssign:
+				targets = []pyast.Expr{n.Target}
+			case *pyast.AnnAssign:
+				targets = []pyast.Expr{n.Target}
+			case *pyast.For:
+				targets = []pyast.Expr{n.Target}
+			}
+			for _, t := range targets {
+				if id, ok := t.(*pyast.Name); ok {
+					counts[id.Id]++
+				}
+				if tup, ok := t.(*pyast.Tuple); ok {
+					for _, e := range tup.Elts {
+						if id, ok := e.(*pyast.Name); ok {
+							counts[id.Id]++
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+}
+
+// boundBefore lists the names bound before offset p: parameters, and anything assigned by a
+// statement that ends before p (a conservative "may be bound").
+func boundBefore(def *pyast.FunctionDef, p pyast.Pos) map[string]bool {
+	out := map[string]bool{}
+	for _, prm := range def.Params {
+		if prm.Name != "" {
+			out[prm.Name] = true
+		}
+	}
+	var walk func(body []pyast.Stmt)
+	walk = func(body []pyast.Stmt) {
+		for _, s := range body {
+			if s.Pos() >= p {
+				return
+			}
+			if s.End() <= p {
+				counts := map[string]int{}
+				countBindings([]pyast.Stmt{s}, counts)
+				for v := range counts {
+					out[v] = true
+				}
+				continue
+			}
+			// p lies inside s: an enclosing loop or if; its own target is bound.
+			if f, ok := s.(*pyast.For); ok {
+				if id, ok := f.Target.(*pyast.Name); ok {
+					out[id.Id] = true
+				}
+			}
+			for _, b := range innerBodies(s) {
+				walk(b)
+			}
+		}
+	}
+	walk(def.Body)
+	return out
+}
+
+func innerBodies(s pyast.Stmt) [][]pyast.Stmt {
+	switch s := s.(type) {
+	case *pyast.For:
+		return [][]pyast.Stmt{s.Body, s.Else}
+	case *pyast.While:
+		return [][]pyast.Stmt{s.Body, s.Else}
+	case *pyast.If:
+		return [][]pyast.Stmt{s.Body, s.Else}
+	}
+	return nil
+}
+
+// usedOutside lists the names the function mentions outside the SCoP.
+func usedOutside(def *pyast.FunctionDef, s *polyopt.SCoP) map[string]bool {
+	out := map[string]bool{}
+	for _, st := range def.Body {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			if n == nil {
+				return false
+			}
+			if n.Pos() >= s.Pos && n.End() <= s.End {
+				return false
+			}
+			if id, ok := n.(*pyast.Name); ok {
+				out[id.Id] = true
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// edit replaces src[from:to] with text.
+type edit struct {
+	from, to int
+	text     string
+}
+
+// leaks reports whether the function reads name outside [from, to) other than inside a for
+// loop (outside that span) that binds name itself: a loop variable whose last value is used.
+func leaks(body []pyast.Stmt, from, to pyast.Pos, name string) bool {
+	leak := false
+	var walk func(n pyast.Node, shadowed bool)
+	walk = func(n pyast.Node, shadowed bool) {
+		if n == nil || leak {
+			return
+		}
+		if n.Pos() >= from && n.End() <= to {
+			return
+		}
+		switch n := n.(type) {
+		case *pyast.For:
+			binds := false
+			if id, ok := n.Target.(*pyast.Name); ok && id.Id == name {
+				binds = true
+			}
+			walk(n.Iter, shadowed)
+			for _, s := range n.Body {
+				walk(s, shadowed || binds)
+			}
+			for _, s := range n.Else {
+				walk(s, shadowed || binds)
+			}
+			return
+		case *pyast.Name:
+			if n.Id == name && !shadowed {
+				leak = true
+			}
+			return
+		}
+		for _, c := range pyast.Children(n) {
+			walk(c, shadowed)
+		}
+	}
+	for _, s := range body {
+		walk(s, false)
+	}
+	return leak
+}
