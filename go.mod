@@ -8,6 +8,10 @@ require (
 	github.com/tree-sitter/go-tree-sitter v0.25.0
 	github.com/tree-sitter/tree-sitter-python v0.23.6
 	github.com/urfave/cli/v3 v3.14.0
+	gonum.org/v1/gonum v0.17.0
 )
 
-require github.com/mattn/go-pointer v0.0.1 // indirect
+require (
+	github.com/mattn/go-pointer v0.0.1 // indirect
+	golang.org/x/tools v0.30.0 // indirect
+)

@@ -8,6 +8,7 @@ import (
 	"github.com/pyparc/pyparc/polyopt"
 	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/store"
 	"github.com/pyparc/pyparc/typeinfer"
 )
 
@@ -16,13 +17,18 @@ type Outcome struct {
 	Function  string
 	Position  string
 	Optimized bool
-	Detail    string // what was vectorized, or why nothing was
+	Detail    string   // what was vectorized, or why nothing was
+	Variants  []string // the variants generated: "numpy", "numba"
+	Tuned     bool     // the dispatcher follows a decision of pyparc tune
 }
 
 // Module rewrites one module: every function that gets a NumPy variant keeps its original as
 // _f__orig and gains _f__numpy, _guard_f and a dispatcher named f; everything else is byte for
 // byte the original source.
-func Module(ctx *isl.Context, m *typeinfer.Module) ([]byte, []Outcome, error) {
+//
+// decisions, from pyparc tune (may be nil), choose the variant per size; without one a
+// function's dispatcher uses the default choice (see function).
+func Module(ctx *isl.Context, m *typeinfer.Module, decisions map[string]store.Decision) ([]byte, []Outcome, error) {
 	src := m.File.Src
 	type repl struct {
 		from, to int
@@ -38,11 +44,16 @@ func Module(ctx *isl.Context, m *typeinfer.Module) ([]byte, []Outcome, error) {
 			continue
 		}
 		out := Outcome{Function: f.QualName, Position: m.File.Position(f.Def.Pos()).String()}
-		text, detail, err := function(ctx, m, f)
+		dec, hasDec := decisions[f.QualName]
+		var decp *store.Decision
+		if hasDec {
+			decp = &dec
+		}
+		text, detail, variants, tuned, err := function(ctx, m, f, decp)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", f.QualName, err)
 		}
-		out.Detail = detail
+		out.Detail, out.Variants, out.Tuned = detail, variants, tuned
 		if text != "" {
 			out.Optimized = true
 			repls = append(repls, repl{int(f.Def.Pos()), int(f.Def.End()), text})
@@ -95,15 +106,15 @@ func headerPoint(f *pyast.File) int {
 }
 
 // function returns the replacement text of one definition, or "" and why it is left alone.
-func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (string, string, error) {
+func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec *store.Decision) (string, string, []string, bool, error) {
 	def := f.Def
 	switch {
 	case len(def.Decorators) > 0:
-		return "", "decorated functions are left alone", nil
+		return "", "decorated functions are left alone", nil, false, nil
 	case def.Async:
-		return "", "async functions are left alone", nil
+		return "", "async functions are left alone", nil, false, nil
 	case isGenerator(def):
-		return "", "generators are left alone", nil
+		return "", "generators are left alone", nil, false, nil
 	}
 	pf := polyopt.Func{File: m.File, Def: def, QualName: f.QualName, Params: f.Params(),
 		Modules: m.Modules(), Relations: f.Relations()}
@@ -113,7 +124,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 		if len(fn.Opaque) > 0 {
 			why += fmt.Sprintf(" (%s: %s)", m.File.Position(fn.Opaque[0].Pos), fn.Opaque[0].Reason)
 		}
-		return "", why, nil
+		return "", why, nil, false, nil
 	}
 	type cut struct {
 		from, to int
@@ -169,7 +180,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 		if len(notes) == 0 {
 			notes = append(notes, "every loop carries a dependence")
 		}
-		return "", strings.Join(notes, "; "), nil
+		return "", strings.Join(notes, "; "), nil, false, nil
 	}
 	numpyFull = numpyFull && len(cuts) > 0 && pyLoops == 0
 
@@ -213,16 +224,46 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 	fmt.Fprintf(&b, "def _guard_%s(%s):\n    return (%s)\n\n\n", name, params, strings.Join(guard, "\n            and "))
 	fmt.Fprintf(&b, "def %s(%s):\n", name, params)
 	fmt.Fprintf(&b, "    if _guard_%s(%s):\n", name, args)
-	// Without a tuning record, the default: whole-array NumPy code when it covers every loop
-	// nest (BLAS for contractions, no interpreter loop left); compiled loops otherwise.
+	var variants []string
+	if len(cuts) > 0 {
+		variants = append(variants, "numpy")
+	}
+	if len(nbCuts) > 0 {
+		variants = append(variants, "numba")
+	}
+	call := func(indent, variant string) {
+		if variant == "numba" {
+			fmt.Fprintf(&b, "%sif _rt.HAVE_NUMBA:\n%s    return _%s__numba(%s)\n", indent, indent, name, args)
+			fmt.Fprintf(&b, "%sreturn %s(%s)\n", indent, fallback, args)
+			return
+		}
+		fmt.Fprintf(&b, "%sreturn _%s__%s(%s)\n", indent, name, variant, args)
+	}
 	chosen := ""
+	tuned := dec != nil && decisionFits(*dec, variants)
 	switch {
+	case tuned:
+		// pyparc tune measured the variants: choose by the work count of this call.
+		fmt.Fprintf(&b, "        _n = %s\n", dec.Work)
+		var parts []string
+		for _, r := range dec.Ranges {
+			if r.Below > 0 {
+				fmt.Fprintf(&b, "        if _n < %g:\n", r.Below)
+				call("            ", r.Variant)
+				parts = append(parts, fmt.Sprintf("%s below %g", r.Variant, r.Below))
+			} else {
+				call("        ", r.Variant)
+				parts = append(parts, r.Variant+" above")
+			}
+		}
+		chosen = "as tuned: " + strings.Join(parts, ", ")
 	case numpyFull || len(nbCuts) == 0:
-		fmt.Fprintf(&b, "        return _%s__numpy(%s)\n", name, args)
+		// Without a tuning record, the default: whole-array NumPy code when it covers every
+		// loop nest (BLAS for contractions, no interpreter loop left); compiled loops otherwise.
+		call("        ", "numpy")
 		chosen = "numpy"
 	default:
-		fmt.Fprintf(&b, "        if _rt.HAVE_NUMBA:\n            return _%s__numba(%s)\n", name, args)
-		fmt.Fprintf(&b, "        return %s(%s)\n", fallback, args)
+		call("        ", "numba")
 		chosen = "numba"
 	}
 	fmt.Fprintf(&b, "    return _%s__orig(%s)", name, args)
@@ -237,7 +278,21 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) (str
 	if len(notes) > 0 {
 		detail += "; not: " + strings.Join(notes, "; ")
 	}
-	return b.String(), detail, nil
+	return b.String(), detail, variants, tuned, nil
+}
+
+// decisionFits reports whether every variant a decision names was generated this time (the
+// source may have changed since pyparc tune ran).
+func decisionFits(d store.Decision, variants []string) bool {
+	if len(d.Ranges) == 0 || d.Work == "" {
+		return false
+	}
+	for _, r := range d.Ranges {
+		if r.Variant != "orig" && !contains(variants, r.Variant) {
+			return false
+		}
+	}
+	return true
 }
 
 func isGenerator(def *pyast.FunctionDef) bool {

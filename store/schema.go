@@ -67,6 +67,32 @@ CREATE TABLE stack_samples (
 	`
 CREATE INDEX functions_by_name ON functions (file, qualname);
 `,
+	// 3: pyparc tune's measurements and decisions.
+	`
+CREATE TABLE tune_measurements (
+	id          INTEGER PRIMARY KEY,
+	file        TEXT NOT NULL,
+	qualname    TEXT NOT NULL,
+	target      TEXT NOT NULL,         -- "cpu", ...
+	variant     TEXT NOT NULL,         -- "orig", "numpy", "numba", ...
+	scale       REAL NOT NULL,         -- sizes relative to the recorded ones
+	work        REAL NOT NULL,         -- the work count (product of the shape symbols)
+	seconds     REAL,                  -- median; NULL when the candidate failed
+	runs        INTEGER NOT NULL,
+	ok          INTEGER NOT NULL,      -- 0: wrong result or error, see detail
+	detail      TEXT NOT NULL,
+	measured_at TEXT NOT NULL
+);
+CREATE INDEX tune_measurements_by_function ON tune_measurements (file, qualname, target);
+CREATE TABLE tune_decisions (
+	file       TEXT NOT NULL,
+	qualname   TEXT NOT NULL,
+	target     TEXT NOT NULL,
+	decision   TEXT NOT NULL,          -- JSON, as type Decision
+	decided_at TEXT NOT NULL,
+	PRIMARY KEY (file, qualname, target)
+);
+`,
 }
 
 // migrate applies steps until the schema is at version len(steps). The version is read again

@@ -380,3 +380,36 @@ func TestAllRunsMergesAcrossRuns(t *testing.T) {
 		t.Errorf("merged signature = %+v", got)
 	}
 }
+
+func TestTuneRecords(t *testing.T) {
+	s, _ := openTemp(t)
+	for _, m := range []Measurement{
+		{File: "/p/k.py", QualName: "k", Target: "cpu", Variant: "numpy", Scale: 1, Work: 100, Seconds: 0.5, Runs: 5, OK: true},
+		{File: "/p/k.py", QualName: "k", Target: "cpu", Variant: "bad", Scale: 1, Work: 100, OK: false, Detail: "wrong result"},
+	} {
+		if err := s.SaveMeasurement(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := Decision{Work: "x.shape[0]", Ranges: []VariantRange{{Below: 1000, Variant: "numba"}, {Variant: "numpy"}},
+		Models: map[string]Model{"numpy": {A: 1e-5, B: 1e-9, C: 1}}}
+	if err := s.SaveDecision("/p/k.py", "k", "cpu", d); err != nil {
+		t.Fatal(err)
+	}
+	d.Ranges[0].Below = 2000 // a later tune replaces the decision
+	if err := s.SaveDecision("/p/k.py", "k", "cpu", d); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Decisions("/p/k.py", "cpu")
+	if err != nil || len(got) != 1 || got["k"].Ranges[0].Below != 2000 || got["k"].Work != "x.shape[0]" {
+		t.Errorf("decisions = %+v, %v", got, err)
+	}
+	if other, _ := s.Decisions("/p/k.py", "gpu"); len(other) != 0 {
+		t.Errorf("gpu decisions = %+v", other)
+	}
+	var n int
+	s.db.QueryRow(`SELECT count(*) FROM tune_measurements WHERE seconds IS NULL AND ok = 0`).Scan(&n)
+	if n != 1 {
+		t.Errorf("failed measurement stored %d times with no time, want 1", n)
+	}
+}

@@ -26,7 +26,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		Description: "pyparc profiles a real run of a program (types, NumPy shapes, time), " +
 			"synthesizes type hints, optimizes its loop nests polyhedrally and emits a " +
 			"multi-versioned program that runs the fast variant when the arguments match.",
-		Commands:       []*cli.Command{profileCommand, hintsCommand, explainCommand, emitCommand},
+		Commands:       []*cli.Command{profileCommand, hintsCommand, explainCommand, tuneCommand, emitCommand},
 		ErrWriter:      stderr,
 		ExitErrHandler: func(context.Context, *cli.Command, error) {},
 	}

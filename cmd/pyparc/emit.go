@@ -12,6 +12,8 @@ import (
 
 	"github.com/pyparc/pyparc/emit"
 	"github.com/pyparc/pyparc/polyopt/isl"
+	"github.com/pyparc/pyparc/store"
+	"github.com/pyparc/pyparc/typeinfer"
 )
 
 var emitCommand = &cli.Command{
@@ -56,33 +58,15 @@ func emitAction(ctx context.Context, cmd *cli.Command) error {
 	if err := os.MkdirAll(absOut, 0o755); err != nil {
 		return err
 	}
-	ictx, err := isl.NewContext()
+	written, err := emitProgram(cmd, prog, absOut, true, func(o emit.Outcome) {
+		if o.Optimized {
+			fmt.Printf("optimized  %s (%s): %s\n", o.Function, o.Position, o.Detail)
+		} else {
+			fmt.Printf("unchanged  %s (%s): %s\n", o.Function, o.Position, o.Detail)
+		}
+	})
 	if err != nil {
 		return err
-	}
-	defer ictx.Free()
-
-	written := map[string]bool{}
-	for _, m := range prog.Modules {
-		text, outcomes, err := emit.Module(ictx, m)
-		if err != nil {
-			return fmt.Errorf("emit %s: %w", m.File.Name, err)
-		}
-		rel, err := filepath.Rel(srcDir, m.Path)
-		if err != nil || strings.HasPrefix(rel, "..") {
-			continue
-		}
-		if err := writeFile(filepath.Join(absOut, rel), text); err != nil {
-			return err
-		}
-		written[m.Path] = true
-		for _, o := range outcomes {
-			if o.Optimized {
-				fmt.Printf("optimized  %s (%s): %s\n", o.Function, o.Position, o.Detail)
-			} else {
-				fmt.Printf("unchanged  %s (%s): %s\n", o.Function, o.Position, o.Detail)
-			}
-		}
 	}
 	// The other Python files beside the script come along unchanged, so that imports resolve.
 	others, _ := filepath.Glob(filepath.Join(srcDir, "*.py"))
@@ -110,4 +94,41 @@ func writeFile(path string, b []byte) error {
 		return err
 	}
 	return os.WriteFile(path, b, 0o644)
+}
+
+// emitProgram writes the rewritten modules of prog under out (relative to the script's
+// directory), reporting each function's outcome, and returns the paths it wrote. With tuned,
+// the dispatchers follow pyparc tune's recorded decisions.
+func emitProgram(cmd *cli.Command, prog *typeinfer.Program, out string, tuned bool, report func(emit.Outcome)) (map[string]bool, error) {
+	srcDir := filepath.Dir(prog.Script)
+	ictx, err := isl.NewContext()
+	if err != nil {
+		return nil, err
+	}
+	defer ictx.Free()
+	written := map[string]bool{}
+	for _, m := range prog.Modules {
+		var decisions map[string]store.Decision
+		if tuned {
+			if decisions, err = loadDecisions(cmd, m.Path); err != nil {
+				return nil, err
+			}
+		}
+		text, outcomes, err := emit.Module(ictx, m, decisions)
+		if err != nil {
+			return nil, fmt.Errorf("emit %s: %w", m.File.Name, err)
+		}
+		rel, err := filepath.Rel(srcDir, m.Path)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			continue
+		}
+		if err := writeFile(filepath.Join(out, rel), text); err != nil {
+			return nil, err
+		}
+		written[m.Path] = true
+		for _, o := range outcomes {
+			report(o)
+		}
+	}
+	return written, nil
 }

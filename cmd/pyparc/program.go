@@ -40,3 +40,17 @@ func loadProgram(cmd *cli.Command, script string) (*typeinfer.Program, error) {
 	}
 	return typeinfer.Load(script, funcs)
 }
+
+// loadDecisions returns pyparc tune's decisions for the functions of one file, if the profile
+// database exists and has any.
+func loadDecisions(cmd *cli.Command, file string) (map[string]store.Decision, error) {
+	st, err := store.Open(dbPath(cmd), false)
+	if errors.Is(err, store.ErrNoDatabase) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.Decisions(file, "cpu")
+}
