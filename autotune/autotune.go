@@ -63,33 +63,13 @@ func JobFor(f *typeinfer.Function, variants []string, scales []float64) (FuncJob
 	job := FuncJob{Name: f.Def.Name, Variants: append([]string{"orig"}, variants...), Scales: scales,
 		Symbols: map[string]int64{}}
 	tied := map[string]string{}
-	var work []string
 	for _, s := range f.Recorded.Symbols {
 		job.Symbols[s.Name] = s.Max
 		for _, p := range s.Params {
 			tied[p] = s.Name
 		}
-		// The work count multiplies the symbols the dispatcher can read off its arguments:
-		// an array extent, or an int parameter equal to the symbol.
-		expr := ""
-		for _, d := range s.Dims {
-			if !strings.HasPrefix(d, "return") {
-				expr = d
-				break
-			}
-		}
-		if expr == "" && len(s.Params) > 0 {
-			expr = s.Params[0]
-		}
-		if expr != "" {
-			work = append(work, expr)
-			job.WorkSyms = append(job.WorkSyms, s.Name)
-		}
 	}
-	job.Work = strings.Join(work, " * ")
-	if job.Work == "" {
-		job.Work = "1"
-	}
+	job.Work, job.WorkSyms = f.WorkExpr()
 	for _, p := range f.Recorded.Params {
 		spec := ParamSpec{Name: p.Name}
 		t := p.Type

@@ -221,6 +221,12 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	if len(nbCuts) > 0 {
 		b.WriteString(replaced(nbCuts, "_"+name+"__numba") + "\n\n\n")
 	}
+	// The CuPy variant is the NumPy one run on the device: only where every loop nest became
+	// whole-array code, so that no Python loop reads single elements across the bus.
+	hasCupy := len(cuts) > 0 && len(cuts) == len(used) && simpleParams(def)
+	if hasCupy {
+		b.WriteString(cupyVariant(m, def, replaced(cuts, "_"+name+"__cupy_body"), used) + "\n\n\n")
+	}
 	fmt.Fprintf(&b, "def _guard_%s(%s):\n    return (%s)\n\n\n", name, params, strings.Join(guard, "\n            and "))
 	fmt.Fprintf(&b, "def %s(%s):\n", name, params)
 	fmt.Fprintf(&b, "    if _guard_%s(%s):\n", name, args)
@@ -230,6 +236,27 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	}
 	if len(nbCuts) > 0 {
 		variants = append(variants, "numba")
+	}
+	if hasCupy {
+		variants = append(variants, "cupy")
+	}
+	// PYPARC_VARIANT names a variant to run whenever the guard admits the call: for tests and
+	// for measuring one variant alone.
+	fmt.Fprintf(&b, "        if _rt.VARIANT:\n")
+	for _, v := range append([]string{"orig"}, variants...) {
+		cond := fmt.Sprintf("_rt.VARIANT == %q", v)
+		switch v {
+		case "numba":
+			cond += " and _rt.HAVE_NUMBA"
+		case "cupy":
+			cond += " and _rt.HAVE_CUPY"
+		}
+		fmt.Fprintf(&b, "            if %s:\n                return _%s__%s(%s)\n", cond, name, v, args)
+	}
+	if hasCupy {
+		work, _ := f.WorkExpr()
+		fmt.Fprintf(&b, "        if _rt.HAVE_CUPY and %s >= _rt.CUPY_MIN_WORK:\n", work)
+		fmt.Fprintf(&b, "            return _%s__cupy(%s)\n", name, args)
 	}
 	call := func(indent, variant string) {
 		if variant == "numba" {
@@ -273,6 +300,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	}
 	if len(nbCuts) > 0 {
 		parts = append(parts, fmt.Sprintf("numba: %d loop nest(s) compiled, %d prange loop(s)", len(nbCuts), pranges))
+	}
+	if hasCupy {
+		parts = append(parts, "cupy: the numpy variant on the GPU, for large sizes")
 	}
 	detail := strings.Join(parts, "; ") + "; runs " + chosen
 	if len(notes) > 0 {

@@ -267,3 +267,33 @@ func (f *Function) Relations() []Relation {
 	}
 	return out
 }
+
+// WorkExpr is a Python expression, over the function's arguments, of its work count: the
+// product of its shape symbols, each read off an array extent or an int parameter equal to it.
+// The symbols used are returned too. A function never profiled has no symbols: "1".
+func (f *Function) WorkExpr() (string, []string) {
+	if f.Recorded == nil {
+		return "1", nil
+	}
+	var parts, syms []string
+	for _, s := range f.Recorded.Symbols {
+		expr := ""
+		for _, d := range s.Dims {
+			if !strings.HasPrefix(d, "return") {
+				expr = d
+				break
+			}
+		}
+		if expr == "" && len(s.Params) > 0 {
+			expr = s.Params[0]
+		}
+		if expr != "" {
+			parts = append(parts, expr)
+			syms = append(syms, s.Name)
+		}
+	}
+	if len(parts) == 0 {
+		return "1", nil
+	}
+	return strings.Join(parts, " * "), syms
+}

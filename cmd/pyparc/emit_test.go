@@ -48,7 +48,10 @@ func TestEmitCorpus(t *testing.T) {
 		}
 		return string(res)
 	}
-	// Without Numba, the dispatchers fall back on the NumPy variants: check those too.
+	// Each variant alone, then without Numba (the dispatchers fall back on NumPy), then the
+	// default choice.
+	check("PYPARC_VARIANT=numpy")
+	check("PYPARC_VARIANT=numba")
 	check("PYPARC_NUMBA=0")
 	report := check()
 	optimized := strings.Count(report, " optimized")

@@ -285,3 +285,40 @@ func TestHintsGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestEmitGolden keeps the whole emitted module of a few kernels under testdata/emit, so that
+// the shape of every variant (CuPy's included, which CI cannot run) is reviewed when it changes.
+func TestEmitGolden(t *testing.T) {
+	needPython(t)
+	db, err := corpusDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"gemm", "jacobi_2d", "durbin", "seidel_2d"} {
+		t.Run(k, func(t *testing.T) {
+			out := t.TempDir()
+			if code, _, stderr := pyparc(t, "emit", "--db", db, "-o", out, filepath.Join(polybench, k+".py")); code != 0 {
+				t.Fatalf("emit: %s", stderr)
+			}
+			got, err := os.ReadFile(filepath.Join(out, k+".py"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "emit", k+".golden")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("emitted %s differs from %s:\n%s", k, golden, got)
+			}
+		})
+	}
+}

@@ -113,7 +113,13 @@ func tuneAction(ctx context.Context, cmd *cli.Command) error {
 			if !ok || !o.Optimized || len(o.Variants) == 0 {
 				continue
 			}
-			job, err := autotune.JobFor(f, o.Variants, scales)
+			var variants []string
+			for _, v := range o.Variants {
+				if v != "cupy" { // the cpu target: GPU variants are measured with --target gpu
+					variants = append(variants, v)
+				}
+			}
+			job, err := autotune.JobFor(f, variants, scales)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "pyparc: tune: %s: %v\n", f.QualName, err)
 				continue

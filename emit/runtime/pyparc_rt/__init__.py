@@ -21,7 +21,45 @@ except Exception:  # ImportError, or a Numba that does not fit this NumPy
         """Never raised: stands for Numba's errors when Numba is absent."""
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "prange", "HAVE_NUMBA",
-           "NumbaError"]
+           "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host"]
+
+# PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
+# guard admits the call (and the variant exists and can run here).
+VARIANT = os.environ.get("PYPARC_VARIANT", "")
+
+
+def _probe_cupy():
+    # Probed once per process: importing CuPy and counting devices costs milliseconds.
+    if os.environ.get("PYPARC_CUPY") == "0":
+        return None
+    try:
+        import cupy
+        if cupy.cuda.runtime.getDeviceCount() < 1:
+            return None
+        return cupy
+    except Exception:
+        return None
+
+
+cp = _probe_cupy()
+HAVE_CUPY = cp is not None
+
+# Without a tuning record, the GPU variant runs from this work count up (the product of the
+# function's shape symbols): below it, transfers and launches cost more than they save.
+CUPY_MIN_WORK = int(os.environ.get("PYPARC_CUPY_MIN_WORK", str(1 << 22)))
+
+
+def to_host(x):
+    """Device values returned by a GPU variant, as the original returns them: NumPy arrays and
+    scalars, tuples and lists element by element."""
+    if cp is not None and isinstance(x, cp.ndarray):
+        h = x.get()
+        return h[()] if h.ndim == 0 else h
+    if isinstance(x, tuple):
+        return tuple(to_host(v) for v in x)
+    if isinstance(x, list):
+        return [to_host(v) for v in x]
+    return x
 
 HAVE_NUMBA = _numba is not None
 
