@@ -135,7 +135,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	var used []*polyopt.SCoP
 	var notes []string
 	var nonEmpty []string // guard conditions the bounds proofs assumed
-	vectorized, pyLoops, pranges := 0, 0, 0
+	vectorized, pyLoops, pranges, scalarInLoops := 0, 0, 0, 0
 	numpyFull := true // every SCoP became whole-array code with no Python loop left
 	for i, s := range fn.SCoPs {
 		a, err := polyopt.Analyze(ctx, s)
@@ -174,6 +174,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		}
 		vectorized += r.vector
 		pyLoops += r.pyLoops
+		scalarInLoops += r.scalarInLoops
 		cuts = append(cuts, cut{from, to, lines})
 	}
 	if len(cuts) == 0 && len(nbCuts) == 0 {
@@ -222,8 +223,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		b.WriteString(replaced(nbCuts, "_"+name+"__numba") + "\n\n\n")
 	}
 	// The CuPy variant is the NumPy one run on the device: only where every loop nest became
-	// whole-array code, so that no Python loop reads single elements across the bus.
-	hasCupy := len(cuts) > 0 && len(cuts) == len(used) && simpleParams(def)
+	// whole-array code (Python loops may remain around it, but no statement inside them works
+	// element by element, which would cross the bus each time).
+	hasCupy := len(cuts) > 0 && len(cuts) == len(used) && scalarInLoops == 0 && simpleParams(def)
 	if hasCupy {
 		b.WriteString(cupyVariant(m, def, replaced(cuts, "_"+name+"__cupy_body"), used) + "\n\n\n")
 	}
@@ -428,7 +430,9 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 			arrays = append(arrays, p.Name)
 		case typeinfer.Int:
 			conds = append(conds, fmt.Sprintf("_rt.is_int(%s)", p.Name))
-		case typeinfer.Float:
+		case typeinfer.Float, typeinfer.NPScalar:
+			// A NumPy scalar too: is_real admits float64 and integer scalars only, the ones
+			// the variants compute with as the original does.
 			conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
 		case typeinfer.Bool:
 			conds = append(conds, fmt.Sprintf("type(%s) is bool", p.Name))
@@ -454,7 +458,7 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 
 func allReal(t *typeinfer.Type) bool {
 	for _, a := range t.Alts {
-		if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float {
+		if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float && a.Kind != typeinfer.NPScalar {
 			return false
 		}
 	}

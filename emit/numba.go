@@ -41,6 +41,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			return nil, vecErr("the loop variable " + l.Iter + " is read after its loop")
 		}
 	}
+	// Numba types math.exp(x) of a float32 x as float32, where Python's math module always
+	// computes in double precision: a float64 result would differ beyond its tolerance.
+	if hasFloat32(s) && callsInto(s.Body, modules, "math") {
+		return nil, vecErr("math functions of float32 values would compute in float32 under Numba")
+	}
 	used := map[string]bool{}
 	assigned := map[string]bool{}
 	for _, st := range s.Body {
@@ -107,7 +112,10 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 					continue
 				}
 			}
-			mark(f.Body, inside)
+			// Below a loop that stays sequential (a time loop), a prange would start a
+			// parallel region at every iteration: microseconds each on an idle machine,
+			// milliseconds on a loaded one. Only the top of the nest runs in parallel.
+			mark(f.Body, true)
 		}
 	}
 	mark(s.Body, false)
@@ -330,4 +338,32 @@ func leaks(body []pyast.Stmt, from, to pyast.Pos, name string) bool {
 		walk(s, false)
 	}
 	return leak
+}
+
+// hasFloat32 reports a SCoP that accesses a float32 array.
+func hasFloat32(s *polyopt.SCoP) bool {
+	for _, a := range s.Arrays {
+		if a.DType == "float32" {
+			return true
+		}
+	}
+	return false
+}
+
+// callsInto reports a call of a function of the given module (by its real name: "math").
+func callsInto(body []pyast.Stmt, modules map[string]string, module string) bool {
+	found := false
+	for _, st := range body {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			if c, ok := n.(*pyast.Call); ok {
+				if a, ok := c.Func.(*pyast.Attribute); ok {
+					if m, ok := a.X.(*pyast.Name); ok && modules[m.Id] == module {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+	}
+	return found
 }

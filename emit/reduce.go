@@ -206,6 +206,6 @@ func (r *region) sumLike(fn string, value pyast.Expr, byIter map[string]axis, tm
 			rest = append(rest, it)
 		}
 	}
-	code := fmt.Sprintf("%s(_np.broadcast_to(%s, (%s)), axis=(%s,))", fn, e.code, r.shapeOf(axes), strings.Join(pos, ", "))
+	code := fmt.Sprintf("%s(_np.broadcast_to(_np.asarray(%s), (%s)), axis=(%s,))", fn, e.code, r.shapeOf(axes), strings.Join(pos, ", "))
 	return operand{code, rest}, nil
 }

@@ -23,6 +23,10 @@ type region struct {
 	lines   []string
 	vector  int // statements turned into whole-array code
 	pyLoops int // loops left as Python loops
+	depth   int // Python loops around the statement being generated
+	// scalarInLoops counts statements left element by element inside Python loops: on a GPU
+	// each would cross the bus.
+	scalarInLoops int
 }
 
 // vecErr is why a subtree stays a Python loop.
@@ -67,6 +71,9 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 		f, ok := s.(*pyast.For)
 		if !ok || r.loopOf[f] == nil {
 			r.emit(indent, r.source(s))
+			if r.depth > 0 {
+				r.scalarInLoops++
+			}
 			continue
 		}
 		l := r.loopOf[f]
@@ -80,7 +87,9 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 		}
 		r.emit(indent, "for "+r.source(f.Target)+" in "+r.source(f.Iter)+":")
 		r.pyLoops++
+		r.depth++
 		r.block(f.Body, indent+"    ")
+		r.depth--
 	}
 }
 
@@ -274,7 +283,8 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 				return "", err
 			}
 			tmps[w.Array] = order
-			return fmt.Sprintf("%s = _np.array(_np.broadcast_to(%s, (%s)), dtype=float)", w.Array, e.code, r.shapeOf(axes)), nil
+			// asarray first: CuPy's broadcast_to takes arrays only, not Python scalars.
+			return fmt.Sprintf("%s = _np.array(_np.broadcast_to(_np.asarray(%s, dtype=float), (%s)))", w.Array, e.code, r.shapeOf(axes)), nil
 		}
 		if r.outside[w.Array] && len(axes) > 0 && !isReductionTarget(st, axes) {
 			return "", vecErr("scalar " + w.Array + " is updated in a parallel loop")

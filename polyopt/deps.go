@@ -47,10 +47,19 @@ type Analysis struct {
 	ExposedReads map[string]map[string]bool
 }
 
+// AnalyzeOps bounds the isl operations of one Analyze call. The PolyBench kernels need far
+// fewer.
+var AnalyzeOps uint64 = 10_000_000
+
 // Analyze computes the dependences of a SCoP with isl and marks, for each loop, whether it is
 // parallel, a reduction, or carries dependences (and which).
 func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 	a := &Analysis{ExposedReads: map[string]map[string]bool{}}
+	// Dataflow over many statements with disjunctive guards and strided loops can run isl
+	// for hours (difffuzz found one); past the bound the SCoP is left alone with the error.
+	ctx.ResetOperations()
+	ctx.SetMaxOperations(AnalyzeOps)
+	defer ctx.SetMaxOperations(0)
 	err := withScope(ctx, func(sc *scope) error {
 		sched, err := sc.unionMap(stmtStrings(s, func(st *Stmt) []string { return []string{st.Schedule} }))
 		if err != nil {

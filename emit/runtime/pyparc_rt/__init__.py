@@ -94,9 +94,13 @@ def is_int(x):
 
 
 def is_real(x):
-    """True for a Python float or int, or a NumPy floating or integer scalar."""
+    """True for a Python float or int, or a NumPy float64 or integer scalar.
+
+    A NumPy float32 scalar is refused: the original computes 0.5 * x in float32 (NumPy 2 keeps
+    the narrower type of a scalar), the variants in float64 (Numba's rules, or np.exp giving a
+    float64 where math.exp gave a Python float), and float64 results would differ."""
     t = type(x)
-    return t is float or t is int or isinstance(x, (_np.floating, _np.integer))
+    return t is float or t is int or isinstance(x, (_np.float64, _np.integer))
 
 
 def no_alias(arrays, written):

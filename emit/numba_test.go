@@ -1,0 +1,96 @@
+package emit
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// firstSCoP parses src and extracts the first SCoP of its first function.
+func firstSCoP(t *testing.T, src string, params map[string]*typeinfer.Type) (*polyopt.SCoP, *pyast.File, *pyast.FunctionDef) {
+	t.Helper()
+	f, err := pyast.ParseFile("k.py", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := f.Module.Body[0].(*pyast.FunctionDef)
+	fn := polyopt.Extract(polyopt.Func{File: f, Def: def, QualName: def.Name, Params: params,
+		Modules: map[string]string{"np": "numpy", "math": "math"}})
+	if len(fn.SCoPs) == 0 {
+		t.Fatalf("no SCoP: %+v", fn.Opaque)
+	}
+	return fn.SCoPs[0], f, def
+}
+
+// TestNumbaRefusesMathOnFloat32 is difffuzz's reproducer mismatch_p136: Numba computes
+// math.exp of a float32 in float32, Python in float64, and a float64 array stored the result.
+func TestNumbaRefusesMathOnFloat32(t *testing.T) {
+	src := "def k(A, B):\n    for i in range(A.shape[0]):\n        A[i] = math.exp(-abs(B[i]))\n"
+	for _, tc := range []struct {
+		dtype string
+		ok    bool
+	}{{"float64", true}, {"float32", false}} {
+		params := map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"B": typeinfer.Array(tc.dtype, typeinfer.SymDim("N")),
+		}
+		s, f, def := firstSCoP(t, src, params)
+		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy", "math": "math"})
+		if (err == nil) != tc.ok {
+			t.Errorf("B %s: numbaRegion error %v, want ok=%v", tc.dtype, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "float32") {
+			t.Errorf("B %s: unexpected reason %v", tc.dtype, err)
+		}
+	}
+}
+
+// TestGuardRefusesFloat32Scalars is difffuzz's reproducer mismatch_p1100: with alpha a NumPy
+// float32, the original computes math.exp(-2.0) * alpha in float32, the variants in float64.
+func TestGuardRefusesFloat32Scalars(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not found")
+	}
+	dir := t.TempDir()
+	if err := WriteRuntime(dir); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("python3", "-c", `import numpy as np, pyparc_rt as rt
+assert [rt.is_real(v) for v in (1, 0.5, np.float64(0.5), np.int32(3))] == [True] * 4
+assert not rt.is_real(np.float32(0.5)) and not rt.is_real(np.float16(0.5)) and not rt.is_real(True)`)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PYPARC_NUMBA=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
+// TestGuardChecksNumPyScalars: a parameter recorded only as a NumPy scalar (alpha:
+// np.float32, reproducer mismatch_p1100) was not checked by the guard at all.
+func TestGuardChecksNumPyScalars(t *testing.T) {
+	f, err := pyast.ParseFile("k.py", []byte("def k(B, alpha):\n    for i in range(B.shape[0]):\n        B[i] = alpha\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := f.Module.Body[0].(*pyast.FunctionDef)
+	fn := &typeinfer.Function{QualName: "k", Def: def, Declared: map[string]*typeinfer.Type{
+		"B":     typeinfer.Array("float64", typeinfer.SymDim("N")),
+		"alpha": {Kind: typeinfer.NPScalar, DType: "float32"},
+	}}
+	conds := guardCode(fn, nil, "B, alpha")
+	if !strings.Contains(strings.Join(conds, " and "), "_rt.is_real(alpha)") {
+		t.Errorf("guard %q does not check alpha", conds)
+	}
+	// Called with 0.5 and np.float32(0.5) (program p1100 of the campaign): a union.
+	fn.Declared["alpha"] = &typeinfer.Type{Kind: typeinfer.Union, Alts: []*typeinfer.Type{
+		typeinfer.Simple(typeinfer.Float), {Kind: typeinfer.NPScalar, DType: "float32"}}}
+	conds = guardCode(fn, nil, "B, alpha")
+	if !strings.Contains(strings.Join(conds, " and "), "_rt.is_real(alpha)") {
+		t.Errorf("guard %q does not check alpha of a union type", conds)
+	}
+}
