@@ -46,3 +46,7 @@ pytest:
 
 bench: build
 	$(GO) run ./bench/overhead
+
+# A long differential-fuzzing campaign: make fuzz N=10000
+fuzz:
+	$(GO) run ./difffuzz/cmd/pyparc-fuzz -n $(or $(N),10000)

@@ -48,6 +48,11 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 			if !inTarget([]string{e.Id}) {
 				return "", vecErr("a loop index used where its loop is reduced")
 			}
+			if hasDType(r.scop, "float32") {
+				// The index is a Python int ("weak": x + j stays float32), its arange an int64
+				// array that makes float32 data float64 (difffuzz's mismatch_p3523).
+				return "", vecErr("a loop index as a value next to float32 data")
+			}
 			return align(operand{fmt.Sprintf("_np.arange(%s, %s)", r.names.aff(a.lo), r.names.aff(a.hi)), []string{e.Id}}, target), nil
 		}
 		if axes, ok := tmps[e.Id]; ok {
@@ -138,6 +143,13 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		}
 		return "_np.where(" + c + ", " + a + ", " + b + ")", nil
 	case *pyast.Call:
+		if r.scalarCall(e, byIter, tmps) {
+			// The original call keeps Python's scalar types: math.exp gives a Python float and
+			// abs(2) a Python int, "weak" under NumPy 2's promotion (float32 + 2 stays float32),
+			// where _np.exp and _np.abs give float64 and int64 NumPy scalars (difffuzz's
+			// mismatch_p3523: A[0] + abs(2) with a float32 A).
+			return r.source(e), nil
+		}
 		fn, err := r.ufunc(e.Func)
 		if err != nil {
 			return "", err
@@ -159,6 +171,21 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		return fn + "(" + strings.Join(args, ", ") + ")", nil
 	}
 	return "", vecErr("an expression that is not vectorized")
+}
+
+// scalarCall reports a call of a builtin or a math function whose arguments vary along no
+// vectorized loop: it computes one Python scalar, as in the original.
+func (r *region) scalarCall(e *pyast.Call, byIter map[string]axis, tmps map[string][]string) bool {
+	switch f := e.Func.(type) {
+	case *pyast.Name:
+	case *pyast.Attribute:
+		if mod, ok := f.X.(*pyast.Name); !ok || mod.Id != "math" {
+			return false
+		}
+	default:
+		return false
+	}
+	return !r.dependsOnAxes(e, byIter, tmps)
 }
 
 // ufunc maps a pure scalar function to its NumPy ufunc.

@@ -27,25 +27,33 @@ func firstSCoP(t *testing.T, src string, params map[string]*typeinfer.Type) (*po
 	return fn.SCoPs[0], f, def
 }
 
-// TestNumbaRefusesMathOnFloat32 is difffuzz's reproducer mismatch_p136: Numba computes
-// math.exp of a float32 in float32, Python in float64, and a float64 array stored the result.
-func TestNumbaRefusesMathOnFloat32(t *testing.T) {
-	src := "def k(A, B):\n    for i in range(A.shape[0]):\n        A[i] = math.exp(-abs(B[i]))\n"
+// TestNumbaRefusesMixedFloat32 is difffuzz's reproducers mismatch_p136 and mismatch_p1528:
+// Numba computes math.exp of a float32 in float32 (Python in float64) and 0.5 + x in float64
+// (NumPy 2 in float32), and a float64 array stored the result.
+func TestNumbaRefusesMixedFloat32(t *testing.T) {
 	for _, tc := range []struct {
-		dtype string
-		ok    bool
-	}{{"float64", true}, {"float32", false}} {
+		src, a, b string
+		ok        bool
+	}{
+		{"A[i] = math.exp(-abs(B[i]))", "float64", "float64", true},
+		{"A[i] = math.exp(-abs(B[i]))", "float64", "float32", false},
+		{"A[i] = math.exp(-abs(B[i]))", "float32", "float32", false},
+		{"A[i] = 0.5 + B[i]", "float64", "float32", false},
+		{"A[i] = 0.5 + B[i]", "float32", "float32", true},
+		{"A[i] = 0.5 + B[i]", "int64", "float32", true},
+	} {
+		src := "def k(A, B):\n    for i in range(A.shape[0]):\n        " + tc.src + "\n"
 		params := map[string]*typeinfer.Type{
-			"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
-			"B": typeinfer.Array(tc.dtype, typeinfer.SymDim("N")),
+			"A": typeinfer.Array(tc.a, typeinfer.SymDim("N")),
+			"B": typeinfer.Array(tc.b, typeinfer.SymDim("N")),
 		}
 		s, f, def := firstSCoP(t, src, params)
 		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy", "math": "math"})
 		if (err == nil) != tc.ok {
-			t.Errorf("B %s: numbaRegion error %v, want ok=%v", tc.dtype, err, tc.ok)
+			t.Errorf("%s with A %s, B %s: numbaRegion error %v, want ok=%v", tc.src, tc.a, tc.b, err, tc.ok)
 		}
 		if err != nil && !strings.Contains(err.Error(), "float32") {
-			t.Errorf("B %s: unexpected reason %v", tc.dtype, err)
+			t.Errorf("%s: unexpected reason %v", tc.src, err)
 		}
 	}
 }

@@ -338,7 +338,7 @@ func (b *builder) assign(s pyast.Stmt, target, value pyast.Expr, augOp string, i
 	if augOp == "" {
 		st.Reduction = b.selfUpdate(target, value)
 	}
-	if st.Reduction != "" && (readsOtherwise(st, w) || readsArrayElsewhere(st, w)) {
+	if st.Reduction != "" && readsOtherwise(st, w) {
 		st.Reduction = "" // the update also reads its target elsewhere: not a plain reduction
 	}
 	pos := *in.next
@@ -385,18 +385,6 @@ func readsOtherwise(st *Stmt, w Access) bool {
 		}
 	}
 	return n > 1
-}
-
-// readsArrayElsewhere reports an update that reads its target array at another element
-// (A[i] = A[i - 2] + A[i]): its dependences through that read order values, not just the
-// association of the update, so they must not be taken for a reduction's.
-func readsArrayElsewhere(st *Stmt, w Access) bool {
-	for _, r := range st.Reads {
-		if r.Array == w.Array && !sameIndex(r.Index, w.Index) {
-			return true
-		}
-	}
-	return false
 }
 
 func sameIndex(a, b []Affine) bool {

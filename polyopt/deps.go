@@ -27,6 +27,10 @@ type Dependence struct {
 	// Reduction marks the dependences of a reduction statement on itself through its target:
 	// they order only the association of an associative update.
 	Reduction bool
+	// Value is, for such a dependence, the part of Relation that goes through another read of
+	// the target array (A[i] = A[i - 2] + A[i]): it orders values, as any other dependence
+	// does. Empty when there is none.
+	Value string
 }
 
 func (d Dependence) String() string {
@@ -234,6 +238,9 @@ func dependencesOn(sc *scope, s *SCoP, array string, sched *isl.UnionMap, domain
 			if d.From == d.To {
 				if st := s.StmtByName(d.From); st != nil && st.Reduction != "" && st.Writes[0].Array == array {
 					d.Reduction = true
+					if d.Value, err = valueDeps(sc, st, domain); err != nil {
+						return err
+					}
 				}
 			}
 			a.Deps = append(a.Deps, d)
@@ -261,35 +268,44 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 		}
 		l.Parallel, l.Reduction, l.CarriedBy = true, false, nil
 		reduction, other := false, false
+		isCarried := func(relation string) (bool, error) {
+			dep, err := sc.unionMap([]string{relation})
+			if err != nil {
+				return false, err
+			}
+			inTime, err := sc.keepUM(dep.ApplyDomain(sched))
+			if err != nil {
+				return false, err
+			}
+			if inTime, err = sc.keepUM(inTime.ApplyRange(sched)); err != nil {
+				return false, err
+			}
+			if inTime, err = sc.keepUM(inTime.Intersect(carried)); err != nil {
+				return false, err
+			}
+			empty, err := inTime.IsEmpty()
+			return !empty, err
+		}
 		for _, d := range a.Deps {
 			if !inside[d.From] || !inside[d.To] {
 				continue
 			}
-			dep, err := sc.unionMap([]string{d.Relation})
-			if err != nil {
-				return err
-			}
-			inTime, err := sc.keepUM(dep.ApplyDomain(sched))
-			if err != nil {
-				return err
-			}
-			if inTime, err = sc.keepUM(inTime.ApplyRange(sched)); err != nil {
-				return err
-			}
-			if inTime, err = sc.keepUM(inTime.Intersect(carried)); err != nil {
-				return err
-			}
-			empty, err := inTime.IsEmpty()
-			if err != nil {
-				return err
-			}
-			if empty {
+			if c, err := isCarried(d.Relation); err != nil || !c {
+				if err != nil {
+					return err
+				}
 				continue
+			}
+			valueCarried := false
+			if d.Reduction && d.Value != "" {
+				if valueCarried, err = isCarried(d.Value); err != nil {
+					return err
+				}
 			}
 			switch {
 			case privatizable(s, a, d, l):
 				l.CarriedBy = append(l.CarriedBy, d.String()+" (private to each iteration)")
-			case d.Reduction:
+			case d.Reduction && !valueCarried:
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				reduction = true
 			default:
@@ -444,4 +460,73 @@ func nonEmptyContext(s *SCoP) string {
 		return s.Context
 	}
 	return s.paramPrefix() + "{ : " + strings.Join(cons, " and ") + " }"
+}
+
+// valueDeps returns the pairs of instances of an update statement ordered through another
+// read of its target array, or "" when there are none: those order values, not the
+// association of a reduction. A[i] = A[i - 2] + A[i] (difffuzz's mismatch_p1155) reads what
+// an earlier instance wrote; A[2] = A[2] + A[j - 2] (mismatch_p3189) reads, at j = 4, the
+// very element it accumulates into. B[i, j] += A[k, i] * B[k, j] (trmm) has pairs too, but
+// only across iterations of i, which its k loop does not carry. The pairs are memory-based
+// (any write and read of one element, in schedule order): a superset of the dataflow.
+func valueDeps(sc *scope, st *Stmt, domain *isl.UnionSet) (string, error) {
+	w0 := st.Writes[0]
+	var others []string
+	for _, r := range st.Reads {
+		if r.Array == w0.Array && !sameIndex(r.Index, w0.Index) {
+			others = append(others, r.Relation)
+		}
+	}
+	if len(others) == 0 {
+		return "", nil
+	}
+	w, err := sc.unionMap([]string{w0.Relation})
+	if err != nil {
+		return "", err
+	}
+	if w, err = sc.keepUM(w.IntersectDomain(domain)); err != nil {
+		return "", err
+	}
+	r, err := sc.unionMap(others)
+	if err != nil {
+		return "", err
+	}
+	if r, err = sc.keepUM(r.IntersectDomain(domain)); err != nil {
+		return "", err
+	}
+	rBack, err := sc.keepUM(r.Reverse())
+	if err != nil {
+		return "", err
+	}
+	wBack, err := sc.keepUM(w.Reverse())
+	if err != nil {
+		return "", err
+	}
+	flow, err := sc.keepUM(w.ApplyRange(rBack)) // x writes what y reads
+	if err != nil {
+		return "", err
+	}
+	anti, err := sc.keepUM(r.ApplyRange(wBack)) // x reads what y writes
+	if err != nil {
+		return "", err
+	}
+	pairs, err := sc.keepUM(flow.Union(anti))
+	if err != nil {
+		return "", err
+	}
+	own, err := sc.unionMap([]string{st.Schedule}) // the statement's own instances suffice
+	if err != nil {
+		return "", err
+	}
+	before, err := sc.keepUM(own.LexLt(own))
+	if err != nil {
+		return "", err
+	}
+	if pairs, err = sc.keepUM(pairs.Intersect(before)); err != nil {
+		return "", err
+	}
+	if empty, err := pairs.IsEmpty(); err != nil || empty {
+		return "", err
+	}
+	return pairs.String(), nil
 }

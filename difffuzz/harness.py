@@ -1,0 +1,148 @@
+"""difffuzz harness: runs original and emitted programs on the same inputs and compares them.
+
+usage: harness.py SRC_DIR OUT_DIR JOB_JSON
+
+JOB_JSON lists {"name", "seed", "sizes"}: SRC_DIR/NAME.py is the original program and
+OUT_DIR/NAME.py the emitted one; both define run(size, seed) returning a dict of arrays. For
+each program and size both run, and every saved array must agree (float64: rtol 1e-9, atol
+1e-12; float32: rtol 1e-4, atol 1e-5; integers exactly; NaN equals NaN). One JSON line per
+program goes to stdout as soon as it is done, so that the caller knows where a crash happened.
+Many programs run in one process: starting Python and importing NumPy once saves most of the
+time of a campaign.
+"""
+import importlib.util
+import json
+import os
+import signal
+import sys
+import traceback
+import warnings
+
+import numpy as np
+
+TIMEOUT_S = 60
+
+
+class Timeout(Exception):
+    pass
+
+
+def on_alarm(signum, frame):
+    raise Timeout("ran longer than %d s" % TIMEOUT_S)
+
+
+def load(path, key):
+    spec = importlib.util.spec_from_file_location(key, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[key] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def tolerance(*dtypes):
+    if any(d == np.float32 for d in dtypes):
+        return 1e-4, 1e-5
+    return 1e-9, 1e-12
+
+
+def compare(want, got):
+    """Returns why got differs from want, or None."""
+    if sorted(want) != sorted(got):
+        return "saved arrays %s, emitted %s" % (sorted(want), sorted(got))
+    for key in sorted(want):
+        x, y = np.asarray(want[key]), np.asarray(got[key])
+        ret = key.startswith("r")  # a returned scalar: its dtype may widen (float32 to float64)
+        if x.shape != y.shape:
+            return "%s: shape %s, emitted %s" % (key, x.shape, y.shape)
+        if not ret and x.dtype != y.dtype:
+            return "%s: dtype %s, emitted %s" % (key, x.dtype, y.dtype)
+        kx, ky = x.dtype.kind, y.dtype.kind
+        if (kx in "iub") != (ky in "iub"):
+            return "%s: kind %s, emitted %s" % (key, x.dtype, y.dtype)
+        if kx in "iub":
+            bad = x != y
+        else:
+            rtol, atol = tolerance(x.dtype, y.dtype)
+            bad = ~np.isclose(y, x, rtol=rtol, atol=atol, equal_nan=True)
+        if np.any(bad):
+            idx = tuple(int(i) for i in np.argwhere(bad)[0]) if x.ndim else ()
+            return "%s%s: %r, emitted %r (%d of %d elements differ)" % (
+                key, list(idx), x[idx].item() if x.ndim else x.item(), y[idx].item() if y.ndim else y.item(),
+                int(np.sum(bad)), x.size)
+    return None
+
+
+def counted(mod, name, counts, key, truth=False):
+    """Wraps a module function to count its calls (or, with truth, its true results)."""
+    fn = getattr(mod, name, None)
+    if fn is None:
+        return
+
+    def wrapper(*args, **kwargs):
+        r = fn(*args, **kwargs)
+        if not truth or r:
+            counts[key] += 1
+        return r
+
+    setattr(mod, name, wrapper)
+
+
+def tail(exc):
+    lines = traceback.format_exception(exc)
+    return "".join(lines[-3:]).strip()
+
+
+def check(src, out, case):
+    name = case["name"]
+    res = {"name": name, "status": "ok", "detail": "", "calls": 0, "fast": 0, "numba": 0, "numpy": 0}
+    try:
+        orig = load(os.path.join(src, name + ".py"), "orig_" + name)
+    except BaseException as e:
+        res.update(status="invalid", detail="original does not load: " + tail(e))
+        return res
+    try:
+        new = load(os.path.join(out, name + ".py"), "new_" + name)
+    except BaseException as e:
+        res.update(status="emitted-raised", detail="emitted program does not load: " + tail(e))
+        return res
+    counted(new, "kernel", res, "calls")
+    counted(new, "_guard_kernel", res, "fast", truth=True)
+    counted(new, "_kernel__numba", res, "numba")
+    counted(new, "_kernel__numpy", res, "numpy")
+    for size in case["sizes"]:
+        signal.alarm(TIMEOUT_S)
+        try:
+            want = orig.run(size, case["seed"])
+        except BaseException as e:
+            signal.alarm(0)
+            res.update(status="invalid", detail="size %d: the original raised: %s" % (size, tail(e)))
+            return res
+        signal.alarm(TIMEOUT_S)
+        try:
+            got = new.run(size, case["seed"])
+        except BaseException as e:
+            signal.alarm(0)
+            res.update(status="emitted-raised", detail="size %d: %s" % (size, tail(e)))
+            return res
+        signal.alarm(0)
+        why = compare(want, got)
+        if why:
+            res.update(status="mismatch", detail="size %d: %s" % (size, why))
+            return res
+    return res
+
+
+def main():
+    src, out, job = sys.argv[1:4]
+    warnings.simplefilter("ignore")
+    signal.signal(signal.SIGALRM, on_alarm)
+    sys.path.insert(0, out)  # the emitted programs import pyparc_rt from there
+    with open(job) as f:
+        cases = json.load(f)
+    with np.errstate(all="ignore"):
+        for case in cases:
+            print(json.dumps(check(src, out, case)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
