@@ -63,7 +63,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			return true
 		})
 		bound := map[string]int{}
-		countBindings([]pyast.Stmt{st}, bound)
+		polyopt.CountBindings([]pyast.Stmt{st}, bound)
 		for v := range bound {
 			assigned[v] = true
 		}
@@ -183,45 +183,13 @@ func loopOf(s *polyopt.SCoP, f *pyast.For) *polyopt.Loop {
 // last value, so such a loop stays a range loop.
 func bindsLiveOut(f *pyast.For, outside map[string]bool) bool {
 	bound := map[string]int{}
-	countBindings(f.Body, bound)
+	polyopt.CountBindings(f.Body, bound)
 	for v := range bound {
 		if outside[v] {
 			return true
 		}
 	}
 	return false
-}
-
-// countBindings counts the names a statement list binds (assignment targets, loop variables).
-func countBindings(body []pyast.Stmt, counts map[string]int) {
-	for _, s := range body {
-		pyast.Inspect(s, func(n pyast.Node) bool {
-			var targets []pyast.Expr
-			switch n := n.(type) {
-			case *pyast.Assign:
-				targets = n.Targets
-			case *pyast.AugAssign:
-				targets = []pyast.Expr{n.Target}
-			case *pyast.AnnAssign:
-				targets = []pyast.Expr{n.Target}
-			case *pyast.For:
-				targets = []pyast.Expr{n.Target}
-			}
-			for _, t := range targets {
-				if id, ok := t.(*pyast.Name); ok {
-					counts[id.Id]++
-				}
-				if tup, ok := t.(*pyast.Tuple); ok {
-					for _, e := range tup.Elts {
-						if id, ok := e.(*pyast.Name); ok {
-							counts[id.Id]++
-						}
-					}
-				}
-			}
-			return true
-		})
-	}
 }
 
 // boundBefore lists the names bound before offset p: parameters, and anything assigned by a
@@ -241,7 +209,7 @@ func boundBefore(def *pyast.FunctionDef, p pyast.Pos) map[string]bool {
 			}
 			if s.End() <= p {
 				counts := map[string]int{}
-				countBindings([]pyast.Stmt{s}, counts)
+				polyopt.CountBindings([]pyast.Stmt{s}, counts)
 				for v := range counts {
 					out[v] = true
 				}
@@ -253,25 +221,13 @@ func boundBefore(def *pyast.FunctionDef, p pyast.Pos) map[string]bool {
 					out[id.Id] = true
 				}
 			}
-			for _, b := range innerBodies(s) {
+			for _, b := range polyopt.InnerBodies(s) {
 				walk(b)
 			}
 		}
 	}
 	walk(def.Body)
 	return out
-}
-
-func innerBodies(s pyast.Stmt) [][]pyast.Stmt {
-	switch s := s.(type) {
-	case *pyast.For:
-		return [][]pyast.Stmt{s.Body, s.Else}
-	case *pyast.While:
-		return [][]pyast.Stmt{s.Body, s.Else}
-	case *pyast.If:
-		return [][]pyast.Stmt{s.Body, s.Else}
-	}
-	return nil
 }
 
 // usedOutside lists the names the function mentions outside the SCoP.

@@ -230,6 +230,10 @@ func (x *extractor) shapeDim(array string, dim int) (Affine, bool) {
 	return a.Extent[dim], true
 }
 
+// CountBindings counts, per name, how often a statement list binds it: assignment targets,
+// loop variables, augmented assignments, := (not inside nested definitions).
+func CountBindings(body []pyast.Stmt, counts map[string]int) { countAssignments(body, counts) }
+
 // countAssignments counts the bindings of each name: assignment targets, loop variables,
 // augmented assignments.
 func countAssignments(body []pyast.Stmt, counts map[string]int) {
@@ -354,6 +358,9 @@ func (f *Function) addOpaque(o Opaque) {
 	}
 	f.Opaque = append(f.Opaque, o)
 }
+
+// InnerBodies returns the statement lists nested directly in a for, while or if.
+func InnerBodies(s pyast.Stmt) [][]pyast.Stmt { return innerBodies(s) }
 
 func innerBodies(s pyast.Stmt) [][]pyast.Stmt {
 	switch s := s.(type) {
