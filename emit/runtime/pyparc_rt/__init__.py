@@ -9,16 +9,61 @@ import os
 
 import numpy as _np
 
-try:  # Numba is optional: without it (or with PYPARC_NUMBA=0) the NumPy variants run.
-    if os.environ.get("PYPARC_NUMBA") == "0":
-        raise ImportError("disabled by PYPARC_NUMBA=0")
-    import numba as _numba
-    from numba.core.errors import NumbaError
-except Exception:  # ImportError, or a Numba that does not fit this NumPy
-    _numba = None
+# Numba is optional, and imported only when a dispatcher first asks for it (HAVE_NUMBA) or a
+# compiled variant first runs: importing it costs a few tenths of a second, more than many
+# whole programs take. PYPARC_NUMBA=0 turns it off.
+_numba = None
+_numba_tried = False
 
-    class NumbaError(Exception):
-        """Never raised: stands for Numba's errors when Numba is absent."""
+
+def _numba_module():
+    global _numba, _numba_tried
+    if not _numba_tried:
+        _numba_tried = True
+        if os.environ.get("PYPARC_NUMBA") != "0":
+            try:
+                import numba
+                _numba = numba
+            except Exception:  # absent, or a Numba that does not fit this NumPy
+                _numba = None
+    return _numba
+
+
+class NumbaUnavailable(Exception):
+    """Numba could not be imported when a compiled variant first ran."""
+
+
+def __getattr__(name):
+    # Resolved lazily, so that a module importing pyparc_rt does not import Numba.
+    if name == "HAVE_NUMBA":
+        have = _numba_module() is not None
+        globals()["HAVE_NUMBA"] = have  # later lookups find it directly
+        return have
+    if name == "NumbaError":
+        nb = _numba_module()
+        return (nb.core.errors.NumbaError, NumbaUnavailable) if nb else NumbaUnavailable
+    if name == "prange":
+        nb = _numba_module()
+        return nb.prange if nb else range
+    raise AttributeError(name)
+
+
+class _Compiled:
+    """A loop nest compiled with Numba at its first call (then cached on disk)."""
+
+    def __init__(self, fn, parallel):
+        self.fn, self.parallel, self.compiled = fn, parallel, None
+
+    def __call__(self, *args):
+        f = self.compiled
+        if f is None:
+            nb = _numba_module()
+            if nb is None:
+                raise NumbaUnavailable("numba cannot be imported")
+            f = self.compiled = nb.njit(parallel=self.parallel, cache=True, fastmath=False,
+                                        error_model="numpy")(self.fn)
+        return f(*args)
+
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host"]
@@ -61,26 +106,20 @@ def to_host(x):
         return [to_host(v) for v in x]
     return x
 
-HAVE_NUMBA = _numba is not None
 
 
 def jit(fn):
     """Compiles a loop nest pyparc moved out of a function. Compilation happens at the first
     call, once per argument types, and is cached on disk beside the module. Division by zero
     gives inf or nan as NumPy does, not ZeroDivisionError."""
-    if _numba is None:
-        return fn
-    return _numba.njit(parallel=False, cache=True, fastmath=False, error_model="numpy")(fn)
+    return _Compiled(fn, parallel=False)
 
 
 def jit_parallel(fn):
     """jit for a loop nest with prange loops, which Numba runs on all cores."""
-    if _numba is None:
-        return fn
-    return _numba.njit(parallel=True, cache=True, fastmath=False, error_model="numpy")(fn)
+    return _Compiled(fn, parallel=True)
 
 
-prange = _numba.prange if _numba is not None else range
 
 
 def array(x, dtype, ndim):
