@@ -232,20 +232,7 @@ func TestExplainGolden(t *testing.T) {
 			}
 			out = strings.ReplaceAll(out, real+string(filepath.Separator), "")
 			golden := filepath.Join("testdata", "explain", k+".golden")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if out != string(want) {
-				t.Errorf("explain %s differs from %s:\n%s", k, golden, out)
-			}
+			checkGolden(t, golden, out)
 		})
 	}
 }
@@ -268,20 +255,7 @@ func TestHintsGolden(t *testing.T) {
 			}
 			out = strings.ReplaceAll(out, real+string(filepath.Separator), "")
 			golden := filepath.Join("testdata", "hints", k+".golden")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if out != string(want) {
-				t.Errorf("hints %s differ from %s:\n%s", k, golden, out)
-			}
+			checkGolden(t, golden, out)
 		})
 	}
 }
@@ -305,20 +279,26 @@ func TestEmitGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden := filepath.Join("testdata", "emit", k+".golden")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("emitted %s differs from %s:\n%s", k, golden, got)
-			}
+			checkGolden(t, golden, string(got))
 		})
+	}
+}
+
+// checkGolden compares got with the golden file, or rewrites the file under -update.
+func checkGolden(t *testing.T, golden, got string) {
+	t.Helper()
+	if *update {
+		os.MkdirAll(filepath.Dir(golden), 0o755)
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s:\n%s", golden, got)
 	}
 }
