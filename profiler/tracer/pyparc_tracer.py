@@ -311,17 +311,20 @@ class Tracer:
     # --- output ---------------------------------------------------------------------------
 
     def send(self, msg):
+        with self.lock:
+            self._write(msg)
+
+    def _write(self, msg):
         if self.broken:
             return
         data = (json.dumps(msg, separators=(",", ":")) + "\n").encode()
-        with self.lock:
-            try:
-                while data:
-                    n = os.write(self.out_fd, data)
-                    data = data[n:]
-            except OSError:
-                # pyparc is gone; the script keeps running as if untraced.
-                self.broken = True
+        try:
+            while data:
+                n = os.write(self.out_fd, data)
+                data = data[n:]
+        except OSError:
+            # pyparc is gone; the script keeps running as if untraced.
+            self.broken = True
 
     def snapshot(self):
         funcs = []
@@ -348,11 +351,14 @@ class Tracer:
         return {"t": "snap", "functions": funcs, "stacks": stacks}
 
     def flush(self):
-        try:
-            snap = self.snapshot()
-        except RuntimeError:
-            return  # a dict grew while we copied it; the next flush sends it
-        self.send(snap)
+        # Snapshot and write under one lock: the reader keeps the last snapshot it receives,
+        # so one taken earlier must never be written after one taken later.
+        with self.lock:
+            try:
+                snap = self.snapshot()
+            except RuntimeError:
+                return  # a dict grew while we copied it; the next flush sends it
+            self._write(snap)
 
     def flusher(self):
         while not self.stopped.wait(FLUSH_SECONDS):
