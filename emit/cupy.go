@@ -24,11 +24,11 @@ func simpleParams(def *pyast.FunctionDef) bool {
 // cupyVariant renders _f__cupy: it moves the array arguments to the device once, runs body
 // (the NumPy variant renamed _f__cupy_body, with numpy replaced by cupy), copies every array the
 // function writes back into the caller's arrays, and returns host values.
-func cupyVariant(m *typeinfer.Module, def *pyast.FunctionDef, body string, scops []*polyopt.SCoP) string {
+func cupyVariant(m *typeinfer.Module, file *pyast.File, def *pyast.FunctionDef, body string, scops []*polyopt.SCoP) string {
 	// The header keeps plain names: annotations are evaluated when the module loads, where
 	// there may be no CuPy at all.
 	// (body was renamed from def.Name to _<name>__cupy_body, which lengthens the header.)
-	headerLen := lineStart(m.File.Src, int(def.Body[0].Pos())) - int(def.Pos()) + len("___cupy_body")
+	headerLen := lineStart(file.Src, int(def.Body[0].Pos())) - int(def.Pos()) + len("___cupy_body")
 	var names []string
 	for _, p := range def.Params {
 		names = append(names, p.Name)

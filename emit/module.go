@@ -49,7 +49,7 @@ func Module(ctx *isl.Context, m *typeinfer.Module, decisions map[string]store.De
 		if hasDec {
 			decp = &dec
 		}
-		text, detail, variants, tuned, err := function(ctx, m, f, decp)
+		text, detail, variants, tuned, err := function(ctx, m, f, decp, map[pyast.Pos]bool{})
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", f.QualName, err)
 		}
@@ -106,7 +106,11 @@ func headerPoint(f *pyast.File) int {
 }
 
 // function returns the replacement text of one definition, or "" and why it is left alone.
-func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec *store.Decision) (string, string, []string, bool, error) {
+//
+// NumPy array statements are first lowered to loops, except those in skip; if a SCoP holding
+// lowered loops then fails to become a variant, the function is done again with the array
+// statements of that SCoP left as they are.
+func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec *store.Decision, skip map[pyast.Pos]bool) (string, string, []string, bool, error) {
 	def := f.Def
 	switch {
 	case len(def.Decorators) > 0:
@@ -119,10 +123,26 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	pf := polyopt.Func{File: m.File, Def: def, QualName: f.QualName, Params: f.Params(),
 		Modules: m.Modules(), Relations: f.Relations()}
 	fn := polyopt.Extract(pf)
+	// The variants are generated from file and vdef: the function as written, or with its
+	// NumPy array statements lowered to loops when that puts them into SCoPs.
+	file, vdef := m.File, def
+	lowered := 0
+	var spans []polyopt.LoweredSpan
+	if lf, ldef, lfn, n, sp := lowerArrays(pf, skip); lfn != nil {
+		file, vdef, fn, lowered, spans = lf, ldef, lfn, n, sp
+	}
+	// retry leaves the lowered statements of a failed SCoP as they were, and starts again.
+	retry := func(s *polyopt.SCoP) bool {
+		bad := loweredIn(spans, int(s.Pos), int(s.End))
+		for _, p := range bad {
+			skip[p] = true
+		}
+		return len(bad) > 0
+	}
 	if len(fn.SCoPs) == 0 {
 		why := "no loop nest the polyhedral model covers"
 		if len(fn.Opaque) > 0 {
-			why += fmt.Sprintf(" (%s: %s)", m.File.Position(fn.Opaque[0].Pos), fn.Opaque[0].Reason)
+			why += fmt.Sprintf(" (%s: %s)", file.Position(fn.Opaque[0].Pos), fn.Opaque[0].Reason)
 		}
 		return "", why, nil, false, nil
 	}
@@ -140,12 +160,18 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	for i, s := range fn.SCoPs {
 		a, err := polyopt.Analyze(ctx, s)
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("%s: %v", m.File.Position(s.Pos), err))
+			if retry(s) {
+				return function(ctx, m, f, dec, skip)
+			}
+			notes = append(notes, fmt.Sprintf("%s: %v", file.Position(s.Pos), err))
 			numpyFull = false
 			continue
 		}
 		if len(a.OutOfBounds) > 0 {
-			notes = append(notes, fmt.Sprintf("%s: an access may fall outside its array", m.File.Position(s.Pos)))
+			if retry(s) {
+				return function(ctx, m, f, dec, skip)
+			}
+			notes = append(notes, fmt.Sprintf("%s: an access may fall outside its array", file.Position(s.Pos)))
 			numpyFull = false
 			continue
 		}
@@ -156,18 +182,24 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 				}
 			}
 		}
-		from, to := lineStart(m.File.Src, int(s.Pos)), lineEnd(m.File.Src, int(s.End))
-		indent := string(m.File.Src[from:int(s.Pos)])
+		from, to := lineStart(file.Src, int(s.Pos)), lineEnd(file.Src, int(s.End))
+		indent := string(file.Src[from:int(s.Pos)])
 		used = append(used, s)
-		if nb, err := numbaRegion(s, i, m.File, def, m.Modules()); err == nil {
+		if nb, err := numbaRegion(s, i, file, vdef, m.Modules()); err == nil {
 			nbCuts = append(nbCuts, cut{from, to, nb.call})
 			helpers = append(helpers, nb.helper)
 			pranges += nb.prange
 		} else {
-			notes = append(notes, fmt.Sprintf("%s: no Numba variant: %v", m.File.Position(s.Pos), err))
+			notes = append(notes, fmt.Sprintf("%s: no Numba variant: %v", file.Position(s.Pos), err))
 		}
-		r := newRegion(s, m.File, def.Body)
+		r := newRegion(s, file, vdef.Body)
 		lines := r.generate(indent)
+		if len(nbCuts) == 0 || nbCuts[len(nbCuts)-1].from != from {
+			// Neither variant covers this SCoP: its lowered loops would be interpreted.
+			if r.vector == 0 && retry(s) {
+				return function(ctx, m, f, dec, skip)
+			}
+		}
 		if r.vector == 0 {
 			numpyFull = false
 			continue
@@ -185,20 +217,20 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	}
 	numpyFull = numpyFull && len(cuts) > 0 && pyLoops == 0
 
-	src := m.File.Src
+	src := file.Src
 	replaced := func(cs []cut, newName string) string {
 		var body strings.Builder
-		last := int(def.Pos())
+		last := int(vdef.Pos())
 		for _, c := range cs {
 			body.Write(src[last:c.from])
 			body.WriteString(strings.Join(c.lines, "\n"))
 			body.WriteString("\n")
 			last = c.to
 		}
-		body.Write(src[last:int(def.End())])
+		body.Write(src[last:int(vdef.End())])
 		return renameDef(strings.TrimRight(body.String(), "\n"), def.Name, newName)
 	}
-	orig := renameDef(string(src[def.Pos():def.End()]), def.Name, "_"+def.Name+"__orig")
+	orig := renameDef(string(m.File.Src[def.Pos():def.End()]), def.Name, "_"+def.Name+"__orig")
 
 	params, args := paramText(m.File, def)
 	guard := guardCode(f, used, args)
@@ -214,7 +246,10 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	fallback := "_" + name + "__orig"
 	if len(cuts) > 0 {
 		b.WriteString(replaced(cuts, "_"+name+"__numpy") + "\n\n\n")
-		fallback = "_" + name + "__numpy"
+		if lowered == 0 || numpyFull {
+			// Not a variant with lowered statements left as interpreted loops.
+			fallback = "_" + name + "__numpy"
+		}
 	}
 	for _, h := range helpers {
 		b.WriteString(h + "\n\n")
@@ -227,7 +262,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	// element by element, which would cross the bus each time).
 	hasCupy := len(cuts) > 0 && len(cuts) == len(used) && scalarInLoops == 0 && simpleParams(def)
 	if hasCupy {
-		b.WriteString(cupyVariant(m, def, replaced(cuts, "_"+name+"__cupy_body"), used) + "\n\n\n")
+		b.WriteString(cupyVariant(m, file, vdef, replaced(cuts, "_"+name+"__cupy_body"), used) + "\n\n\n")
 	}
 	fmt.Fprintf(&b, "def _guard_%s(%s):\n    return (%s)\n\n\n", name, params, strings.Join(guard, "\n            and "))
 	fmt.Fprintf(&b, "def %s(%s):\n", name, params)
@@ -286,6 +321,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			}
 		}
 		chosen = "as tuned: " + strings.Join(parts, ", ")
+	case lowered > 0 && !numpyFull && len(nbCuts) == 0:
+		call("        ", "orig")
+		chosen = "orig (its lowered array statements would run element by element)"
 	case numpyFull || len(nbCuts) == 0:
 		// Without a tuning record, the default: whole-array NumPy code when it covers every
 		// loop nest (BLAS for contractions, no interpreter loop left); compiled loops otherwise.
@@ -307,6 +345,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		parts = append(parts, "cupy: the numpy variant on the GPU, for large sizes")
 	}
 	detail := strings.Join(parts, "; ") + "; runs " + chosen
+	if lowered > 0 {
+		detail = fmt.Sprintf("%d NumPy array statement(s) lowered to loops; ", lowered) + detail
+	}
 	if len(notes) > 0 {
 		detail += "; not: " + strings.Join(notes, "; ")
 	}

@@ -210,3 +210,53 @@ func TestTuneThenEmit(t *testing.T) {
 		t.Errorf("tuned kernels did not take their variants:\n%s", report)
 	}
 }
+
+// TestEmitNumPyStylePrograms profiles NumPy-style programs (whole-array statements inside
+// loops), emits them with their array statements lowered to loops, and runs every variant at
+// the profiled size and a larger one against the original.
+func TestEmitNumPyStylePrograms(t *testing.T) {
+	needPython(t)
+	dir := t.TempDir()
+	for _, n := range []string{"heat2d.py", "sor_poisson.py"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "programs", "numpy_style", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "p.db")
+	progs := []struct{ script, fn string }{{"heat2d.py", "diffuse"}, {"sor_poisson.py", "residual"}}
+	for _, p := range progs {
+		if code, _, stderr := pyparc(t, "profile", "run", "--db", db, filepath.Join(dir, p.script), "--size", "small", filepath.Join(dir, "p.npz")); code != 0 {
+			t.Fatalf("profile %s: %s", p.script, stderr)
+		}
+		out := filepath.Join(dir, "out-"+strings.TrimSuffix(p.script, ".py"))
+		code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, filepath.Join(dir, p.script))
+		if code != 0 {
+			t.Fatalf("emit %s: %s", p.script, stderr)
+		}
+		if !strings.Contains(stdout, "optimized  "+p.fn+" ") || !strings.Contains(stdout, "lowered to loops") {
+			t.Errorf("%s: %s not lowered and optimized:\n%s", p.script, p.fn, stdout)
+		}
+		for _, size := range []string{"small", "medium"} {
+			runPython(t, dir, p.script, "--size", size, "want.npz")
+			for _, variant := range []string{"", "numpy", "numba"} {
+				cmd := exec.Command("python3", p.script, "--size", size, "got.npz")
+				cmd.Dir, cmd.Env = out, append(os.Environ(), "PYPARC_VARIANT="+variant)
+				if res, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("%s %s %q: %v\n%s", p.script, size, variant, err, res)
+				}
+				cmp := exec.Command("python3", "-c", `import sys, numpy as np
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+assert set(a.files) == set(b.files)
+for k in a.files:
+    assert np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12), k`, filepath.Join(dir, "want.npz"), filepath.Join(out, "got.npz"))
+				if res, err := cmp.CombinedOutput(); err != nil {
+					t.Errorf("%s %s variant %q: saved arrays differ: %v\n%s", p.script, size, variant, err, res)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,519 @@
+package polyopt
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
+)
+
+// Lowering makes the implicit loops of NumPy array statements explicit, so that the rest of
+// the model (extraction, dependences, code generation) treats them like loops the user wrote:
+//
+//	u[1:-1] = u[1:-1] + c * (u[2:] - 2 * u[1:-1] + u[:-2])
+//
+// becomes a loop over the elements of the target, each operand indexed at its own offset.
+// NumPy evaluates the whole right side before it stores anything; where the target is also
+// read at other positions, the loop writes into a temporary first and copies it back. A sum of
+// a whole array becomes a scalar reduction loop before the statement; a name bound to a new
+// array gets a buffer allocated before the function's statement that holds it.
+//
+// This is a source-to-source step (desugaring), so it produces Python text: the lowered
+// definition is parsed again and goes through the same pipeline as the original one.
+
+// Lowered is a function with its array statements rewritten as loops.
+type Lowered struct {
+	Text    string   // the new definition, starting at its "def" line
+	Stmts   int      // array statements rewritten
+	Skipped []Opaque // array statements left as they were, with why
+	// Spans say where each rewritten statement's code went, as byte offsets into Text.
+	Spans []LoweredSpan
+}
+
+// LoweredSpan is the code one array statement became (its loops, and any allocation placed
+// before its top-level statement).
+type LoweredSpan struct {
+	Orig     pyast.Pos // the statement in the original file
+	From, To int
+}
+
+// Lower rewrites the NumPy array statements of a top-level function into loops over their
+// elements, except those at the positions in skip. It returns nil when the function has no
+// NumPy module to allocate with.
+func Lower(fn Func, skip map[pyast.Pos]bool) *Lowered {
+	x := newExtractor(fn)
+	l := &lowerer{x: x, fn: fn, src: fn.File.Src, base: int(fn.Def.Pos()), skipAt: skip}
+	for name, mod := range fn.Modules {
+		if mod == "numpy" && (l.np == "" || name < l.np) {
+			l.np = name
+		}
+	}
+	if l.np == "" {
+		return nil
+	}
+	for _, s := range fn.Def.Body {
+		l.top = s
+		l.stmt(s, nil, false)
+	}
+	if l.count == 0 {
+		return &Lowered{Skipped: l.skipped}
+	}
+	// An allocation inserted before a statement goes before that statement's own rewrite.
+	sort.SliceStable(l.edits, func(i, j int) bool {
+		a, b := l.edits[i], l.edits[j]
+		if a.from != b.from {
+			return a.from < b.from
+		}
+		return a.to-a.from < b.to-b.from
+	})
+	var b strings.Builder
+	var spans []LoweredSpan
+	last := l.base
+	for _, e := range l.edits {
+		if e.from < last {
+			return &Lowered{Skipped: l.skipped} // overlapping rewrites: a bug, never a panic
+		}
+		b.Write(l.src[last:e.from])
+		spans = append(spans, LoweredSpan{Orig: e.orig, From: b.Len(), To: b.Len() + len(e.text)})
+		b.WriteString(e.text)
+		last = e.to
+	}
+	b.Write(l.src[last:int(fn.Def.End())])
+	return &Lowered{Text: b.String(), Stmts: l.count, Skipped: l.skipped, Spans: spans}
+}
+
+type lowerer struct {
+	x       *extractor
+	fn      Func
+	src     []byte
+	base    int
+	np      string     // the module's name for numpy
+	top     pyast.Stmt // the top-level statement being lowered
+	edits   []edit
+	count   int
+	temps   int // fresh names handed out
+	skipped []Opaque
+	reads   []elemRead // element reads recorded while rendering an expression
+	skipAt  map[pyast.Pos]bool
+}
+
+type edit struct {
+	from, to int
+	text     string
+	orig     pyast.Pos
+}
+
+// elemRead is one array element an expression reads, as rendered.
+type elemRead struct{ array, index string }
+
+// arrayExpr is an array-valued expression: its extents, and how to render one element of it
+// given one iterator per dimension (outer first). A scalar has no extents.
+type arrayExpr struct {
+	shape []Affine
+	dtype string // the dtype of its array operands when they agree, else ""
+	elem  func(its []string) string
+	pre   []string // statements (text) that must run before the element is rendered
+}
+
+// stmt lowers one statement, or searches its bodies.
+func (l *lowerer) stmt(s pyast.Stmt, iters []string, inLoop bool) {
+	switch s := s.(type) {
+	case *pyast.For:
+		inner := iters
+		if v, ok := s.Target.(*pyast.Name); ok {
+			inner = append(append([]string(nil), iters...), v.Id)
+		}
+		for _, c := range s.Body {
+			l.stmt(c, inner, true)
+		}
+	case *pyast.If:
+		for _, c := range s.Body {
+			l.stmt(c, iters, inLoop)
+		}
+		for _, c := range s.Else {
+			l.stmt(c, iters, inLoop)
+		}
+	case *pyast.While:
+		for _, c := range s.Body {
+			l.stmt(c, iters, true)
+		}
+	case *pyast.Assign:
+		if len(s.Targets) == 1 {
+			l.assign(s, s.Targets[0], s.Value, "", iters, inLoop)
+		}
+	case *pyast.AugAssign:
+		op := map[pyast.BinaryOp]string{pyast.Add: "+=", pyast.Sub: "-=", pyast.Mul: "*=", pyast.Div: "/="}[s.Op]
+		if op != "" {
+			l.assign(s, s.Target, s.Value, op, iters, inLoop)
+		}
+	}
+}
+
+// arrayStatement reports a statement whose value or target is array-valued: a slice, a whole
+// array, a method of one.
+func (l *lowerer) arrayStatement(target, value pyast.Expr) bool {
+	found := false
+	for _, e := range []pyast.Expr{target, value} {
+		pyast.Inspect(e, func(n pyast.Node) bool {
+			switch n := n.(type) {
+			case *pyast.Slice:
+				found = true
+			case *pyast.Name:
+				if a := l.x.arrays[n.Id]; a != nil && len(a.Extent) > 0 {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+func (l *lowerer) skip(n pyast.Node, format string, args ...any) {
+	l.skipped = append(l.skipped, Opaque{Kind: RejectSlice, Pos: n.Pos(), Reason: fmt.Sprintf(format, args...)})
+}
+
+// assign lowers target (op)= value when it is an array statement.
+func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iters []string, inLoop bool) {
+	if !l.arrayStatement(target, value) || l.skipAt[s.Pos()] {
+		return
+	}
+	if !l.ownLines(s) {
+		l.skip(s, "the array statement shares its line with other code")
+		return
+	}
+	env := lowerEnv{l.x, iters}
+	l.reads = nil
+	rhs, why := l.expr(value, env)
+	if why != "" {
+		l.skip(value, "%s", why)
+		return
+	}
+	if len(rhs.shape) == 0 && l.scalarTarget(target, env) {
+		if len(rhs.pre) == 0 {
+			return // a scalar statement: extraction models it as it is
+		}
+		// A scalar statement that sums arrays: the sums run first.
+		if op == "" {
+			op = "="
+		}
+		lines := append(append([]string(nil), rhs.pre...),
+			fmt.Sprintf("%s %s %s", exprText(l.fn.File, target), op, rhs.elem(nil)))
+		from, to := lineStart(l.src, int(s.Pos())), lineEnd(l.src, int(s.End()))
+		l.edits = append(l.edits, edit{from, to, indentLines(lines, l.indentOf(s)), s.Pos()})
+		l.count++
+		return
+	}
+	var lhs *arrayExpr
+	var alloc string // a buffer for a name bound to a new array
+	if n, ok := target.(*pyast.Name); ok && l.x.arrays[n.Id] == nil {
+		if op != "" {
+			l.skip(s, "an augmented assignment to a name holding an array")
+			return
+		}
+		if why := l.newArrayOK(n.Id, rhs, inLoop, env); why != "" {
+			l.skip(s, "%s", why)
+			return
+		}
+		dims := make([]string, len(rhs.shape))
+		for i, d := range rhs.shape {
+			for _, v := range d.Vars() {
+				if contains(iters, v) {
+					l.skip(s, "the new array's extent depends on the loop index %s", v)
+					return
+				}
+			}
+			dims[i] = l.py(d)
+		}
+		alloc = fmt.Sprintf("%s = %s.empty((%s,), dtype=%s.%s)", n.Id, l.np, strings.Join(dims, ", "), l.np, rhs.dtype)
+		l.x.arrays[n.Id] = &Array{Name: n.Id, DType: rhs.dtype, Extent: rhs.shape}
+		lhs, _ = l.subscript(n.Id, make([]*Affine, len(rhs.shape)), nil)
+	} else {
+		t, why := l.expr(target, env)
+		if why != "" {
+			l.skip(target, "%s", why)
+			return
+		}
+		if len(t.shape) == 0 {
+			l.skip(target, "the target is one element but the value is an array")
+			return
+		}
+		lhs = t
+	}
+	if len(rhs.shape) > len(lhs.shape) {
+		l.skip(s, "the value has more dimensions than the target")
+		return
+	}
+	off := len(lhs.shape) - len(rhs.shape)
+	for i, d := range rhs.shape {
+		if !equalAff(d, lhs.shape[off+i]) {
+			l.skip(s, "the extents of target and value are not provably equal (%s and %s)", lhs.shape[off+i], d)
+			return
+		}
+	}
+	its := make([]string, len(lhs.shape))
+	for i := range its {
+		its[i] = fmt.Sprintf("_pp_i%d", l.temps)
+		l.temps++
+	}
+	l.reads = nil
+	valueText := rhs.elem(its[off:])
+	reads := l.reads
+	l.reads = nil
+	targetElem := lhs.elem(its)
+	tArray, tIndex := splitElem(targetElem)
+	conflict := false
+	for _, r := range reads {
+		if r.array == tArray && r.index != tIndex {
+			conflict = true
+		}
+	}
+	indent := l.indentOf(s)
+	var lines []string
+	lines = append(lines, rhs.pre...)
+	nest := func(body string) {
+		for i, it := range its {
+			lines = append(lines, strings.Repeat("    ", i)+fmt.Sprintf("for %s in range(%s):", it, l.py(lhs.shape[i])))
+		}
+		lines = append(lines, strings.Repeat("    ", len(its))+body)
+	}
+	var hoist []string
+	if alloc != "" {
+		hoist = append(hoist, alloc)
+	}
+	switch {
+	case conflict:
+		// NumPy computes the whole value before it stores: keep that order with a temporary.
+		tmp := fmt.Sprintf("_pp_t%d", l.temps)
+		l.temps++
+		for _, d := range lhs.shape {
+			for _, v := range d.Vars() {
+				if contains(iters, v) {
+					l.skip(s, "the statement reads what it writes and its extent depends on the loop index %s", v)
+					return
+				}
+			}
+		}
+		dims := make([]string, len(lhs.shape))
+		for i, d := range lhs.shape {
+			dims[i] = l.py(d)
+		}
+		dtype := l.x.arrays[tArray].DType
+		if dtype == "" {
+			l.skip(s, "the dtype of %s is unknown", tArray)
+			return
+		}
+		hoist = append(hoist, fmt.Sprintf("%s = %s.empty((%s,), dtype=%s.%s)", tmp, l.np, strings.Join(dims, ", "), l.np, dtype))
+		tmpElem := tmp + "[" + strings.Join(its, ", ") + "]"
+		if op != "" {
+			nest(fmt.Sprintf("%s = %s %s (%s)", tmpElem, targetElem, op[:1], valueText))
+		} else {
+			nest(fmt.Sprintf("%s = %s", tmpElem, valueText))
+		}
+		nest(fmt.Sprintf("%s = %s", targetElem, tmpElem))
+	case op != "":
+		nest(fmt.Sprintf("%s %s %s", targetElem, op, valueText))
+	default:
+		nest(fmt.Sprintf("%s = %s", targetElem, valueText))
+	}
+	from, to := lineStart(l.src, int(s.Pos())), lineEnd(l.src, int(s.End()))
+	l.edits = append(l.edits, edit{from, to, indentLines(lines, indent), s.Pos()})
+	if len(hoist) > 0 {
+		at := lineStart(l.src, int(l.top.Pos()))
+		l.edits = append(l.edits, edit{at, at, indentLines(hoist, l.indentOf(l.top)) + "\n", s.Pos()})
+	}
+	l.count++
+}
+
+// scalarTarget reports a target that names one value: a name not bound to an array, or an
+// element of an array.
+func (l *lowerer) scalarTarget(target pyast.Expr, env lowerEnv) bool {
+	switch t := target.(type) {
+	case *pyast.Name:
+		return l.x.arrays[t.Id] == nil
+	case *pyast.Subscript:
+		x, why := l.expr(t, env)
+		return why == "" && len(x.shape) == 0
+	}
+	return false
+}
+
+// newArrayOK says why a name may not be bound to a buffer holding a new array, or "".
+func (l *lowerer) newArrayOK(name string, rhs *arrayExpr, inLoop bool, env lowerEnv) string {
+	if l.x.assigned[name] != 1 {
+		return fmt.Sprintf("%s is bound more than once", name)
+	}
+	if rhs.dtype != "float64" {
+		return "the new array's dtype is not known to be float64"
+	}
+	if inLoop && l.escapes(name) {
+		// A fresh array per iteration may be kept by whoever receives it; a reused buffer
+		// would then change under them.
+		return fmt.Sprintf("%s is rebound in a loop and used whole elsewhere", name)
+	}
+	return ""
+}
+
+// escapes reports a name used other than through subscripts or methods that copy.
+func (l *lowerer) escapes(name string) bool {
+	escaped := false
+	var walk func(n pyast.Node, parentOK bool)
+	walk = func(n pyast.Node, parentOK bool) {
+		if n == nil || escaped {
+			return
+		}
+		pyast.Inspect(n, func(c pyast.Node) bool {
+			switch c := c.(type) {
+			case *pyast.Subscript:
+				if id, ok := c.X.(*pyast.Name); ok && id.Id == name {
+					walk(c.Index, false)
+					return false
+				}
+			case *pyast.Attribute:
+				if id, ok := c.X.(*pyast.Name); ok && id.Id == name {
+					switch c.Attr {
+					case "sum", "copy", "shape", "T":
+						return false
+					}
+					escaped = true
+					return false
+				}
+			case *pyast.BinOp:
+				for _, y := range []pyast.Expr{c.X, c.Y} {
+					if id, ok := y.(*pyast.Name); ok && id.Id == name {
+						continue
+					}
+					walk(y, false)
+				}
+				return false
+			case *pyast.Assign:
+				if id, ok := c.Targets[0].(*pyast.Name); ok && id.Id == name && len(c.Targets) == 1 {
+					walk(c.Value, false)
+					return false
+				}
+			case *pyast.Name:
+				if c.Id == name {
+					escaped = true
+				}
+			}
+			return !escaped
+		})
+	}
+	for _, s := range l.fn.Def.Body {
+		walk(s, false)
+	}
+	return escaped
+}
+
+// ownLines reports a statement alone on its lines, so that its lines can be replaced.
+func (l *lowerer) ownLines(s pyast.Stmt) bool {
+	from, to := lineStart(l.src, int(s.Pos())), lineEnd(l.src, int(s.End()))
+	if strings.TrimSpace(string(l.src[from:int(s.Pos())])) != "" {
+		return false
+	}
+	rest := strings.TrimSpace(string(l.src[int(s.End()):to]))
+	return rest == "" || strings.HasPrefix(rest, "#")
+}
+
+func (l *lowerer) indentOf(s pyast.Stmt) string {
+	return string(l.src[lineStart(l.src, int(s.Pos())):int(s.Pos())])
+}
+
+func indentLines(lines []string, indent string) string {
+	out := make([]string, len(lines))
+	for i, ln := range lines {
+		out[i] = indent + ln
+	}
+	return strings.Join(out, "\n")
+}
+
+func lineStart(src []byte, p int) int {
+	for p > 0 && src[p-1] != '\n' {
+		p--
+	}
+	return p
+}
+
+func lineEnd(src []byte, p int) int {
+	for p < len(src) && src[p] != '\n' {
+		p++
+	}
+	return p
+}
+
+// splitElem splits "A[i, j + 1]" into "A" and "i, j + 1".
+func splitElem(e string) (string, string) {
+	name, rest, ok := strings.Cut(e, "[")
+	if !ok {
+		return e, ""
+	}
+	return name, strings.TrimSuffix(rest, "]")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func equalAff(a, b Affine) bool {
+	d := a.add(b, -1)
+	return d.IsConst() && d.Const == 0
+}
+
+// py renders an affine expression as Python over the function's own names: parameters by the
+// expression that gives them ("A.shape[0]"), iterators by name.
+func (l *lowerer) py(a Affine) string {
+	var terms []string
+	for _, v := range a.Vars() {
+		name := v
+		if src, ok := l.x.source[v]; ok {
+			name = src
+		}
+		switch c := a.Coef[v]; c {
+		case 1:
+			terms = append(terms, "+ "+name)
+		case -1:
+			terms = append(terms, "- "+name)
+		default:
+			if c < 0 {
+				terms = append(terms, fmt.Sprintf("- %d * %s", -c, name))
+			} else {
+				terms = append(terms, fmt.Sprintf("+ %d * %s", c, name))
+			}
+		}
+	}
+	switch {
+	case len(terms) == 0:
+		return fmt.Sprint(a.Const)
+	case a.Const > 0:
+		terms = append(terms, fmt.Sprintf("+ %d", a.Const))
+	case a.Const < 0:
+		terms = append(terms, fmt.Sprintf("- %d", -a.Const))
+	}
+	s := strings.Join(terms, " ")
+	if strings.HasPrefix(s, "+ ") {
+		return s[2:]
+	}
+	return "-" + s[2:]
+}
+
+// lowerEnv is the affine environment of a statement: parameters, affine locals, and the
+// iterators of its enclosing loops.
+type lowerEnv struct {
+	x     *extractor
+	iters []string
+}
+
+func (e lowerEnv) affineName(name string) (Affine, bool) {
+	if contains(e.iters, name) {
+		return varAff(name), true
+	}
+	return e.x.affineName(name)
+}
+
+func (e lowerEnv) shapeDim(array string, dim int) (Affine, bool) { return e.x.shapeDim(array, dim) }

@@ -1,0 +1,485 @@
+package polyopt
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// expr lowers an expression: an array-valued one to its element renderer, a scalar one to
+// its own text. The second result says why it cannot be lowered.
+func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
+	text := exprText(l.fn.File, e)
+	scalar := func() (*arrayExpr, string) {
+		return &arrayExpr{elem: func([]string) string { return "(" + text + ")" }}, ""
+	}
+	switch e := e.(type) {
+	case *pyast.Num:
+		if strings.ContainsAny(e.Raw, "jJ") {
+			return nil, "a complex constant"
+		}
+		return scalar()
+	case *pyast.Constant:
+		return scalar()
+	case *pyast.Name:
+		if a := l.x.arrays[e.Id]; a != nil && len(a.Extent) > 0 {
+			full := make([]*Affine, len(a.Extent))
+			return l.subscript(e.Id, full, nil)
+		}
+		if _, ok := env.affineName(e.Id); ok {
+			return scalar()
+		}
+		if !l.scalarName(e.Id, map[string]bool{}) {
+			return nil, fmt.Sprintf("%s is not known to be a scalar or an array of known shape", e.Id)
+		}
+		return scalar()
+	case *pyast.Subscript:
+		arr, ok := e.X.(*pyast.Name)
+		if !ok || l.x.arrays[arr.Id] == nil {
+			if _, why := toAffine(e, env); why == "" {
+				return scalar() // A.shape[0]
+			}
+			return nil, fmt.Sprintf("%s is not an array of known shape", exprText(l.fn.File, e.X))
+		}
+		return l.index(arr.Id, e.Index, env)
+	case *pyast.Attribute:
+		if mod, ok := e.X.(*pyast.Name); ok && l.fn.Modules[mod.Id] != "" {
+			switch e.Attr {
+			case "pi", "e", "inf", "nan", "tau":
+				return scalar()
+			}
+			return nil, "module attribute " + text
+		}
+		if e.Attr == "T" {
+			x, why := l.expr(e.X, env)
+			if why != "" {
+				return nil, why
+			}
+			return transpose(x), ""
+		}
+		return nil, "attribute " + text + " is not lowered"
+	case *pyast.UnaryOp:
+		if e.Op != pyast.USub && e.Op != pyast.UAdd {
+			return nil, "operator " + e.Op.String()
+		}
+		x, why := l.expr(e.X, env)
+		if why != "" {
+			return nil, why
+		}
+		op := e.Op.String()
+		return &arrayExpr{shape: x.shape, dtype: x.dtype, pre: x.pre,
+			elem: func(its []string) string { return "(" + op + x.elem(its) + ")" }}, ""
+	case *pyast.BinOp:
+		switch e.Op {
+		case pyast.Add, pyast.Sub, pyast.Mul, pyast.Div, pyast.FloorDiv, pyast.Mod, pyast.Pow:
+		default:
+			return nil, "operator " + e.Op.String() + " is not lowered"
+		}
+		x, why := l.expr(e.X, env)
+		if why != "" {
+			return nil, why
+		}
+		y, why := l.expr(e.Y, env)
+		if why != "" {
+			return nil, why
+		}
+		op := e.Op.String()
+		return broadcast([]*arrayExpr{x, y}, func(parts []string) string {
+			return "(" + parts[0] + " " + op + " " + parts[1] + ")"
+		})
+	case *pyast.Call:
+		return l.call(e, env)
+	}
+	return nil, "expression " + text + " is not lowered"
+}
+
+// call lowers x.copy(), x.sum(), np.sum(x) and elementwise NumPy functions.
+func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
+	text := exprText(l.fn.File, e)
+	for _, a := range e.Args {
+		if _, ok := a.(*pyast.Keyword); ok {
+			return nil, "a keyword argument in " + text
+		}
+	}
+	switch f := e.Func.(type) {
+	case *pyast.Attribute:
+		if mod, ok := f.X.(*pyast.Name); ok && l.fn.Modules[mod.Id] != "" {
+			switch l.fn.Modules[mod.Id] {
+			case "numpy":
+				if f.Attr == "sum" && len(e.Args) == 1 {
+					x, why := l.expr(e.Args[0], env)
+					if why != "" {
+						return nil, why
+					}
+					return l.sum(x)
+				}
+				if !pureModuleFuncs[f.Attr] || strings.HasPrefix(f.Attr, "float") || strings.HasPrefix(f.Attr, "int") {
+					return nil, "call " + text + " is not an elementwise function pyparc knows"
+				}
+			case "math":
+				if !pureModuleFuncs[f.Attr] {
+					return nil, "call " + text + " is not a pure function pyparc knows"
+				}
+			default:
+				return nil, "call " + text
+			}
+			var args []*arrayExpr
+			for _, a := range e.Args {
+				x, why := l.expr(a, env)
+				if why != "" {
+					return nil, why
+				}
+				if l.fn.Modules[mod.Id] == "math" && len(x.shape) > 0 {
+					return nil, "a math function of an array"
+				}
+				args = append(args, x)
+			}
+			fn := mod.Id + "." + f.Attr
+			return broadcast(args, func(parts []string) string {
+				return fn + "(" + strings.Join(parts, ", ") + ")"
+			})
+		}
+		if len(e.Args) == 0 && (f.Attr == "copy" || f.Attr == "sum") {
+			x, why := l.expr(f.X, env)
+			if why != "" {
+				return nil, why
+			}
+			if len(x.shape) == 0 {
+				return nil, "." + f.Attr + "() of a scalar"
+			}
+			if f.Attr == "copy" {
+				return x, ""
+			}
+			return l.sum(x)
+		}
+	case *pyast.Name:
+		if l.x.assigned[f.Id] == 0 && (f.Id == "abs" || f.Id == "float" || f.Id == "int") && len(e.Args) == 1 {
+			x, why := l.expr(e.Args[0], env)
+			if why != "" {
+				return nil, why
+			}
+			if len(x.shape) > 0 && f.Id != "abs" {
+				return nil, f.Id + "() of an array"
+			}
+			return &arrayExpr{shape: x.shape, dtype: x.dtype, pre: x.pre,
+				elem: func(its []string) string { return f.Id + "(" + x.elem(its) + ")" }}, ""
+		}
+		if l.x.assigned[f.Id] == 0 && (f.Id == "min" || f.Id == "max") && len(e.Args) == 2 {
+			var args []*arrayExpr
+			for _, a := range e.Args {
+				x, why := l.expr(a, env)
+				if why != "" {
+					return nil, why
+				}
+				if len(x.shape) > 0 {
+					return nil, f.Id + "() of an array"
+				}
+				args = append(args, x)
+			}
+			return broadcast(args, func(parts []string) string { return f.Id + "(" + strings.Join(parts, ", ") + ")" })
+		}
+	}
+	return nil, "call " + text + " is not lowered"
+}
+
+// sum is the whole-array sum of x, accumulated by a loop nest that runs before the statement.
+func (l *lowerer) sum(x *arrayExpr) (*arrayExpr, string) {
+	var zero string
+	switch x.dtype {
+	case "float64":
+		zero = "0.0"
+	case "int64":
+		zero = "0"
+	default:
+		return nil, "a sum over an array whose dtype is not float64 or int64"
+	}
+	acc := fmt.Sprintf("_pp_s%d", l.temps)
+	l.temps++
+	its := make([]string, len(x.shape))
+	for i := range its {
+		its[i] = fmt.Sprintf("_pp_i%d", l.temps)
+		l.temps++
+	}
+	pre := append([]string(nil), x.pre...)
+	pre = append(pre, acc+" = "+zero)
+	for i, it := range its {
+		pre = append(pre, strings.Repeat("    ", i)+fmt.Sprintf("for %s in range(%s):", it, l.py(x.shape[i])))
+	}
+	pre = append(pre, strings.Repeat("    ", len(its))+acc+" += "+x.elem(its))
+	return &arrayExpr{pre: pre, elem: func([]string) string { return acc }}, ""
+}
+
+// index lowers A[...]: integers fix a dimension, slices keep it; missing trailing subscripts
+// are whole slices.
+func (l *lowerer) index(name string, index pyast.Expr, env lowerEnv) (*arrayExpr, string) {
+	a := l.x.arrays[name]
+	subs := []pyast.Expr{index}
+	if t, ok := index.(*pyast.Tuple); ok {
+		subs = t.Elts
+	}
+	if len(subs) > len(a.Extent) {
+		return nil, fmt.Sprintf("%s has %d dimensions but %d subscripts", name, len(a.Extent), len(subs))
+	}
+	fixed := make([]*Affine, len(a.Extent))
+	var slices []slice
+	bound := func(e pyast.Expr, d int, def Affine) (Affine, string) {
+		if e == nil {
+			return def, ""
+		}
+		v, why := toAffine(e, env)
+		if why != "" {
+			return v, "slice bound " + exprText(l.fn.File, e) + ": " + why
+		}
+		if v.IsConst() && v.Const < 0 {
+			v = a.Extent[d].add(v, 1) // counted from the end
+		}
+		return v, ""
+	}
+	for d, s := range subs {
+		if sl, ok := s.(*pyast.Slice); ok {
+			if sl.Step != nil {
+				if n, ok := sl.Step.(*pyast.Num); !ok || n.Raw != "1" {
+					return nil, "a slice with a step"
+				}
+			}
+			lo, why := bound(sl.Lo, d, constAff(0))
+			if why != "" {
+				return nil, why
+			}
+			hi, why := bound(sl.Hi, d, a.Extent[d])
+			if why != "" {
+				return nil, why
+			}
+			slices = append(slices, slice{d, lo, hi.add(lo, -1)})
+			continue
+		}
+		v, why := toAffine(s, env)
+		if why != "" {
+			return nil, "subscript " + exprText(l.fn.File, s) + ": " + why
+		}
+		if v.IsConst() && v.Const < 0 {
+			v = a.Extent[d].add(v, 1)
+		}
+		fixed[d] = &v
+	}
+	for d := len(subs); d < len(a.Extent); d++ {
+		slices = append(slices, slice{d, constAff(0), a.Extent[d]})
+	}
+	return l.subscript(name, fixed, slices)
+}
+
+// slice is one sliced dimension of an array: its first index and its length.
+type slice struct {
+	dim   int
+	lo, n Affine
+}
+
+// subscript renders A with fixed dimensions and slices; fixed entries nil and no slices
+// given means the whole array.
+func (l *lowerer) subscript(name string, fixed []*Affine, slices []slice) (*arrayExpr, string) {
+	a := l.x.arrays[name]
+	if slices == nil {
+		allNil := true
+		for _, f := range fixed {
+			allNil = allNil && f == nil
+		}
+		if allNil {
+			for d := range a.Extent {
+				slices = append(slices, slice{d, constAff(0), a.Extent[d]})
+			}
+		}
+	}
+	shape := make([]Affine, len(slices))
+	for i, s := range slices {
+		shape[i] = s.n
+	}
+	return &arrayExpr{shape: shape, dtype: a.DType, elem: func(its []string) string {
+		idx := make([]string, len(a.Extent))
+		for d, f := range fixed {
+			if f != nil {
+				idx[d] = l.py(*f)
+			}
+		}
+		for i, s := range slices {
+			idx[s.dim] = l.py(s.lo.add(varAff(its[i]), 1))
+		}
+		index := strings.Join(idx, ", ")
+		l.reads = append(l.reads, elemRead{name, index})
+		return name + "[" + index + "]"
+	}}, ""
+}
+
+func transpose(x *arrayExpr) *arrayExpr {
+	n := len(x.shape)
+	shape := make([]Affine, n)
+	for i := range shape {
+		shape[i] = x.shape[n-1-i]
+	}
+	return &arrayExpr{shape: shape, dtype: x.dtype, pre: x.pre, elem: func(its []string) string {
+		rev := make([]string, n)
+		for i := range rev {
+			rev[i] = its[n-1-i]
+		}
+		return x.elem(rev)
+	}}
+}
+
+// broadcast combines operands elementwise: their extents, aligned from the last, must be
+// provably equal where both have the dimension (a scalar has none).
+func broadcast(xs []*arrayExpr, combine func([]string) string) (*arrayExpr, string) {
+	rank := 0
+	for _, x := range xs {
+		rank = max(rank, len(x.shape))
+	}
+	shape := make([]Affine, rank)
+	have := make([]bool, rank)
+	dtype := ""
+	var pre []string
+	for _, x := range xs {
+		pre = append(pre, x.pre...)
+		off := rank - len(x.shape)
+		for i, d := range x.shape {
+			if have[off+i] && !equalAff(shape[off+i], d) {
+				return nil, fmt.Sprintf("operand extents %s and %s are not provably equal", shape[off+i], d)
+			}
+			shape[off+i], have[off+i] = d, true
+		}
+		switch {
+		case x.dtype == "" && len(x.shape) == 0:
+		case dtype == "":
+			dtype = x.dtype
+		case dtype != x.dtype:
+			dtype = "mixed"
+		}
+	}
+	if dtype == "mixed" {
+		dtype = ""
+	}
+	return &arrayExpr{shape: shape, dtype: dtype, pre: pre, elem: func(its []string) string {
+		parts := make([]string, len(xs))
+		for i, x := range xs {
+			parts[i] = x.elem(its[len(its)-len(x.shape):])
+		}
+		return combine(parts)
+	}}, ""
+}
+
+// scalarName reports a name that holds a number: a scalar parameter, or a local whose every
+// binding computes one from numbers, scalars and array elements.
+func (l *lowerer) scalarName(name string, seen map[string]bool) bool {
+	if t := l.fn.Params[name]; t != nil {
+		switch t.Kind {
+		case typeinfer.Int, typeinfer.Float, typeinfer.Bool, typeinfer.NPScalar:
+			return true
+		}
+		return false
+	}
+	if seen[name] {
+		return true
+	}
+	seen[name] = true
+	bound := 0
+	ok := true
+	for _, s := range l.fn.Def.Body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			switch n := n.(type) {
+			case *pyast.Assign:
+				if id, isName := n.Targets[0].(*pyast.Name); isName && id.Id == name && len(n.Targets) == 1 {
+					bound++
+					ok = ok && l.scalarValue(n.Value, seen)
+				} else if mentions(n.Targets, name) {
+					ok = false
+				}
+			case *pyast.AugAssign:
+				if id, isName := n.Target.(*pyast.Name); isName && id.Id == name {
+					bound++
+					ok = ok && l.scalarValue(n.Value, seen)
+				}
+			case *pyast.For:
+				if mentions([]pyast.Expr{n.Target}, name) {
+					ok = false
+				}
+			case *pyast.FunctionDef, *pyast.ClassDef:
+				return false
+			}
+			return ok
+		})
+	}
+	return ok && bound > 0
+}
+
+func mentions(es []pyast.Expr, name string) bool {
+	found := false
+	for _, e := range es {
+		pyast.Inspect(e, func(n pyast.Node) bool {
+			if id, ok := n.(*pyast.Name); ok && id.Id == name {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// scalarValue reports an expression that computes a number.
+func (l *lowerer) scalarValue(e pyast.Expr, seen map[string]bool) bool {
+	switch e := e.(type) {
+	case *pyast.Num:
+		return !strings.ContainsAny(e.Raw, "jJ")
+	case *pyast.Name:
+		if a := l.x.arrays[e.Id]; a != nil {
+			return len(a.Extent) == 0
+		}
+		if _, ok := l.x.ints[e.Id]; ok {
+			return true
+		}
+		return l.scalarName(e.Id, seen)
+	case *pyast.BinOp:
+		return e.Op != pyast.MatMul && l.scalarValue(e.X, seen) && l.scalarValue(e.Y, seen)
+	case *pyast.UnaryOp:
+		return l.scalarValue(e.X, seen)
+	case *pyast.Subscript:
+		if arr, ok := e.X.(*pyast.Name); ok {
+			if a := l.x.arrays[arr.Id]; a != nil {
+				subs := []pyast.Expr{e.Index}
+				if t, ok := e.Index.(*pyast.Tuple); ok {
+					subs = t.Elts
+				}
+				if len(subs) != len(a.Extent) {
+					return false
+				}
+				for _, s := range subs {
+					if _, isSlice := s.(*pyast.Slice); isSlice {
+						return false
+					}
+				}
+				return true
+			}
+		}
+		_, why := toAffine(e, lowerEnv{x: l.x})
+		return why == ""
+	case *pyast.Call:
+		switch f := e.Func.(type) {
+		case *pyast.Name:
+			if !(l.x.assigned[f.Id] == 0 && (f.Id == "float" || f.Id == "int" || f.Id == "abs" || f.Id == "len")) {
+				return false
+			}
+		case *pyast.Attribute:
+			mod, ok := f.X.(*pyast.Name)
+			if !ok || l.fn.Modules[mod.Id] != "math" {
+				return false
+			}
+		default:
+			return false
+		}
+		for _, a := range e.Args {
+			if !l.scalarValue(a, seen) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
