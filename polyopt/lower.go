@@ -184,6 +184,11 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 		return
 	}
 	env := lowerEnv{l.x, iters}
+	if x, y, ok := l.matmulOperands(value); ok {
+		if done := l.matmulStmt(s, target, x, y, op, iters, inLoop, env); done {
+			return
+		}
+	}
 	l.reads = nil
 	rhs, why := l.expr(value, env)
 	if why != "" {
@@ -517,3 +522,103 @@ func (e lowerEnv) affineName(name string) (Affine, bool) {
 }
 
 func (e lowerEnv) shapeDim(array string, dim int) (Affine, bool) { return e.x.shapeDim(array, dim) }
+
+// matmulStmt lowers T (op)= X @ Y with a vector or matrix result: a nest over T's elements,
+// each the sum of its products. It reports whether it handled the statement (lowered or
+// skipped with a reason); false leaves a scalar product to the general path.
+func (l *lowerer) matmulStmt(s pyast.Stmt, target, xe, ye pyast.Expr, op string, iters []string, inLoop bool, env lowerEnv) bool {
+	l.reads = nil
+	p, why := l.product(xe, ye, env)
+	if why != "" {
+		l.skip(s, "%s", why)
+		return true
+	}
+	if len(p.shape) == 0 {
+		return false
+	}
+	if op != "" && op != "+=" && op != "-=" {
+		l.skip(s, "a matrix product with %s", op)
+		return true
+	}
+	var lhs *arrayExpr
+	var hoist []string
+	if n, ok := target.(*pyast.Name); ok && l.x.arrays[n.Id] == nil {
+		if op != "" {
+			l.skip(s, "an augmented assignment to a name holding an array")
+			return true
+		}
+		if why := l.newArrayOK(n.Id, &arrayExpr{shape: p.shape, dtype: p.dtype}, inLoop, env); why != "" {
+			l.skip(s, "%s", why)
+			return true
+		}
+		dims := make([]string, len(p.shape))
+		for i, d := range p.shape {
+			for _, v := range d.Vars() {
+				if contains(iters, v) {
+					l.skip(s, "the new array's extent depends on the loop index %s", v)
+					return true
+				}
+			}
+			dims[i] = l.py(d)
+		}
+		hoist = append(hoist, fmt.Sprintf("%s = %s.empty((%s,), dtype=%s.%s)", n.Id, l.np, strings.Join(dims, ", "), l.np, p.dtype))
+		l.x.arrays[n.Id] = &Array{Name: n.Id, DType: p.dtype, Extent: p.shape}
+		lhs, _ = l.subscript(n.Id, make([]*Affine, len(p.shape)), nil)
+	} else {
+		t, why := l.expr(target, env)
+		if why != "" {
+			l.skip(target, "%s", why)
+			return true
+		}
+		lhs = t
+	}
+	if len(lhs.shape) != len(p.shape) {
+		l.skip(s, "the product's rank differs from the target's")
+		return true
+	}
+	for i := range p.shape {
+		if !equalAff(p.shape[i], lhs.shape[i]) {
+			l.skip(s, "the extents of target and product are not provably equal (%s and %s)", lhs.shape[i], p.shape[i])
+			return true
+		}
+	}
+	its := make([]string, len(p.shape))
+	for i := range its {
+		its[i] = fmt.Sprintf("_pp_i%d", l.temps)
+		l.temps++
+	}
+	k := fmt.Sprintf("_pp_i%d", l.temps)
+	l.temps++
+	l.reads = nil
+	term := p.term(its, k)
+	reads := l.reads
+	l.reads = nil
+	targetElem := lhs.elem(its)
+	tArray, _ := splitElem(targetElem)
+	for _, r := range reads {
+		if r.array == tArray {
+			l.skip(s, "the product reads the array it writes")
+			return true
+		}
+	}
+	lines := append([]string(nil), p.pre...)
+	for i, it := range its {
+		lines = append(lines, strings.Repeat("    ", i)+fmt.Sprintf("for %s in range(%s):", it, l.py(lhs.shape[i])))
+	}
+	in := strings.Repeat("    ", len(its))
+	acc := "+="
+	if op == "" {
+		lines = append(lines, in+targetElem+" = 0.0")
+	} else {
+		acc = op
+	}
+	lines = append(lines, in+fmt.Sprintf("for %s in range(%s):", k, l.py(p.k)), in+"    "+targetElem+" "+acc+" "+term)
+	from, to := lineStart(l.src, int(s.Pos())), lineEnd(l.src, int(s.End()))
+	l.edits = append(l.edits, edit{from, to, indentLines(lines, l.indentOf(s)), s.Pos()})
+	if len(hoist) > 0 {
+		at := lineStart(l.src, int(l.top.Pos()))
+		l.edits = append(l.edits, edit{at, at, indentLines(hoist, l.indentOf(l.top)) + "\n", s.Pos()})
+	}
+	l.count++
+	return true
+}

@@ -72,6 +72,9 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 		return &arrayExpr{shape: x.shape, dtype: x.dtype, pre: x.pre,
 			elem: func(its []string) string { return "(" + op + x.elem(its) + ")" }}, ""
 	case *pyast.BinOp:
+		if e.Op == pyast.MatMul {
+			return l.dot(e.X, e.Y, env)
+		}
 		switch e.Op {
 		case pyast.Add, pyast.Sub, pyast.Mul, pyast.Div, pyast.FloorDiv, pyast.Mod, pyast.Pow:
 		default:
@@ -108,6 +111,9 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 		if mod, ok := f.X.(*pyast.Name); ok && l.fn.Modules[mod.Id] != "" {
 			switch l.fn.Modules[mod.Id] {
 			case "numpy":
+				if (f.Attr == "dot" || f.Attr == "matmul") && len(e.Args) == 2 {
+					return l.dot(e.Args[0], e.Args[1], env)
+				}
 				if f.Attr == "sum" && len(e.Args) == 1 {
 					x, why := l.expr(e.Args[0], env)
 					if why != "" {
@@ -482,4 +488,105 @@ func (l *lowerer) scalarValue(e pyast.Expr, seen map[string]bool) bool {
 		return true
 	}
 	return false
+}
+
+// product is X @ Y lowered: the extents of the result, the extent of the contracted dimension,
+// and one term of the sum that gives an element.
+type product struct {
+	shape []Affine
+	k     Affine
+	dtype string
+	pre   []string
+	term  func(its []string, k string) string
+}
+
+// matmulOperands returns X and Y of X @ Y, np.dot(X, Y) or np.matmul(X, Y).
+func (l *lowerer) matmulOperands(e pyast.Expr) (pyast.Expr, pyast.Expr, bool) {
+	switch e := e.(type) {
+	case *pyast.BinOp:
+		if e.Op == pyast.MatMul {
+			return e.X, e.Y, true
+		}
+	case *pyast.Call:
+		if f, ok := e.Func.(*pyast.Attribute); ok && len(e.Args) == 2 && (f.Attr == "dot" || f.Attr == "matmul") {
+			if mod, ok := f.X.(*pyast.Name); ok && l.fn.Modules[mod.Id] == "numpy" {
+				_, kw0 := e.Args[0].(*pyast.Keyword)
+				_, kw1 := e.Args[1].(*pyast.Keyword)
+				if !kw0 && !kw1 {
+					return e.Args[0], e.Args[1], true
+				}
+			}
+		}
+	}
+	return nil, nil, false
+}
+
+// product lowers the operands of a matrix product of vectors and matrices.
+func (l *lowerer) product(xe, ye pyast.Expr, env lowerEnv) (*product, string) {
+	x, why := l.expr(xe, env)
+	if why != "" {
+		return nil, why
+	}
+	y, why := l.expr(ye, env)
+	if why != "" {
+		return nil, why
+	}
+	rx, ry := len(x.shape), len(y.shape)
+	if rx < 1 || rx > 2 || ry < 1 || ry > 2 {
+		return nil, "a matrix product of other than vectors and matrices"
+	}
+	kx, ky := x.shape[rx-1], y.shape[0]
+	if !equalAff(kx, ky) {
+		return nil, fmt.Sprintf("the contracted extents %s and %s are not provably equal", kx, ky)
+	}
+	p := &product{k: kx, pre: append(append([]string(nil), x.pre...), y.pre...)}
+	if x.dtype == y.dtype {
+		p.dtype = x.dtype
+	}
+	if rx == 2 {
+		p.shape = append(p.shape, x.shape[0])
+	}
+	if ry == 2 {
+		p.shape = append(p.shape, y.shape[1])
+	}
+	p.term = func(its []string, k string) string {
+		xi, yi := []string{k}, []string{k}
+		if rx == 2 {
+			xi = []string{its[0], k}
+			its = its[1:]
+		}
+		if ry == 2 {
+			yi = []string{k, its[0]}
+		}
+		return "(" + x.elem(xi) + " * " + y.elem(yi) + ")"
+	}
+	return p, ""
+}
+
+// dot lowers a product whose result is one number (two vectors); a product with an array
+// result is lowered only as a whole statement (see matmulStmt).
+func (l *lowerer) dot(xe, ye pyast.Expr, env lowerEnv) (*arrayExpr, string) {
+	p, why := l.product(xe, ye, env)
+	if why != "" {
+		return nil, why
+	}
+	if len(p.shape) > 0 {
+		return nil, "a matrix product inside a larger expression is not lowered"
+	}
+	var zero string
+	switch p.dtype {
+	case "float64":
+		zero = "0.0"
+	case "int64":
+		zero = "0"
+	default:
+		return nil, "a dot product of arrays whose dtype is not float64 or int64"
+	}
+	acc := fmt.Sprintf("_pp_s%d", l.temps)
+	k := fmt.Sprintf("_pp_i%d", l.temps+1)
+	l.temps += 2
+	pre := append(p.pre, acc+" = "+zero,
+		fmt.Sprintf("for %s in range(%s):", k, l.py(p.k)),
+		"    "+acc+" += "+p.term(nil, k))
+	return &arrayExpr{pre: pre, elem: func([]string) string { return acc }}, ""
 }

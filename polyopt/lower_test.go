@@ -89,6 +89,35 @@ def k(u, c):
     s = (_pp_s1 + (1.0))
     return s
 `},
+		{"matrix products and dot products", `
+def k(A, B, w, u):
+    C = A @ B
+    v = np.dot(A, w)
+    u[:] += A @ w
+    s = w @ w
+    return C, v, s
+`, `
+def k(A, B, w, u):
+    C = np.empty((A.shape[0], A.shape[0],), dtype=np.float64)
+    for _pp_i0 in range(A.shape[0]):
+        for _pp_i1 in range(A.shape[0]):
+            C[_pp_i0, _pp_i1] = 0.0
+            for _pp_i2 in range(A.shape[1]):
+                C[_pp_i0, _pp_i1] += (A[_pp_i0, _pp_i2] * B[_pp_i2, _pp_i1])
+    v = np.empty((A.shape[0],), dtype=np.float64)
+    for _pp_i3 in range(A.shape[0]):
+        v[_pp_i3] = 0.0
+        for _pp_i4 in range(A.shape[1]):
+            v[_pp_i3] += (A[_pp_i3, _pp_i4] * w[_pp_i4])
+    for _pp_i5 in range(A.shape[0]):
+        for _pp_i6 in range(A.shape[1]):
+            u[_pp_i5] += (A[_pp_i5, _pp_i6] * w[_pp_i6])
+    _pp_s7 = 0.0
+    for _pp_i8 in range(A.shape[1]):
+        _pp_s7 += (w[_pp_i8] * w[_pp_i8])
+    s = _pp_s7
+    return C, v, s
+`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,7 +137,8 @@ func TestLowerLeavesAlone(t *testing.T) {
 	params := map[string]*typeinfer.Type{"u": vec("N"), "v": vec("M"), "A": mat("N", "M"), "n": intT()}
 	tests := []struct{ src, why string }{
 		{"def k(u, v):\n    u[:] = v\n", "not provably equal"},
-		{"def k(u, A):\n    u[:] = A @ u\n", "operator @"},
+		{"def k(u, A):\n    u[:] = A @ u\n", "contracted extents M and N are not provably equal"},
+		{"def k(u, v, A):\n    u[:] = 2.0 * (A @ v)\n", "a matrix product inside a larger expression"},
 		{"def k(u, n):\n    u[::2] = 0.0\n", "a slice with a step"},
 		{"def k(u, A):\n    u[:] = foo(u)\n", "is not lowered"},
 		{"def k(u, A):\n    u[:] = 1.0; A[0] = 2.0\n", "shares its line"},
