@@ -144,14 +144,18 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		if len(fn.Opaque) > 0 {
 			why += fmt.Sprintf(" (%s: %s)", file.Position(fn.Opaque[0].Pos), fn.Opaque[0].Reason)
 		}
+		if low := polyopt.Lower(pf, nil); low != nil && len(low.Skipped) > 0 {
+			// The first array statement that stayed NumPy says more than the slice it holds.
+			why += fmt.Sprintf("; array statement not lowered (%s: %s)", m.File.Position(low.Skipped[0].Pos), low.Skipped[0].Reason)
+		}
 		return "", why, nil, false, nil
 	}
 	type cut struct {
 		from, to int
 		lines    []string
 	}
-	var cuts, nbCuts []cut
-	var helpers []string
+	var cuts, nbCuts, rayCuts []cut
+	var helpers, rayDefs []string
 	var used []*polyopt.SCoP
 	var notes []string
 	var nonEmpty []string // guard conditions the bounds proofs assumed
@@ -192,8 +196,21 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		} else {
 			notes = append(notes, fmt.Sprintf("%s: no Numba variant: %v", file.Position(s.Pos), err))
 		}
+		var fallbackLines []string // this SCoP in the Ray variant when it is not distributed
+		if len(nbCuts) > 0 && nbCuts[len(nbCuts)-1].from == from {
+			fallbackLines = nbCuts[len(nbCuts)-1].lines
+		}
 		r := newRegion(s, file, vdef.Body)
 		lines := r.generate(indent)
+		if r.vector > 0 && (r.pyLoops == 0 || fallbackLines == nil) {
+			fallbackLines = lines
+		}
+		if d, err := rayRegion(s, i, file, vdef, m.Modules()); err == nil {
+			rayCuts = append(rayCuts, cut{from, to, d.call})
+			rayDefs = append(rayDefs, d.defs...)
+		} else if fallbackLines != nil {
+			rayCuts = append(rayCuts, cut{from, to, fallbackLines})
+		}
 		if len(nbCuts) == 0 || nbCuts[len(nbCuts)-1].from != from {
 			// Neither variant covers this SCoP: its lowered loops would be interpreted.
 			if r.vector == 0 && retry(s) {
@@ -264,6 +281,11 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	if hasCupy {
 		b.WriteString(cupyVariant(m, file, vdef, replaced(cuts, "_"+name+"__cupy_body"), used) + "\n\n\n")
 	}
+	hasRay := len(rayDefs) > 0
+	if hasRay {
+		b.WriteString(strings.Join(rayDefs, "\n\n") + "\n\n")
+		b.WriteString(replaced(rayCuts, "_"+name+"__ray") + "\n\n\n")
+	}
 	fmt.Fprintf(&b, "def _guard_%s(%s):\n    return (%s)\n\n\n", name, params, strings.Join(guard, "\n            and "))
 	fmt.Fprintf(&b, "def %s(%s):\n", name, params)
 	fmt.Fprintf(&b, "    if _guard_%s(%s):\n", name, args)
@@ -277,6 +299,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	if hasCupy {
 		variants = append(variants, "cupy")
 	}
+	if hasRay {
+		variants = append(variants, "ray")
+	}
 	// PYPARC_VARIANT names a variant to run whenever the guard admits the call: for tests and
 	// for measuring one variant alone.
 	fmt.Fprintf(&b, "        if _rt.VARIANT:\n")
@@ -287,6 +312,8 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			cond += " and _rt.HAVE_NUMBA"
 		case "cupy":
 			cond += " and _rt.HAVE_CUPY"
+		case "ray":
+			cond += " and _rt.HAVE_RAY"
 		}
 		fmt.Fprintf(&b, "            if %s:\n                return _%s__%s(%s)\n", cond, name, v, args)
 	}
@@ -294,6 +321,13 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		work, _ := f.WorkExpr()
 		fmt.Fprintf(&b, "        if _rt.HAVE_CUPY and %s >= _rt.CUPY_MIN_WORK:\n", work)
 		fmt.Fprintf(&b, "            return _%s__cupy(%s)\n", name, args)
+	}
+	if hasRay {
+		// Ray only when the user points the program at a cluster (RAY_ADDRESS, or
+		// PYPARC_RAY=1 for a local one), and only for calls worth shipping data for.
+		work, _ := f.WorkExpr()
+		fmt.Fprintf(&b, "        if _rt.USE_RAY and %s >= _rt.RAY_MIN_WORK:\n", work)
+		fmt.Fprintf(&b, "            return _%s__ray(%s)\n", name, args)
 	}
 	call := func(indent, variant string) {
 		if variant == "numba" {
@@ -343,6 +377,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	}
 	if hasCupy {
 		parts = append(parts, "cupy: the numpy variant on the GPU, for large sizes")
+	}
+	if hasRay {
+		parts = append(parts, fmt.Sprintf("ray: %d parallel loop(s) as chunked Ray tasks, when a cluster is named", strings.Count(strings.Join(rayDefs, "\n"), "_rt.ray_kernel(")))
 	}
 	detail := strings.Join(parts, "; ") + "; runs " + chosen
 	if lowered > 0 {

@@ -173,3 +173,12 @@ func toAffine(e pyast.Expr, env affineEnv) (Affine, string) {
 	}
 	return Affine{}, "the expression is not affine in loop indices and parameters"
 }
+
+// Const is the affine constant c.
+func Const(c int64) Affine { return constAff(c) }
+
+// Add returns a + b.
+func (a Affine) Add(b Affine) Affine { return a.add(b, 1) }
+
+// Var is the affine variable v.
+func Var(v string) Affine { return varAff(v) }

@@ -45,7 +45,73 @@ def __getattr__(name):
     if name == "prange":
         nb = _numba_module()
         return nb.prange if nb else range
+    if name in ("HAVE_RAY", "USE_RAY"):
+        # Ray itself is imported only when a Ray variant first runs (it takes about a second).
+        import importlib.util
+        have = os.environ.get("PYPARC_RAY") != "0" and importlib.util.find_spec("ray") is not None
+        use = have and bool(os.environ.get("RAY_ADDRESS") or os.environ.get("PYPARC_RAY") == "1")
+        globals().update(HAVE_RAY=have, USE_RAY=use)
+        return have if name == "HAVE_RAY" else use
+    if name == "RayUnsuitable":
+        from . import _ray
+        return _ray.Unsuitable
     raise AttributeError(name)
+
+
+# A Ray variant runs only where shipping data to other processes pays: calls whose work count
+# (the dispatcher's loop-trip product) reaches this.
+RAY_MIN_WORK = float(os.environ.get("PYPARC_RAY_MIN_WORK", "1e8"))
+
+
+def ray_kernel(name, source, regions, jit=True, num_gpus=0):
+    """The Kernel of one parallel loop of a Ray variant (no Ray import yet); jit: the source
+    is a loop nest for Numba to compile (else whole-array code); num_gpus: GPUs per task, for
+    a CuPy source."""
+    from . import _ray
+    return _ray.Kernel(name, source, regions, jit=jit, num_gpus=num_gpus)
+
+
+def ray_local(kernel, args, lo, hi):
+    """Run iterations [lo, hi) of a Ray variant's kernel in this process."""
+    from . import _ray
+    _ray._kernel_function(kernel.name, kernel.source, kernel.jit)(lo, hi, *args)
+
+
+# What the Ray calls of this process moved, summed (benchmarks read and reset it).
+ray_totals = {"calls": 0, "tasks": 0, "bytes_shipped": 0, "bytes_returned": 0, "naive_bytes": 0}
+
+
+_ray_gpus = None
+
+
+def _cluster_gpus(_ray):
+    # Asked once per process: GPUs do not join or leave a cluster between two calls often
+    # enough to pay for asking each time. PYPARC_RAY_GPU=0 keeps Ray variants on CPUs.
+    global _ray_gpus
+    if _ray_gpus is None:
+        _ray_gpus = 0
+        if os.environ.get("PYPARC_RAY_GPU") != "0":
+            try:
+                _ray.ensure()
+                import ray
+                _ray_gpus = int(ray.cluster_resources().get("GPU", 0))
+            except Exception:
+                _ray_gpus = 0
+    return _ray_gpus
+
+
+def ray_run(kernel, args, lo, hi, gpu=None):
+    """Run iterations [lo, hi) of a kernel's loop as Ray tasks (raises RayUnsuitable first
+    when this call cannot be distributed); gpu is the kernel's CuPy form, used when the
+    cluster has GPUs."""
+    from . import _ray
+    if gpu is not None and _cluster_gpus(_ray) > 0:
+        kernel = gpu
+    _ray.run(kernel, args, lo, hi)
+    st = _ray.last_stats()
+    ray_totals["calls"] += 1
+    for k in ("tasks", "bytes_shipped", "bytes_returned", "naive_bytes"):
+        ray_totals[k] += st.get(k, 0)
 
 
 class _Compiled:
@@ -66,7 +132,8 @@ class _Compiled:
 
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "prange", "HAVE_NUMBA",
-           "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host"]
+           "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
+           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
