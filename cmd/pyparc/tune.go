@@ -115,7 +115,7 @@ func tuneAction(ctx context.Context, cmd *cli.Command) error {
 			}
 			var variants []string
 			for _, v := range o.Variants {
-				if v != "cupy" { // the cpu target: GPU variants are measured with --target gpu
+				if v != "cupy" && v != "ray" { // the cpu target: GPU and cluster variants are measured elsewhere
 					variants = append(variants, v)
 				}
 			}
