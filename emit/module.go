@@ -154,8 +154,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		from, to int
 		lines    []string
 	}
-	var cuts, nbCuts, rayCuts []cut
-	var helpers, rayDefs []string
+	var cuts, nbCuts, nbiCuts, rayCuts []cut
+	var helpers, innerHelpers, rayDefs []string
+	innerPranges := 0
 	var used []*polyopt.SCoP
 	var notes []string
 	var nonEmpty []string // guard conditions the bounds proofs assumed
@@ -189,10 +190,15 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		from, to := lineStart(file.Src, int(s.Pos)), lineEnd(file.Src, int(s.End))
 		indent := string(file.Src[from:int(s.Pos)])
 		used = append(used, s)
-		if nb, err := numbaRegion(s, i, file, vdef, m.Modules()); err == nil {
+		if nb, err := numbaRegion(s, i, file, vdef, m.Modules(), false); err == nil {
 			nbCuts = append(nbCuts, cut{from, to, nb.call})
 			helpers = append(helpers, nb.helper)
 			pranges += nb.prange
+			if nbi, err := numbaRegion(s, i, file, vdef, m.Modules(), true); err == nil {
+				nbiCuts = append(nbiCuts, cut{from, to, nbi.call})
+				innerHelpers = append(innerHelpers, nbi.helper)
+				innerPranges += nbi.prange
+			}
 		} else {
 			notes = append(notes, fmt.Sprintf("%s: no Numba variant: %v", file.Position(s.Pos), err))
 		}
@@ -274,6 +280,14 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	if len(nbCuts) > 0 {
 		b.WriteString(replaced(nbCuts, "_"+name+"__numba") + "\n\n\n")
 	}
+	// The inner-prange variant only where it parallelizes more loops than the numba one.
+	hasInner := len(nbiCuts) == len(nbCuts) && innerPranges > pranges
+	if hasInner {
+		for _, h := range innerHelpers {
+			b.WriteString(h + "\n\n")
+		}
+		b.WriteString(replaced(nbiCuts, "_"+name+"__numba_inner") + "\n\n\n")
+	}
 	// The CuPy variant is the NumPy one run on the device: only where every loop nest became
 	// whole-array code (Python loops may remain around it, but no statement inside them works
 	// element by element, which would cross the bus each time).
@@ -296,6 +310,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	if len(nbCuts) > 0 {
 		variants = append(variants, "numba")
 	}
+	if hasInner {
+		variants = append(variants, "numba_inner")
+	}
 	if hasCupy {
 		variants = append(variants, "cupy")
 	}
@@ -308,7 +325,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	for _, v := range append([]string{"orig"}, variants...) {
 		cond := fmt.Sprintf("_rt.VARIANT == %q", v)
 		switch v {
-		case "numba":
+		case "numba", "numba_inner":
 			cond += " and _rt.HAVE_NUMBA"
 		case "cupy":
 			cond += " and _rt.HAVE_CUPY"
@@ -330,8 +347,8 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		fmt.Fprintf(&b, "            return _%s__ray(%s)\n", name, args)
 	}
 	call := func(indent, variant string) {
-		if variant == "numba" {
-			fmt.Fprintf(&b, "%sif _rt.HAVE_NUMBA:\n%s    return _%s__numba(%s)\n", indent, indent, name, args)
+		if variant == "numba" || variant == "numba_inner" {
+			fmt.Fprintf(&b, "%sif _rt.HAVE_NUMBA:\n%s    return _%s__%s(%s)\n", indent, indent, name, variant, args)
 			fmt.Fprintf(&b, "%sreturn %s(%s)\n", indent, fallback, args)
 			return
 		}
@@ -374,6 +391,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	}
 	if len(nbCuts) > 0 {
 		parts = append(parts, fmt.Sprintf("numba: %d loop nest(s) compiled, %d prange loop(s)", len(nbCuts), pranges))
+	}
+	if hasInner {
+		parts = append(parts, fmt.Sprintf("numba_inner: %d prange loop(s), also inside sequential loops", innerPranges))
 	}
 	if hasCupy {
 		parts = append(parts, "cupy: the numpy variant on the GPU, for large sizes")

@@ -28,7 +28,11 @@ var pyBuiltins = map[string]bool{"range": true, "abs": true, "min": true, "max":
 // The helper receives every variable the SCoP reads that was bound before it and returns every
 // variable it binds that the function uses elsewhere. If Numba cannot compile the helper (it
 // compiles at the first call, before running anything), the SCoP's original statements run.
-func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.FunctionDef, modules map[string]string) (*compiled, error) {
+//
+// With inner, a loop that stays sequential (a time loop) does not keep prange from the parallel
+// loops inside it: each of its iterations then starts a parallel region, which pays at large
+// sizes and costs at small ones, so this is a variant of its own that tuning picks per size.
+func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.FunctionDef, modules map[string]string, inner bool) (*compiled, error) {
 	src := file.Src
 	from := lineStart(src, int(s.Pos))
 	to := lineEnd(src, int(s.End))
@@ -116,8 +120,9 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			}
 			// Below a loop that stays sequential (a time loop), a prange would start a
 			// parallel region at every iteration: microseconds each on an idle machine,
-			// milliseconds on a loaded one. Only the top of the nest runs in parallel.
-			mark(f.Body, true)
+			// milliseconds on a loaded one. Only the top of the nest runs in parallel, unless
+			// this is the inner variant.
+			mark(f.Body, inside || !inner)
 		}
 	}
 	mark(s.Body, false)
@@ -134,6 +139,9 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	original := string(src[from:to])
 
 	helper := fmt.Sprintf("_%s__nb%d", def.Name, index)
+	if inner {
+		helper = fmt.Sprintf("_%s__nbi%d", def.Name, index)
+	}
 	var h strings.Builder
 	deco := "_rt.jit"
 	if prange > 0 {
