@@ -11,6 +11,15 @@ import (
 // and loop-invariant factors becomes a matrix product (@, which reaches BLAS) or an einsum;
 // anything else is summed with np.sum after broadcasting.
 func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[string][]string, axes []axis, red, out []string) (operand, error) {
+	// A sum of terms is the sum of their reductions: each term can then reach BLAS (syr2k's
+	// A[i,k]*B[j,k] + B[i,k]*A[j,k]) instead of one product materialized over every axis.
+	if b, ok := value.(*pyast.BinOp); ok && (b.Op == pyast.Add || b.Op == pyast.Sub) {
+		x, errX := r.contract(b.X, byIter, tmps, axes, red, out)
+		y, errY := r.contract(b.Y, byIter, tmps, axes, red, out)
+		if errX == nil && errY == nil {
+			return operand{"(" + align(x, out) + " " + b.Op.String() + " " + align(y, out) + ")", out}, nil
+		}
+	}
 	var arrays []operand
 	var scalars []string
 	for _, f := range factors(value) {

@@ -93,10 +93,15 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 	}
 }
 
-// axis is one vectorized loop: its iterator and ascending [lo, hi) bounds.
+// axis is one vectorized loop: its iterator and ascending [lo, hi) bounds. A triangular axis
+// (bounds that depend on an outer vectorized loop) runs over the bounding box of its bounds,
+// lo and hi, and keeps its own bounds, tlo and thi, for the mask that selects the points of
+// the domain.
 type axis struct {
-	iter   string
-	lo, hi polyopt.Affine
+	iter     string
+	lo, hi   polyopt.Affine
+	tri      bool
+	tlo, thi polyopt.Affine
 }
 
 // vectorizeSubtree turns the loop nest rooted at f into whole-array statements, in statement
@@ -190,19 +195,18 @@ func dependsOn(l *polyopt.Loop, axes []axis) bool {
 // iteration space must be a box) and returns its ascending bounds.
 func (r *region) axisOf(l *polyopt.Loop, outer []axis) (axis, error) {
 	for _, a := range outer {
-		if _, ok := l.Lo.Coef[a.iter]; ok {
-			return axis{}, vecErr("triangular bounds")
-		}
-		if _, ok := l.Hi.Coef[a.iter]; ok {
-			return axis{}, vecErr("triangular bounds")
+		_, inLo := l.Lo.Coef[a.iter]
+		_, inHi := l.Hi.Coef[a.iter]
+		if inLo || inHi {
+			return triAxis(l, outer)
 		}
 	}
 	switch l.Step {
 	case 1:
-		return axis{l.Iter, l.Lo, l.Hi}, nil
+		return axis{iter: l.Iter, lo: l.Lo, hi: l.Hi}, nil
 	case -1:
 		one := polyopt.Affine{Const: 1}
-		return axis{l.Iter, addAff(l.Hi, one), addAff(l.Lo, one)}, nil
+		return axis{iter: l.Iter, lo: addAff(l.Hi, one), hi: addAff(l.Lo, one)}, nil
 	}
 	return axis{}, vecErr("a loop step other than 1 or -1")
 }
@@ -301,6 +305,10 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	for _, a := range tgt.axes {
 		inTarget[a] = true
 	}
+	mask, err := r.triMask(st, axes, byIter, tmps, tgt, inTarget, scalar)
+	if err != nil {
+		return "", err
+	}
 	var red []string
 	for _, it := range order {
 		if !inTarget[it] {
@@ -321,16 +329,112 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("%s %s %s", tgt.code, op, align(reduced, tgt.axes)), nil
+		return masked(tgt.code, op, align(reduced, tgt.axes), mask), nil
 	}
 	e, err := r.expr(value, byIter, tmps, tgt.axes)
 	if err != nil {
 		return "", err
 	}
+	return masked(tgt.code, op, e.code, mask), nil
+}
+
+// masked renders target op= value, restricted to the points of mask when there is one: the
+// other points of the box keep their values.
+func masked(target, op, value, mask string) string {
 	if op == "" {
 		op = "="
 	}
-	return fmt.Sprintf("%s %s %s", tgt.code, op, e.code), nil
+	if mask == "" {
+		return fmt.Sprintf("%s %s %s", target, op, value)
+	}
+	switch op {
+	case "=":
+		return fmt.Sprintf("%s = _np.where(%s, %s, %s)", target, mask, value, target)
+	case "*=", "/=":
+		return fmt.Sprintf("%s %s _np.where(%s, %s, 1)", target, op, mask, value)
+	}
+	return fmt.Sprintf("%s %s _np.where(%s, %s, 0)", target, op, mask, value)
+}
+
+// triMask is the mask selecting the points of a statement's domain in the box of its
+// triangular axes ("" when it has none), over the target's axes. The statement then computes
+// on the whole box: every access must stay inside its array there, and the triangular axes
+// must be axes of the target (a reduction over a triangle is not a plain contraction).
+func (r *region) triMask(st *polyopt.Stmt, axes []axis, byIter map[string]axis, tmps map[string][]string, tgt operand, inTarget map[string]bool, scalar bool) (string, error) {
+	var tri []axis
+	for _, a := range axes {
+		if a.tri {
+			tri = append(tri, a)
+		}
+	}
+	if len(tri) == 0 {
+		return "", nil
+	}
+	if scalar || len(tmps) > 0 {
+		return "", vecErr("triangular bounds around a scalar temporary")
+	}
+	for _, a := range tri {
+		if !inTarget[a.iter] {
+			return "", vecErr("a reduction over triangular bounds")
+		}
+		for _, v := range append(a.tlo.Vars(), a.thi.Vars()...) {
+			if _, vec := byIter[v]; vec && !inTarget[v] {
+				return "", vecErr("triangular bounds on a reduced loop")
+			}
+		}
+	}
+	for _, acc := range append(append([]polyopt.Access(nil), st.Reads...), st.Writes...) {
+		if err := r.inBox(acc, byIter); err != nil {
+			return "", err
+		}
+	}
+	var conds []string
+	for _, a := range tri {
+		it := align(operand{fmt.Sprintf("_np.arange(%s, %s)", r.names.aff(a.lo), r.names.aff(a.hi)), []string{a.iter}}, tgt.axes)
+		conds = append(conds, fmt.Sprintf("(%s >= %s)", it, r.affOver(a.tlo, byIter, tgt.axes)),
+			fmt.Sprintf("(%s < %s)", it, r.affOver(a.thi, byIter, tgt.axes)))
+	}
+	return "(" + strings.Join(conds, " & ") + ")", nil
+}
+
+// inBox checks that an access along triangular axes stays inside its array over their whole
+// box: each subscript on such an axis is the iterator plus an offset, and the box shifted by
+// it lies within [0, extent) for every parameter value (a constant margin at both ends).
+func (r *region) inBox(acc polyopt.Access, byIter map[string]axis) error {
+	arr := r.scop.Arrays[acc.Array]
+	for d, ix := range acc.Index {
+		for v, c := range ix.Coef {
+			a, ok := byIter[v]
+			if !ok || !a.tri {
+				continue
+			}
+			if c != 1 || arr == nil || d >= len(arr.Extent) {
+				return vecErr("a triangular access that is not a unit-stride slice")
+			}
+			rest := subAff(ix, polyopt.Affine{Coef: map[string]int64{v: 1}})
+			first := addAff(a.lo, rest)
+			margin := subAff(arr.Extent[d], addAff(a.hi, rest))
+			if !first.IsConst() || first.Const < 0 || !margin.IsConst() || margin.Const < 0 {
+				return vecErr("the box of triangular bounds may reach outside " + acc.Array)
+			}
+		}
+	}
+	return nil
+}
+
+// affOver renders an affine expression over the target axes: vectorized iterators become
+// broadcast aranges, parameters their variables.
+func (r *region) affOver(e polyopt.Affine, byIter map[string]axis, target []string) string {
+	terms := []string{fmt.Sprint(e.Const)}
+	for _, v := range e.Vars() {
+		c := e.Coef[v]
+		term := r.names.aff(polyopt.Affine{Coef: map[string]int64{v: 1}})
+		if a, ok := byIter[v]; ok {
+			term = align(operand{fmt.Sprintf("_np.arange(%s, %s)", r.names.aff(a.lo), r.names.aff(a.hi)), []string{v}}, target)
+		}
+		terms = append(terms, fmt.Sprintf("%d * %s", c, term))
+	}
+	return "(" + strings.Join(terms, " + ") + ")"
 }
 
 func isReductionTarget(st *polyopt.Stmt, axes []axis) bool { return st.Reduction != "" }
@@ -459,4 +563,50 @@ func align(o operand, target []string) string {
 		}
 	}
 	return "(" + code + ")[" + strings.Join(idx, ", ") + "]"
+}
+
+// triAxis is the axis of a loop whose bounds depend on outer vectorized loops (j in
+// range(i + 1)): the box its bounds span over the outer loops' ranges, with the bounds kept for
+// the mask. Outer loops must be rectangular and the dependence of unit coefficient, so that
+// the box is the bounds at the outer loops' ends.
+func triAxis(l *polyopt.Loop, outer []axis) (axis, error) {
+	if l.Step != 1 {
+		return axis{}, vecErr("triangular bounds with a step")
+	}
+	byIter := map[string]axis{}
+	for _, a := range outer {
+		byIter[a.iter] = a
+	}
+	extreme := func(e polyopt.Affine, high bool) (polyopt.Affine, error) {
+		out := polyopt.Affine{Const: e.Const, Coef: map[string]int64{}}
+		for v, c := range e.Coef {
+			a, ok := byIter[v]
+			if !ok {
+				out.Coef[v] = c
+				continue
+			}
+			if a.tri || (c != 1 && c != -1) {
+				return polyopt.Affine{}, vecErr("triangular bounds")
+			}
+			// v ranges over [a.lo, a.hi - 1]; c*v is largest at one end, smallest at the other.
+			end := a.lo
+			if (c > 0) == high {
+				end = subAff(a.hi, polyopt.Affine{Const: 1})
+			}
+			if c < 0 {
+				end = subAff(polyopt.Affine{}, end)
+			}
+			out = addAff(out, end)
+		}
+		return out, nil
+	}
+	lo, err := extreme(l.Lo, false)
+	if err != nil {
+		return axis{}, err
+	}
+	hiLast, err := extreme(subAff(l.Hi, polyopt.Affine{Const: 1}), true)
+	if err != nil {
+		return axis{}, err
+	}
+	return axis{iter: l.Iter, lo: lo, hi: addAff(hiLast, polyopt.Affine{Const: 1}), tri: true, tlo: l.Lo, thi: l.Hi}, nil
 }
