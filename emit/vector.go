@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -13,17 +14,19 @@ import (
 // isl proves legal by construction) and turning every subtree whose loops carry no dependence,
 // or only reductions, into whole-array statements.
 type region struct {
-	scop    *polyopt.SCoP
-	file    *pyast.File
-	loopOf  map[*pyast.For]*polyopt.Loop
-	stmtOf  map[pyast.Node]*polyopt.Stmt
-	names   *names
-	outside map[string]bool // names the function uses outside the subtree being vectorized
-	fnBody  []pyast.Stmt
-	lines   []string
-	vector  int // statements turned into whole-array code
-	pyLoops int // loops left as Python loops
-	depth   int // Python loops around the statement being generated
+	scop     *polyopt.SCoP
+	file     *pyast.File
+	loopOf   map[*pyast.For]*polyopt.Loop
+	stmtOf   map[pyast.Node]*polyopt.Stmt
+	names    *names
+	outside  map[string]bool // names the function uses outside the subtree being vectorized
+	fnBody   []pyast.Stmt
+	masks    map[string]string // mask expression -> the variable holding it
+	maskDefs []string          // their definitions, placed before the region
+	lines    []string
+	vector   int // statements turned into whole-array code
+	pyLoops  int // loops left as Python loops
+	depth    int // Python loops around the statement being generated
 	// scalarInLoops counts statements left element by element inside Python loops: on a GPU
 	// each would cross the bus.
 	scalarInLoops int
@@ -57,7 +60,39 @@ func (r *region) generate(indent string) []string {
 	}
 	r.lines = append(r.lines, params...)
 	r.block(r.scop.Body, indent)
+	if len(r.maskDefs) > 0 {
+		// Masks that depend on parameters alone are computed once, before the region.
+		var defs []string
+		for _, d := range r.maskDefs {
+			defs = append(defs, indent+d)
+		}
+		r.lines = append(append(append([]string(nil), r.lines[:len(params)]...), defs...), r.lines[len(params):]...)
+	}
 	return r.lines
+}
+
+// identifier matches the names in generated code.
+var identifier = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// sharedMask returns a variable holding mask when the mask reads nothing but parameters
+// (statements of a triangular nest share it, and it need not be rebuilt per statement), else
+// the mask itself.
+func (r *region) sharedMask(mask string) string {
+	for _, id := range identifier.FindAllString(mask, -1) {
+		if id != "_np" && id != "arange" && id != "None" && !strings.HasPrefix(id, "_p_") {
+			return mask
+		}
+	}
+	if name, ok := r.masks[mask]; ok {
+		return name
+	}
+	if r.masks == nil {
+		r.masks = map[string]string{}
+	}
+	name := fmt.Sprintf("_mask%d", len(r.masks))
+	r.masks[mask] = name
+	r.maskDefs = append(r.maskDefs, name+" = "+mask)
+	return name
 }
 
 func (r *region) emit(indent, s string) { r.lines = append(r.lines, indent+s) }
@@ -394,7 +429,7 @@ func (r *region) triMask(st *polyopt.Stmt, axes []axis, byIter map[string]axis, 
 		conds = append(conds, fmt.Sprintf("(%s >= %s)", it, r.affOver(a.tlo, byIter, tgt.axes)),
 			fmt.Sprintf("(%s < %s)", it, r.affOver(a.thi, byIter, tgt.axes)))
 	}
-	return "(" + strings.Join(conds, " & ") + ")", nil
+	return r.sharedMask("(" + strings.Join(conds, " & ") + ")"), nil
 }
 
 // inBox checks that an access along triangular axes stays inside its array over their whole
