@@ -159,6 +159,7 @@ func vectorChunk(s *polyopt.SCoP, l *polyopt.Loop, f *pyast.For, file *pyast.Fil
 		}
 	}
 	r := newRegion(&sub, file, def.Body)
+	r.spans = map[string][2]polyopt.Affine{l.Iter: {l.Lo, l.Hi}}
 	lines := r.generate("    ")
 	if r.vector == 0 || r.pyLoops > 0 {
 		return ""

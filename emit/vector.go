@@ -21,6 +21,9 @@ type region struct {
 	names    *names
 	outside  map[string]bool // names the function uses outside the subtree being vectorized
 	fnBody   []pyast.Stmt
+	// spans, where set, are the ranges boxes of triangular loops use for a loop instead of its
+	// bounds: a Ray chunk runs [_lo, _hi) of a loop whose whole range is known.
+	spans    map[string][2]polyopt.Affine
 	masks    map[string]string // mask expression -> the variable holding it
 	maskDefs []string          // their definitions, placed before the region
 	lines    []string
@@ -233,7 +236,7 @@ func (r *region) axisOf(l *polyopt.Loop, outer []axis) (axis, error) {
 		_, inLo := l.Lo.Coef[a.iter]
 		_, inHi := l.Hi.Coef[a.iter]
 		if inLo || inHi {
-			return triAxis(l, outer)
+			return triAxis(l, outer, r.spans)
 		}
 	}
 	switch l.Step {
@@ -604,12 +607,15 @@ func align(o operand, target []string) string {
 // range(i + 1)): the box its bounds span over the outer loops' ranges, with the bounds kept for
 // the mask. Outer loops must be rectangular and the dependence of unit coefficient, so that
 // the box is the bounds at the outer loops' ends.
-func triAxis(l *polyopt.Loop, outer []axis) (axis, error) {
+func triAxis(l *polyopt.Loop, outer []axis, spans map[string][2]polyopt.Affine) (axis, error) {
 	if l.Step != 1 {
 		return axis{}, vecErr("triangular bounds with a step")
 	}
 	byIter := map[string]axis{}
 	for _, a := range outer {
+		if sp, ok := spans[a.iter]; ok {
+			a.lo, a.hi = sp[0], sp[1]
+		}
 		byIter[a.iter] = a
 	}
 	extreme := func(e polyopt.Affine, high bool) (polyopt.Affine, error) {
