@@ -79,3 +79,16 @@ func loweredIn(spans []polyopt.LoweredSpan, from, to int) []pyast.Pos {
 	}
 	return out
 }
+
+// LowerArrays is the function with its NumPy array statements lowered to loops, as emit
+// optimizes it: the lowered definition's text and its SCoPs, or "" and nil when lowering
+// changes nothing or leaves a lowered loop outside every SCoP. The lowered file is named
+// "FILE[lowered]", so positions in it are not taken for positions in FILE.
+func LowerArrays(pf polyopt.Func) (string, *polyopt.Function) {
+	file, def, fn, _, _ := lowerArrays(pf, nil)
+	if fn == nil {
+		return "", nil
+	}
+	file.Name = pf.File.Name + "[lowered]"
+	return string(file.Src[def.Pos():def.End()]), fn
+}

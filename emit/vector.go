@@ -14,13 +14,13 @@ import (
 // isl proves legal by construction) and turning every subtree whose loops carry no dependence,
 // or only reductions, into whole-array statements.
 type region struct {
-	scop     *polyopt.SCoP
-	file     *pyast.File
-	loopOf   map[*pyast.For]*polyopt.Loop
-	stmtOf   map[pyast.Node]*polyopt.Stmt
-	names    *names
-	outside  map[string]bool // names the function uses outside the subtree being vectorized
-	fnBody   []pyast.Stmt
+	scop    *polyopt.SCoP
+	file    *pyast.File
+	loopOf  map[*pyast.For]*polyopt.Loop
+	stmtOf  map[pyast.Node]*polyopt.Stmt
+	names   *names
+	outside map[string]bool // names the function uses outside the subtree being vectorized
+	fnBody  []pyast.Stmt
 	// spans, where set, are the ranges boxes of triangular loops use for a loop instead of its
 	// bounds: a Ray chunk runs [_lo, _hi) of a loop whose whole range is known.
 	spans    map[string][2]polyopt.Affine

@@ -13,6 +13,9 @@ type Report struct {
 	SCoPs    []SCoPReport   `json:"scops"`
 	Opaque   []OpaqueReport `json:"opaque"`
 	Errors   []string       `json:"errors,omitempty"`
+	// Lowered is the function with its NumPy array statements lowered to loops, when the
+	// SCoPs are those of that text (their positions then refer to it).
+	Lowered string `json:"lowered,omitempty"`
 }
 
 // SCoPReport describes one SCoP.
@@ -127,6 +130,12 @@ func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Repor
 // Print writes the report for people.
 func (r Report) Print(w io.Writer) {
 	fmt.Fprintf(w, "function %s (%s)\n", r.Function, r.Position)
+	if r.Lowered != "" {
+		fmt.Fprintf(w, "  NumPy array statements lowered to loops (positions below are in this text):\n")
+		for _, ln := range strings.Split(strings.TrimRight(r.Lowered, "\n"), "\n") {
+			fmt.Fprintf(w, "    | %s\n", ln)
+		}
+	}
 	if len(r.SCoPs) == 0 {
 		fmt.Fprintf(w, "  no SCoP: nothing to optimize\n")
 	}

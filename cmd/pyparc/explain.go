@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v3"
 
+	"github.com/pyparc/pyparc/emit"
 	"github.com/pyparc/pyparc/polyopt"
 	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/typeinfer"
@@ -82,6 +83,12 @@ func explainFunc(ictx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) 
 	pf := polyopt.Func{File: m.File, Def: f.Def, QualName: f.QualName, Params: f.Params(),
 		Modules: m.Modules(), Relations: f.Relations()}
 	fn := polyopt.Extract(pf)
+	// Explain what emit optimizes: the function with its array statements lowered to loops,
+	// where that gives the SCoPs.
+	lowered, lfn := emit.LowerArrays(pf)
+	if lfn != nil {
+		fn = lfn
+	}
 	var (
 		analyses []*polyopt.Analysis
 		errs     []error
@@ -91,5 +98,7 @@ func explainFunc(ictx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) 
 		analyses = append(analyses, a)
 		errs = append(errs, err)
 	}
-	return polyopt.Explain(fn, m.File.Position(f.Def.Pos()).String(), analyses, errs)
+	r := polyopt.Explain(fn, m.File.Position(f.Def.Pos()).String(), analyses, errs)
+	r.Lowered = lowered
+	return r
 }
