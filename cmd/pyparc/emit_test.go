@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -155,13 +156,8 @@ func TestEmitBasicPrograms(t *testing.T) {
 				t.Errorf("%s %v: emitted prints %q, original %q", p.script, args, got, want)
 			}
 			if args[len(args)-1] == "out.npz" {
-				cmp := exec.Command("python3", "-c", `import sys, numpy as np
-a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
-assert set(a.files) == set(b.files)
-for k in a.files:
-    assert np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12), k`, filepath.Join(dir, "out.npz"), filepath.Join(out, "out.npz"))
-				if res, err := cmp.CombinedOutput(); err != nil {
-					t.Errorf("%s %v: saved arrays differ: %v\n%s", p.script, args, err, res)
+				if err := sameArrays(filepath.Join(dir, "out.npz"), filepath.Join(out, "out.npz")); err != nil {
+					t.Errorf("%s %v: saved arrays differ: %v", p.script, args, err)
 				}
 			}
 		}
@@ -249,15 +245,24 @@ func TestEmitNumPyStylePrograms(t *testing.T) {
 				if res, err := cmd.CombinedOutput(); err != nil {
 					t.Fatalf("%s %s %q: %v\n%s", p.script, size, variant, err, res)
 				}
-				cmp := exec.Command("python3", "-c", `import sys, numpy as np
-a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
-assert set(a.files) == set(b.files)
-for k in a.files:
-    assert np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12), k`, filepath.Join(dir, "want.npz"), filepath.Join(out, "got.npz"))
-				if res, err := cmp.CombinedOutput(); err != nil {
-					t.Errorf("%s %s variant %q: saved arrays differ: %v\n%s", p.script, size, variant, err, res)
+				if err := sameArrays(filepath.Join(dir, "want.npz"), filepath.Join(out, "got.npz")); err != nil {
+					t.Errorf("%s %s variant %q: saved arrays differ: %v", p.script, size, variant, err)
 				}
 			}
 		}
 	}
+}
+
+// sameArrays compares two .npz files as DESIGN.md's correctness rules do (rtol 1e-9 for
+// float64): the same names, every array close.
+func sameArrays(want, got string) error {
+	cmp := exec.Command("python3", "-c", `import sys, numpy as np
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+assert set(a.files) == set(b.files)
+for k in a.files:
+    assert np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12), k`, want, got)
+	if res, err := cmp.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v\n%s", err, res)
+	}
+	return nil
 }
