@@ -1,6 +1,10 @@
 package polyopt
 
-import "github.com/pyparc/pyparc/polyopt/isl"
+import (
+	"fmt"
+
+	"github.com/pyparc/pyparc/polyopt/isl"
+)
 
 // scope owns the isl objects one analysis creates and frees them all when it ends, so the
 // analysis code never tracks isl lifetimes one by one.
@@ -56,7 +60,15 @@ func (sc *scope) unionMap(strs []string) (*isl.UnionMap, error) {
 }
 
 func (sc *scope) umap(s string) (*isl.UnionMap, error) {
-	return sc.keepUM(sc.ctx.ParseUnionMap(s))
+	u, err := sc.keepUM(sc.ctx.ParseUnionMap(s))
+	if err != nil {
+		// The text is ours, built from the model: show it, it is the bug.
+		if len(s) > 300 {
+			s = s[:300] + "..."
+		}
+		return nil, fmt.Errorf("%w in %s", err, s)
+	}
+	return u, nil
 }
 
 func (sc *scope) unionSet(strs []string) (*isl.UnionSet, error) {
