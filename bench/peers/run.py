@@ -119,7 +119,7 @@ def log(msg):
 
 # ----------------------------------------------------------------------------- profile and emit
 
-def emit_all(names, pyparc, workdir, reuse, tune=0.0):
+def emit_all(names, pyparc, workdir, reuse, tune=0.0, tune_scales=""):
     """Profile, explain and emit every kernel's program.
 
     Returns {name: (emit's report line or error, explain's JSON or "")}.
@@ -145,8 +145,9 @@ def emit_all(names, pyparc, workdir, reuse, tune=0.0):
                 if tune > 0:
                     # pyparc tune measures the variants on this machine; emit then dispatches by
                     # its thresholds instead of the untuned default.
+                    scales = ["--scales", tune_scales] if tune_scales else []
                     sh([pyparc, "tune", "--python", sys.executable, "--db", db, "--budget", str(tune),
-                        "--runs", "3", script])
+                        "--runs", "3"] + scales + [script])
                 report = sh([pyparc, "emit", "--db", db, "-o", out, script])
             except RuntimeError as err:
                 notes[name] = ("emit failed: " + str(err).splitlines()[0], "")
@@ -715,6 +716,9 @@ def main():
     p.add_argument("--tune", type=float, default=0.0, metavar="BUDGET",
                    help="run `pyparc tune --budget BUDGET` on each program before emitting it (default: off, "
                         "the dispatchers use emit's untuned default)")
+    p.add_argument("--tune-scales", default="", metavar="LIST",
+                   help="size factors for pyparc tune (default its own, 0.25..4 of the profiled SMALL size); "
+                        "larger ones make its decisions hold at LARGE instead of extrapolating")
     p.add_argument("--pyparc", default=os.path.join(ROOT, "bin", "pyparc"), help="pyparc binary")
     p.add_argument("--workdir", help="where profiles and emitted programs go (default: a temporary folder)")
     p.add_argument("--reuse", action="store_true", help="reuse emitted programs already in --workdir")
@@ -749,7 +753,7 @@ def main():
     try:
         t0 = time.perf_counter()
         log(f"profiling and emitting {len(names)} kernels in {workdir}")
-        notes = emit_all(names, opts.pyparc, workdir, opts.reuse, opts.tune)
+        notes = emit_all(names, opts.pyparc, workdir, opts.reuse, opts.tune, opts.tune_scales)
         t_emit = time.perf_counter() - t0
 
         import numba
