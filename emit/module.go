@@ -441,19 +441,9 @@ func isGenerator(def *pyast.FunctionDef) bool {
 	return gen
 }
 
-func lineStart(src []byte, p int) int {
-	for p > 0 && src[p-1] != '\n' {
-		p--
-	}
-	return p
-}
+func lineStart(src []byte, p int) int { return pyast.LineStart(src, p) }
 
-func lineEnd(src []byte, p int) int {
-	for p < len(src) && src[p] != '\n' {
-		p++
-	}
-	return p
-}
+func lineEnd(src []byte, p int) int { return pyast.LineEnd(src, p) }
 
 // renameDef renames the function a definition's text starts with.
 func renameDef(text, from, to string) string {

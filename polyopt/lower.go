@@ -363,8 +363,8 @@ func (l *lowerer) newArrayOK(name string, rhs *arrayExpr, inLoop bool, env lower
 // escapes reports a name used other than through subscripts or methods that copy.
 func (l *lowerer) escapes(name string) bool {
 	escaped := false
-	var walk func(n pyast.Node, parentOK bool)
-	walk = func(n pyast.Node, parentOK bool) {
+	var walk func(n pyast.Node)
+	walk = func(n pyast.Node) {
 		if n == nil || escaped {
 			return
 		}
@@ -372,7 +372,7 @@ func (l *lowerer) escapes(name string) bool {
 			switch c := c.(type) {
 			case *pyast.Subscript:
 				if id, ok := c.X.(*pyast.Name); ok && id.Id == name {
-					walk(c.Index, false)
+					walk(c.Index)
 					return false
 				}
 			case *pyast.Attribute:
@@ -389,12 +389,12 @@ func (l *lowerer) escapes(name string) bool {
 					if id, ok := y.(*pyast.Name); ok && id.Id == name {
 						continue
 					}
-					walk(y, false)
+					walk(y)
 				}
 				return false
 			case *pyast.Assign:
 				if id, ok := c.Targets[0].(*pyast.Name); ok && id.Id == name && len(c.Targets) == 1 {
-					walk(c.Value, false)
+					walk(c.Value)
 					return false
 				}
 			case *pyast.Name:
@@ -406,7 +406,7 @@ func (l *lowerer) escapes(name string) bool {
 		})
 	}
 	for _, s := range l.fn.Def.Body {
-		walk(s, false)
+		walk(s)
 	}
 	return escaped
 }
@@ -433,19 +433,9 @@ func indentLines(lines []string, indent string) string {
 	return strings.Join(out, "\n")
 }
 
-func lineStart(src []byte, p int) int {
-	for p > 0 && src[p-1] != '\n' {
-		p--
-	}
-	return p
-}
+func lineStart(src []byte, p int) int { return pyast.LineStart(src, p) }
 
-func lineEnd(src []byte, p int) int {
-	for p < len(src) && src[p] != '\n' {
-		p++
-	}
-	return p
-}
+func lineEnd(src []byte, p int) int { return pyast.LineEnd(src, p) }
 
 // splitElem splits "A[i, j + 1]" into "A" and "i, j + 1".
 func splitElem(e string) (string, string) {

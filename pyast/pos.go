@@ -127,3 +127,20 @@ func (f *File) Original(n Node) bool {
 	}
 	return newPrinter(f).unchanged(n)
 }
+
+// LineStart returns the offset of the first byte of the line holding offset p of src.
+func LineStart(src []byte, p int) int {
+	for p > 0 && src[p-1] != '\n' {
+		p--
+	}
+	return p
+}
+
+// LineEnd returns the offset of the newline ending the line holding offset p of src (or
+// len(src) on the last line).
+func LineEnd(src []byte, p int) int {
+	for p < len(src) && src[p] != '\n' {
+		p++
+	}
+	return p
+}
