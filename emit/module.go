@@ -156,7 +156,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	}
 	var cuts, nbCuts, nbiCuts, rayCuts []cut
 	var helpers, innerHelpers, rayDefs []string
-	innerPranges := 0
+	innerPranges, innerWaves := 0, 0
 	var used []*polyopt.SCoP
 	var notes []string
 	var nonEmpty []string // guard conditions the bounds proofs assumed
@@ -190,14 +190,16 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		from, to := lineStart(file.Src, int(s.Pos)), lineEnd(file.Src, int(s.End))
 		indent := string(file.Src[from:int(s.Pos)])
 		used = append(used, s)
-		if nb, err := numbaRegion(s, i, file, vdef, m.Modules(), false); err == nil {
+		if nb, err := numbaRegion(s, i, file, vdef, m.Modules(), false, nil); err == nil {
 			nbCuts = append(nbCuts, cut{from, to, nb.call})
 			helpers = append(helpers, nb.helper)
 			pranges += nb.prange
-			if nbi, err := numbaRegion(s, i, file, vdef, m.Modules(), true); err == nil {
+			waves, _ := polyopt.Wavefronts(ctx, s, a, WavefrontTiles)
+			if nbi, err := numbaRegion(s, i, file, vdef, m.Modules(), true, waves); err == nil {
 				nbiCuts = append(nbiCuts, cut{from, to, nbi.call})
 				innerHelpers = append(innerHelpers, nbi.helper)
 				innerPranges += nbi.prange
+				innerWaves += nbi.waves
 			}
 		} else {
 			notes = append(notes, fmt.Sprintf("%s: no Numba variant: %v", file.Position(s.Pos), err))
@@ -393,7 +395,11 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		parts = append(parts, fmt.Sprintf("numba: %d loop nest(s) compiled, %d prange loop(s)", len(nbCuts), pranges))
 	}
 	if hasInner {
-		parts = append(parts, fmt.Sprintf("numba_inner: %d prange loop(s), also inside sequential loops", innerPranges))
+		inner := fmt.Sprintf("numba_inner: %d prange loop(s), also inside sequential loops", innerPranges)
+		if innerWaves > 0 {
+			inner += fmt.Sprintf(", %d nest(s) as tiled wavefronts", innerWaves)
+		}
+		parts = append(parts, inner)
 	}
 	if hasCupy {
 		parts = append(parts, "cupy: the numpy variant on the GPU, for large sizes")

@@ -14,6 +14,7 @@ type compiled struct {
 	helper string   // the helper's definition, at module level
 	call   []string // the lines replacing the SCoP in the variant, at the SCoP's indentation
 	prange int      // loops run with prange
+	waves  int      // nests run as tiled wavefronts
 }
 
 // pyBuiltins are names a region may use that are not variables of the function.
@@ -32,7 +33,10 @@ var pyBuiltins = map[string]bool{"range": true, "abs": true, "min": true, "max":
 // With inner, a loop that stays sequential (a time loop) does not keep prange from the parallel
 // loops inside it: each of its iterations then starts a parallel region, which pays at large
 // sizes and costs at small ones, so this is a variant of its own that tuning picks per size.
-func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.FunctionDef, modules map[string]string, inner bool) (*compiled, error) {
+//
+// waves are tiled wavefront schedules (inner only) for the SCoP's nests with no parallel
+// loop: such a nest is replaced by the loops of its schedule.
+func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.FunctionDef, modules map[string]string, inner bool, waves []*polyopt.Wavefront) (*compiled, error) {
 	src := file.Src
 	from := lineStart(src, int(s.Pos))
 	to := lineEnd(src, int(s.End))
@@ -91,17 +95,45 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			return nil, vecErr("the loop nest uses " + v + ", which is neither bound before it nor in it")
 		}
 	}
-	sort.Strings(ins)
-	sort.Strings(outs)
 
 	// The body of the helper: the SCoP's text, dedented, with prange on the outermost loops
 	// that carry no dependence and bind no variable used after them.
 	var edits []edit
 	prange := 0
+	waved := map[*pyast.For]bool{}
+	for _, w := range waves {
+		if !inner {
+			break
+		}
+		f := w.Loop.Node
+		at := lineStart(src, int(f.Pos()))
+		text, names, n, err := wavefrontLoops(w, s, src, string(src[at:int(f.Pos())]))
+		unbound := false
+		for v := range names {
+			unbound = unbound || !before[v]
+		}
+		if err != nil || unbound {
+			continue // the nest runs in its own order
+		}
+		for v := range names {
+			if before[v] && !used[v] {
+				used[v] = true
+				ins = append(ins, v)
+			}
+		}
+		edits = append(edits, edit{at, lineEnd(src, int(f.End())), text})
+		prange += n
+		waved[f] = true
+	}
+	sort.Strings(ins)
+	sort.Strings(outs)
 	var mark func(body []pyast.Stmt, inside bool)
 	mark = func(body []pyast.Stmt, inside bool) {
 		for _, st := range body {
 			f, ok := st.(*pyast.For)
+			if waved[f] {
+				continue
+			}
 			if !ok {
 				if ifs, ok := st.(*pyast.If); ok {
 					mark(ifs.Body, inside)
@@ -157,7 +189,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
-	return &compiled{helper: h.String(), call: lines, prange: prange}, nil
+	return &compiled{helper: h.String(), call: lines, prange: prange, waves: len(waved)}, nil
 }
 
 func tupleOf(names []string) string {

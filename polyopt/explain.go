@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
 )
 
 // Report is the explanation of one function, as `pyparc explain` prints it (and as JSON).
@@ -29,6 +31,35 @@ type SCoPReport struct {
 	Deps        []DepReport       `json:"dependences"`
 	OutOfBounds []string          `json:"out_of_bounds,omitempty"`
 	NonEmpty    bool              `json:"assumes_non_empty,omitempty"`
+	// Schedules are the reordered schedules found besides the original order, and NoSchedule
+	// says why a nest got none.
+	Schedules  []ScheduleReport `json:"schedules,omitempty"`
+	NoSchedule []string         `json:"no_schedule,omitempty"`
+}
+
+// ScheduleReport describes one schedule other than the original order.
+type ScheduleReport struct {
+	Kind     string   `json:"kind"`     // "tiled wavefront"
+	Loops    []string `json:"loops"`    // the iterators of the nest it reorders
+	Position string   `json:"position"` // of the nest's outermost loop
+	Band     []string `json:"band"`     // the band's dimensions in the iterators (the skew)
+	Tiles    []int64  `json:"tiles"`
+	Map      string   `json:"map"` // isl: statement instances -> time vectors
+}
+
+// AddWavefronts records the wavefront schedules of the SCoP, and why nests got none.
+func (r *SCoPReport) AddWavefronts(file *pyast.File, ws []*Wavefront, why []string) {
+	for _, w := range ws {
+		var iters, band []string
+		st := w.Loop.Stmts[0]
+		iters = append(iters, st.Iters[len(st.Iters)-len(w.Skew):]...)
+		for _, row := range w.Skew {
+			band = append(band, combination(row, iters))
+		}
+		r.Schedules = append(r.Schedules, ScheduleReport{Kind: "tiled wavefront", Loops: iters,
+			Position: file.Position(w.Loop.Node.Pos()).String(), Band: band, Tiles: w.Tile, Map: w.Schedule})
+	}
+	r.NoSchedule = append(r.NoSchedule, why...)
 }
 
 // StmtReport describes one statement.
@@ -187,6 +218,21 @@ func (r Report) Print(w io.Writer) {
 		}
 		for _, o := range s.OutOfBounds {
 			fmt.Fprintf(w, "    may index outside its array: %s\n", o)
+		}
+		if len(s.Schedules)+len(s.NoSchedule) > 0 {
+			fmt.Fprintf(w, "    schedules besides the original order:\n")
+		}
+		for _, sc := range s.Schedules {
+			tiles := make([]string, len(sc.Tiles))
+			for i, t := range sc.Tiles {
+				tiles[i] = fmt.Sprint(t)
+			}
+			fmt.Fprintf(w, "      %s of loops %s (%s): band (%s), tiles %s, the tiles of one wavefront in parallel\n",
+				sc.Kind, strings.Join(sc.Loops, ", "), sc.Position, strings.Join(sc.Band, ", "), strings.Join(tiles, " x "))
+			fmt.Fprintf(w, "        %s\n", sc.Map)
+		}
+		for _, why := range s.NoSchedule {
+			fmt.Fprintf(w, "      no wavefront: %s\n", why)
 		}
 	}
 	for _, o := range r.Opaque {

@@ -100,5 +100,11 @@ func explainFunc(ictx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) 
 	}
 	r := polyopt.Explain(fn, m.File.Position(f.Def.Pos()).String(), analyses, errs)
 	r.Lowered = lowered
+	for i, s := range fn.SCoPs {
+		if analyses[i] != nil && len(analyses[i].OutOfBounds) == 0 {
+			ws, why := polyopt.Wavefronts(ictx, s, analyses[i], emit.WavefrontTiles)
+			r.SCoPs[i].AddWavefronts(fn.File, ws, why)
+		}
+	}
 	return r
 }
