@@ -96,6 +96,16 @@ type lowerer struct {
 	skipped []Opaque
 	reads   []elemRead // element reads recorded while rendering an expression
 	skipAt  map[pyast.Pos]bool
+	// hoist holds what the statement being lowered needs before its top-level statement:
+	// buffers for reductions, locals bound to extents; locals says which local holds the
+	// Python expression of an extent ("A.shape[0]").
+	hoist  []string
+	locals map[string]string
+}
+
+// begin forgets what an earlier attempt at a statement hoisted.
+func (l *lowerer) begin() {
+	l.hoist, l.locals = nil, nil
 }
 
 type edit struct {
@@ -184,11 +194,19 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 		return
 	}
 	env := lowerEnv{l.x, iters}
+	l.begin()
 	if x, y, ok := l.matmulOperands(value); ok {
 		if done := l.matmulStmt(s, target, x, y, op, iters, inLoop, env); done {
 			return
 		}
 	}
+	if call, ok := value.(*pyast.Call); ok {
+		l.begin()
+		if done := l.reduceStmt(s, target, call, op, iters, inLoop, env); done {
+			return
+		}
+	}
+	l.begin()
 	l.reads = nil
 	rhs, why := l.expr(value, env)
 	if why != "" {
@@ -205,9 +223,7 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 		}
 		lines := append(append([]string(nil), rhs.pre...),
 			fmt.Sprintf("%s %s %s", exprText(l.fn.File, target), op, rhs.elem(nil)))
-		from, to := lineStart(l.src, int(s.Pos())), lineEnd(l.src, int(s.End()))
-		l.edits = append(l.edits, edit{from, to, indentLines(lines, l.indentOf(s)), s.Pos()})
-		l.count++
+		l.replace(s, lines, l.hoist)
 		return
 	}
 	var lhs *arrayExpr
@@ -217,23 +233,12 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 			l.skip(s, "an augmented assignment to a name holding an array")
 			return
 		}
-		if why := l.newArrayOK(n.Id, rhs, inLoop, env); why != "" {
+		a, why := l.bindNew(n.Id, rhs.shape, rhs.dtype, iters, inLoop, env)
+		if why != "" {
 			l.skip(s, "%s", why)
 			return
 		}
-		dims := make([]string, len(rhs.shape))
-		for i, d := range rhs.shape {
-			for _, v := range d.Vars() {
-				if contains(iters, v) {
-					l.skip(s, "the new array's extent depends on the loop index %s", v)
-					return
-				}
-			}
-			dims[i] = l.py(d)
-		}
-		alloc = fmt.Sprintf("%s = %s.empty((%s,), dtype=%s.%s)", n.Id, l.np, strings.Join(dims, ", "), l.np, rhs.dtype)
-		l.x.arrays[n.Id] = &Array{Name: n.Id, DType: rhs.dtype, Extent: rhs.shape}
-		lhs, _ = l.subscript(n.Id, make([]*Affine, len(rhs.shape)), nil)
+		alloc, lhs = a, l.declare(n.Id, rhs.shape, rhs.dtype)
 	} else {
 		t, why := l.expr(target, env)
 		if why != "" {
@@ -274,7 +279,6 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 			conflict = true
 		}
 	}
-	indent := l.indentOf(s)
 	var lines []string
 	lines = append(lines, rhs.pre...)
 	nest := func(body string) {
@@ -287,6 +291,7 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 	if alloc != "" {
 		hoist = append(hoist, alloc)
 	}
+	hoist = append(hoist, l.hoist...)
 	switch {
 	case conflict:
 		// NumPy computes the whole value before it stores: keep that order with a temporary.
@@ -322,13 +327,44 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 	default:
 		nest(fmt.Sprintf("%s = %s", targetElem, valueText))
 	}
+	l.replace(s, lines, hoist)
+}
+
+// replace puts lines, at the statement's indentation, in place of s, and hoist before its
+// top-level statement.
+func (l *lowerer) replace(s pyast.Stmt, lines, hoist []string) {
 	from, to := lineStart(l.src, int(s.Pos())), lineEnd(l.src, int(s.End()))
-	l.edits = append(l.edits, edit{from, to, indentLines(lines, indent), s.Pos()})
+	l.edits = append(l.edits, edit{from, to, indentLines(lines, l.indentOf(s)), s.Pos()})
 	if len(hoist) > 0 {
 		at := lineStart(l.src, int(l.top.Pos()))
 		l.edits = append(l.edits, edit{at, at, indentLines(hoist, l.indentOf(l.top)) + "\n", s.Pos()})
 	}
 	l.count++
+}
+
+// bindNew says why name may not be bound to a new array of the given extents and dtype, or
+// returns the statement that allocates it before the top-level statement.
+func (l *lowerer) bindNew(name string, shape []Affine, dtype string, iters []string, inLoop bool, env lowerEnv) (string, string) {
+	if why := l.newArrayOK(name, &arrayExpr{shape: shape, dtype: dtype}, inLoop, env); why != "" {
+		return "", why
+	}
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		for _, v := range d.Vars() {
+			if contains(iters, v) {
+				return "", fmt.Sprintf("the new array's extent depends on the loop index %s", v)
+			}
+		}
+		dims[i] = l.py(d)
+	}
+	return fmt.Sprintf("%s = %s.empty((%s,), dtype=%s.%s)", name, l.np, strings.Join(dims, ", "), l.np, dtype), ""
+}
+
+// declare records name as the new array the statement binds, and returns it whole.
+func (l *lowerer) declare(name string, shape []Affine, dtype string) *arrayExpr {
+	l.x.arrays[name] = &Array{Name: name, DType: dtype, Extent: shape}
+	x, _ := l.subscript(name, make([]*Affine, len(shape)), nil)
+	return x
 }
 
 // scalarTarget reports a target that names one value: a name not bound to an array, or an
@@ -378,7 +414,7 @@ func (l *lowerer) escapes(name string) bool {
 			case *pyast.Attribute:
 				if id, ok := c.X.(*pyast.Name); ok && id.Id == name {
 					switch c.Attr {
-					case "sum", "copy", "shape", "T":
+					case "sum", "mean", "copy", "shape", "T":
 						return false
 					}
 					escaped = true
@@ -463,12 +499,41 @@ func equalAff(a, b Affine) bool {
 // py renders an affine expression as Python over the function's own names: parameters by the
 // expression that gives them ("A.shape[0]"), iterators by name.
 func (l *lowerer) py(a Affine) string {
+	return l.pyWith(a, func(v string) string {
+		if src, ok := l.x.source[v]; ok {
+			return src
+		}
+		return v
+	})
+}
+
+// pyLocal renders an affine expression for a statement's body, where the builder reads names
+// but not "A.shape[0]": a parameter given by an array's shape is bound to a local before the
+// top-level statement (hoist).
+func (l *lowerer) pyLocal(a Affine) string {
+	return l.pyWith(a, func(v string) string {
+		src, ok := l.x.source[v]
+		if !ok || src == v {
+			return v
+		}
+		if name, ok := l.locals[src]; ok {
+			return name
+		}
+		name := fmt.Sprintf("_pp_n%d", l.temps)
+		l.temps++
+		if l.locals == nil {
+			l.locals = map[string]string{}
+		}
+		l.locals[src] = name
+		l.hoist = append(l.hoist, name+" = "+src)
+		return name
+	})
+}
+
+func (l *lowerer) pyWith(a Affine, nameOf func(string) string) string {
 	var terms []string
 	for _, v := range a.Vars() {
-		name := v
-		if src, ok := l.x.source[v]; ok {
-			name = src
-		}
+		name := nameOf(v)
 		switch c := a.Coef[v]; c {
 		case 1:
 			terms = append(terms, "+ "+name)
@@ -537,23 +602,13 @@ func (l *lowerer) matmulStmt(s pyast.Stmt, target, xe, ye pyast.Expr, op string,
 			l.skip(s, "an augmented assignment to a name holding an array")
 			return true
 		}
-		if why := l.newArrayOK(n.Id, &arrayExpr{shape: p.shape, dtype: p.dtype}, inLoop, env); why != "" {
+		alloc, why := l.bindNew(n.Id, p.shape, p.dtype, iters, inLoop, env)
+		if why != "" {
 			l.skip(s, "%s", why)
 			return true
 		}
-		dims := make([]string, len(p.shape))
-		for i, d := range p.shape {
-			for _, v := range d.Vars() {
-				if contains(iters, v) {
-					l.skip(s, "the new array's extent depends on the loop index %s", v)
-					return true
-				}
-			}
-			dims[i] = l.py(d)
-		}
-		hoist = append(hoist, fmt.Sprintf("%s = %s.empty((%s,), dtype=%s.%s)", n.Id, l.np, strings.Join(dims, ", "), l.np, p.dtype))
-		l.x.arrays[n.Id] = &Array{Name: n.Id, DType: p.dtype, Extent: p.shape}
-		lhs, _ = l.subscript(n.Id, make([]*Affine, len(p.shape)), nil)
+		hoist = append(hoist, alloc)
+		lhs = l.declare(n.Id, p.shape, p.dtype)
 	} else {
 		t, why := l.expr(target, env)
 		if why != "" {
@@ -603,12 +658,83 @@ func (l *lowerer) matmulStmt(s pyast.Stmt, target, xe, ye pyast.Expr, op string,
 		acc = op
 	}
 	lines = append(lines, in+fmt.Sprintf("for %s in range(%s):", k, l.py(p.k)), in+"    "+targetElem+" "+acc+" "+term)
-	from, to := lineStart(l.src, int(s.Pos())), lineEnd(l.src, int(s.End()))
-	l.edits = append(l.edits, edit{from, to, indentLines(lines, l.indentOf(s)), s.Pos()})
-	if len(hoist) > 0 {
-		at := lineStart(l.src, int(l.top.Pos()))
-		l.edits = append(l.edits, edit{at, at, indentLines(hoist, l.indentOf(l.top)) + "\n", s.Pos()})
+	l.replace(s, lines, append(hoist, l.hoist...))
+	return true
+}
+
+// reduceStmt lowers T (op)= x.sum(axis=k) (or a mean) whose result is an array straight into
+// T: T's elements are set to zero, every element of x is added to the one it reduces into,
+// and a mean divides at the end. It reports whether it handled the statement (lowered or
+// skipped with a reason); false leaves it to the general path, which computes the reduction
+// into a buffer first: a value that is one number, a target that is also an operand or has
+// another rank or dtype, *= and /=, an update by a mean.
+func (l *lowerer) reduceStmt(s pyast.Stmt, target pyast.Expr, call *pyast.Call, op string, iters []string, inLoop bool, env lowerEnv) bool {
+	temps := l.temps
+	general := func() bool {
+		l.temps = temps
+		l.begin()
+		return false
 	}
-	l.count++
+	r, why, ok := l.reduceCall(call, env)
+	if !ok {
+		return false
+	}
+	if why != "" {
+		l.skip(s, "%s", why)
+		return true
+	}
+	shape := r.kept()
+	if len(shape) == 0 || !(op == "" || !r.mean && (op == "+=" || op == "-=")) {
+		return general()
+	}
+	zero, dtype, why := reduceType(r)
+	if why != "" {
+		l.skip(s, "%s", why)
+		return true
+	}
+	var lhs *arrayExpr
+	var hoist []string
+	if n, ok := target.(*pyast.Name); ok && l.x.arrays[n.Id] == nil {
+		if op != "" {
+			l.skip(s, "an augmented assignment to a name holding an array")
+			return true
+		}
+		alloc, why := l.bindNew(n.Id, shape, dtype, iters, inLoop, env)
+		if why != "" {
+			l.skip(s, "%s", why)
+			return true
+		}
+		hoist = append(hoist, alloc)
+		lhs = l.declare(n.Id, shape, dtype)
+	} else {
+		t, why := l.expr(target, env)
+		if why != "" {
+			l.skip(target, "%s", why)
+			return true
+		}
+		if len(t.shape) != len(shape) || t.dtype != dtype {
+			return general()
+		}
+		for i := range shape {
+			if !equalAff(shape[i], t.shape[i]) {
+				return general()
+			}
+		}
+		lhs = t
+	}
+	div := ""
+	if r.mean {
+		div = l.meanCount(r)
+	}
+	lines, reads := l.reduceInto(r, lhs.elem, op, zero, div)
+	tArray, _ := splitElem(lhs.elem(make([]string, len(shape))))
+	l.reads = nil
+	for _, rd := range reads {
+		if rd.array == tArray {
+			return general() // NumPy sums before it stores
+		}
+	}
+	lines = append(append([]string(nil), r.x.pre...), lines...)
+	l.replace(s, lines, append(hoist, l.hoist...))
 	return true
 }

@@ -57,7 +57,7 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 			if why != "" {
 				return nil, why
 			}
-			return transpose(x), ""
+			return permute(x, reversed(len(x.shape))), ""
 		}
 		return nil, "attribute " + text + " is not lowered"
 	case *pyast.UnaryOp:
@@ -98,9 +98,19 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 	return nil, "expression " + text + " is not lowered"
 }
 
-// call lowers x.copy(), x.sum(), np.sum(x) and elementwise NumPy functions.
+// call lowers x.copy(), sums and means (whole, or over axes), transposes, np.outer, and
+// elementwise NumPy functions.
 func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 	text := exprText(l.fn.File, e)
+	if r, why, ok := l.reduceCall(e, env); ok {
+		if why != "" {
+			return nil, why
+		}
+		return l.reduce(r, env)
+	}
+	if x, why, ok := l.transposeCall(e, env); ok {
+		return x, why
+	}
 	for _, a := range e.Args {
 		if _, ok := a.(*pyast.Keyword); ok {
 			return nil, "a keyword argument in " + text
@@ -114,12 +124,8 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 				if (f.Attr == "dot" || f.Attr == "matmul") && len(e.Args) == 2 {
 					return l.dot(e.Args[0], e.Args[1], env)
 				}
-				if f.Attr == "sum" && len(e.Args) == 1 {
-					x, why := l.expr(e.Args[0], env)
-					if why != "" {
-						return nil, why
-					}
-					return l.sum(x)
+				if f.Attr == "outer" && len(e.Args) == 2 {
+					return l.outer(mod.Id, e.Args[0], e.Args[1], env)
 				}
 				if !pureModuleFuncs[f.Attr] || strings.HasPrefix(f.Attr, "float") || strings.HasPrefix(f.Attr, "int") {
 					return nil, "call " + text + " is not an elementwise function pyparc knows"
@@ -147,18 +153,15 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 				return fn + "(" + strings.Join(parts, ", ") + ")"
 			})
 		}
-		if len(e.Args) == 0 && (f.Attr == "copy" || f.Attr == "sum") {
+		if len(e.Args) == 0 && f.Attr == "copy" {
 			x, why := l.expr(f.X, env)
 			if why != "" {
 				return nil, why
 			}
 			if len(x.shape) == 0 {
-				return nil, "." + f.Attr + "() of a scalar"
+				return nil, ".copy() of a scalar"
 			}
-			if f.Attr == "copy" {
-				return x, ""
-			}
-			return l.sum(x)
+			return x, ""
 		}
 	case *pyast.Name:
 		if l.x.assigned[f.Id] == 0 && (f.Id == "abs" || f.Id == "float" || f.Id == "int") && len(e.Args) == 1 {
@@ -188,33 +191,6 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 		}
 	}
 	return nil, "call " + text + " is not lowered"
-}
-
-// sum is the whole-array sum of x, accumulated by a loop nest that runs before the statement.
-func (l *lowerer) sum(x *arrayExpr) (*arrayExpr, string) {
-	var zero string
-	switch x.dtype {
-	case "float64":
-		zero = "0.0"
-	case "int64":
-		zero = "0"
-	default:
-		return nil, "a sum over an array whose dtype is not float64 or int64"
-	}
-	acc := fmt.Sprintf("_pp_s%d", l.temps)
-	l.temps++
-	its := make([]string, len(x.shape))
-	for i := range its {
-		its[i] = fmt.Sprintf("_pp_i%d", l.temps)
-		l.temps++
-	}
-	pre := append([]string(nil), x.pre...)
-	pre = append(pre, acc+" = "+zero)
-	for i, it := range its {
-		pre = append(pre, strings.Repeat("    ", i)+fmt.Sprintf("for %s in range(%s):", it, l.py(x.shape[i])))
-	}
-	pre = append(pre, strings.Repeat("    ", len(its))+acc+" += "+x.elem(its))
-	return &arrayExpr{pre: pre, elem: func([]string) string { return acc }}, ""
 }
 
 // index lowers A[...]: integers fix a dimension, slices keep it; missing trailing subscripts
@@ -315,21 +291,6 @@ func (l *lowerer) subscript(name string, fixed []*Affine, slices []slice) (*arra
 		l.reads = append(l.reads, elemRead{name, index})
 		return name + "[" + index + "]"
 	}}, ""
-}
-
-func transpose(x *arrayExpr) *arrayExpr {
-	n := len(x.shape)
-	shape := make([]Affine, n)
-	for i := range shape {
-		shape[i] = x.shape[n-1-i]
-	}
-	return &arrayExpr{shape: shape, dtype: x.dtype, pre: x.pre, elem: func(its []string) string {
-		rev := make([]string, n)
-		for i := range rev {
-			rev[i] = its[n-1-i]
-		}
-		return x.elem(rev)
-	}}
 }
 
 // broadcast combines operands elementwise: their extents, aligned from the last, must be
@@ -563,15 +524,14 @@ func (l *lowerer) product(xe, ye pyast.Expr, env lowerEnv) (*product, string) {
 	return p, ""
 }
 
-// dot lowers a product whose result is one number (two vectors); a product with an array
-// result is lowered only as a whole statement (see matmulStmt).
+// dot lowers a product inside an expression. One of two vectors, a number, accumulates into a
+// scalar before the statement; one with an array result is computed into a buffer allocated
+// before the function's statement, which the expression then reads. (A product that is a
+// whole statement's value goes straight into its target: see matmulStmt.)
 func (l *lowerer) dot(xe, ye pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 	p, why := l.product(xe, ye, env)
 	if why != "" {
 		return nil, why
-	}
-	if len(p.shape) > 0 {
-		return nil, "a matrix product inside a larger expression is not lowered"
 	}
 	var zero string
 	switch p.dtype {
@@ -582,6 +542,9 @@ func (l *lowerer) dot(xe, ye pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 	default:
 		return nil, "a dot product of arrays whose dtype is not float64 or int64"
 	}
+	if len(p.shape) > 0 {
+		return l.productBuffer(p, zero, env)
+	}
 	acc := fmt.Sprintf("_pp_s%d", l.temps)
 	k := fmt.Sprintf("_pp_i%d", l.temps+1)
 	l.temps += 2
@@ -589,4 +552,406 @@ func (l *lowerer) dot(xe, ye pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 		fmt.Sprintf("for %s in range(%s):", k, l.py(p.k)),
 		"    "+acc+" += "+p.term(nil, k))
 	return &arrayExpr{pre: pre, elem: func([]string) string { return acc }}, ""
+}
+
+// productBuffer computes a matrix product with an array result into a buffer before the
+// statement: each element set to zero, then the sum of its products.
+func (l *lowerer) productBuffer(p *product, zero string, env lowerEnv) (*arrayExpr, string) {
+	dims := make([]string, len(p.shape))
+	for i, d := range p.shape {
+		for _, v := range d.Vars() {
+			if contains(env.iters, v) {
+				return nil, fmt.Sprintf("the product's extent depends on the loop index %s", v)
+			}
+		}
+		dims[i] = l.py(d)
+	}
+	buf := fmt.Sprintf("_pp_r%d", l.temps)
+	l.temps++
+	l.hoist = append(l.hoist, fmt.Sprintf("%s = %s.empty((%s,), dtype=%s.%s)", buf, l.np, strings.Join(dims, ", "), l.np, p.dtype))
+	at := func(its []string) string { return buf + "[" + strings.Join(its, ", ") + "]" }
+	its := make([]string, len(p.shape))
+	for i := range its {
+		its[i] = fmt.Sprintf("_pp_i%d", l.temps)
+		l.temps++
+	}
+	k := fmt.Sprintf("_pp_i%d", l.temps)
+	l.temps++
+	pre := append([]string(nil), p.pre...)
+	for i, it := range its {
+		pre = append(pre, strings.Repeat("    ", i)+fmt.Sprintf("for %s in range(%s):", it, l.py(p.shape[i])))
+	}
+	in := strings.Repeat("    ", len(its))
+	pre = append(pre, in+at(its)+" = "+zero,
+		in+fmt.Sprintf("for %s in range(%s):", k, l.py(p.k)),
+		in+"    "+at(its)+" += "+p.term(its, k))
+	return &arrayExpr{shape: p.shape, dtype: p.dtype, pre: pre, elem: at}, ""
+}
+
+// reduceOp is a sum or a mean of an array expression over some of its dimensions.
+type reduceOp struct {
+	x    *arrayExpr
+	red  []bool // per dimension of x: summed over
+	mean bool
+}
+
+// kept are the extents of the result: those of the dimensions not summed over.
+func (r *reduceOp) kept() []Affine {
+	var shape []Affine
+	for d, red := range r.red {
+		if !red {
+			shape = append(shape, r.x.shape[d])
+		}
+	}
+	return shape
+}
+
+// reduceCall reads np.sum(x[, axis]), x.sum([axis]) and the same of mean, the axis given by
+// position or keyword: None, a constant or a tuple of constants. The last result says whether
+// e is such a call at all, the second why it is not lowered.
+func (l *lowerer) reduceCall(e *pyast.Call, env lowerEnv) (*reduceOp, string, bool) {
+	f, ok := e.Func.(*pyast.Attribute)
+	if !ok || (f.Attr != "sum" && f.Attr != "mean") {
+		return nil, "", false
+	}
+	name := "." + f.Attr + "()"
+	mod, isMod := f.X.(*pyast.Name)
+	isMod = isMod && l.fn.Modules[mod.Id] != ""
+	if isMod {
+		if l.fn.Modules[mod.Id] != "numpy" {
+			return nil, "", false
+		}
+		name = mod.Id + "." + f.Attr
+	}
+	pos, kw, why := callArgs(e, name, "axis")
+	if why != "" {
+		return nil, why, true
+	}
+	operand := f.X
+	if isMod {
+		if len(pos) == 0 {
+			return nil, name + " without an array", true
+		}
+		operand, pos = pos[0], pos[1:]
+	}
+	axis := kw["axis"]
+	switch {
+	case len(pos) > 1:
+		return nil, name + " with arguments other than the axis", true
+	case len(pos) == 1 && axis != nil:
+		return nil, name + " with the axis given twice", true
+	case len(pos) == 1:
+		axis = pos[0]
+	}
+	x, why := l.expr(operand, env)
+	if why != "" {
+		return nil, why, true
+	}
+	if len(x.shape) == 0 {
+		return nil, name + " of a scalar", true
+	}
+	red := make([]bool, len(x.shape))
+	if axis == nil || isNone(axis) {
+		for d := range red {
+			red[d] = true
+		}
+		return &reduceOp{x: x, red: red, mean: f.Attr == "mean"}, "", true
+	}
+	axes := []pyast.Expr{axis}
+	if t, ok := axis.(*pyast.Tuple); ok {
+		axes = t.Elts
+	}
+	if len(axes) == 0 {
+		return nil, name + " over no axis", true
+	}
+	for _, a := range axes {
+		d, why := l.axis(a, len(x.shape), env)
+		if why != "" {
+			return nil, why, true
+		}
+		if red[d] {
+			return nil, fmt.Sprintf("axis %s is repeated", exprText(l.fn.File, a)), true
+		}
+		red[d] = true
+	}
+	return &reduceOp{x: x, red: red, mean: f.Attr == "mean"}, "", true
+}
+
+// callArgs splits a call's arguments into positional ones and the keywords named in allowed,
+// or says why the call is not lowered (another keyword, an unpacked argument).
+func callArgs(e *pyast.Call, name string, allowed ...string) ([]pyast.Expr, map[string]pyast.Expr, string) {
+	var pos []pyast.Expr
+	kw := map[string]pyast.Expr{}
+	for _, a := range e.Args {
+		switch a := a.(type) {
+		case *pyast.Keyword:
+			if !contains(allowed, a.Name) || kw[a.Name] != nil {
+				return nil, nil, fmt.Sprintf("the argument %s of %s is not lowered", a.Name, name)
+			}
+			kw[a.Name] = a.Value
+		case *pyast.Starred, *pyast.DoubleStarred:
+			return nil, nil, "an unpacked argument of " + name
+		default:
+			pos = append(pos, a)
+		}
+	}
+	return pos, kw, ""
+}
+
+func isNone(e pyast.Expr) bool {
+	c, ok := e.(*pyast.Constant)
+	return ok && c.Kind == pyast.ConstNone
+}
+
+// axis reads a constant axis of an array of the given rank, counted from the end when negative.
+func (l *lowerer) axis(e pyast.Expr, rank int, env lowerEnv) (int, string) {
+	a, why := toAffine(e, env)
+	if why != "" || !a.IsConst() {
+		return 0, fmt.Sprintf("axis %s is not a constant", exprText(l.fn.File, e))
+	}
+	k := a.Const
+	if k < -int64(rank) || k >= int64(rank) {
+		return 0, fmt.Sprintf("axis %d is out of range for %d dimensions", k, rank)
+	}
+	if k < 0 {
+		k += int64(rank)
+	}
+	return int(k), ""
+}
+
+// reduceType is the zero a reduction starts from and the dtype of its result: NumPy sums
+// float64 and int64 in their own type, and means in float64.
+func reduceType(r *reduceOp) (zero, dtype, why string) {
+	switch {
+	case r.x.dtype == "float64":
+		return "0.0", "float64", ""
+	case r.x.dtype == "int64" && r.mean:
+		return "0.0", "float64", ""
+	case r.x.dtype == "int64":
+		return "0", "int64", ""
+	}
+	if r.mean {
+		return "", "", "a mean of an array whose dtype is not float64 or int64"
+	}
+	return "", "", "a sum over an array whose dtype is not float64 or int64"
+}
+
+// reduce lowers a sum or mean inside an expression. Over every dimension it accumulates into
+// a scalar before the statement; one that keeps dimensions is computed into a buffer
+// allocated before the function's statement, which the expression then reads.
+func (l *lowerer) reduce(r *reduceOp, env lowerEnv) (*arrayExpr, string) {
+	zero, dtype, why := reduceType(r)
+	if why != "" {
+		return nil, why
+	}
+	shape := r.kept()
+	var out func([]string) string
+	var buf string
+	if len(shape) == 0 {
+		buf = fmt.Sprintf("_pp_s%d", l.temps)
+		out = func([]string) string { return buf }
+	} else {
+		dims := make([]string, len(shape))
+		for i, d := range shape {
+			for _, v := range d.Vars() {
+				if contains(env.iters, v) {
+					return nil, fmt.Sprintf("the reduction's extent depends on the loop index %s", v)
+				}
+			}
+			dims[i] = l.py(d)
+		}
+		buf = fmt.Sprintf("_pp_r%d", l.temps)
+		l.hoist = append(l.hoist, fmt.Sprintf("%s = %s.empty((%s,), dtype=%s.%s)", buf, l.np, strings.Join(dims, ", "), l.np, dtype))
+		out = func(its []string) string { return buf + "[" + strings.Join(its, ", ") + "]" }
+	}
+	l.temps++
+	div := ""
+	if r.mean {
+		div = l.meanCount(r)
+	}
+	lines, _ := l.reduceInto(r, out, "", zero, div)
+	pre := append(append([]string(nil), r.x.pre...), lines...)
+	return &arrayExpr{shape: shape, dtype: dtype, pre: pre, elem: out}, ""
+}
+
+// reduceInto renders the loops that compute a reduction into out (one element per index of
+// the kept dimensions): out set to zero unless op updates it, then each element of x added
+// into (op "-=": subtracted from) the one it reduces into, in x's own loop order so that x is
+// read in memory order, then a mean's division. It returns the lines and the array elements
+// that x's term reads.
+func (l *lowerer) reduceInto(r *reduceOp, out func([]string) string, op, zero, div string) ([]string, []elemRead) {
+	its := make([]string, len(r.x.shape))
+	var kept []string
+	for d := range its {
+		its[d] = fmt.Sprintf("_pp_i%d", l.temps)
+		l.temps++
+		if !r.red[d] {
+			kept = append(kept, its[d])
+		}
+	}
+	l.reads = nil
+	term := r.x.elem(its)
+	reads := l.reads
+	l.reads = nil
+	target := out(kept)
+	l.reads = nil
+	keptShape := r.kept()
+	var lines []string
+	nest := func(its []string, shape []Affine, body string) {
+		for i, it := range its {
+			lines = append(lines, strings.Repeat("    ", i)+fmt.Sprintf("for %s in range(%s):", it, l.py(shape[i])))
+		}
+		lines = append(lines, strings.Repeat("    ", len(its))+body)
+	}
+	if op == "" {
+		nest(kept, keptShape, target+" = "+zero)
+	}
+	acc := "+="
+	if op == "-=" {
+		acc = "-="
+	}
+	nest(its, r.x.shape, target+" "+acc+" "+term)
+	if div != "" {
+		nest(kept, keptShape, target+" = "+target+" / "+div)
+	}
+	return lines, reads
+}
+
+// meanCount renders the number of elements a mean divides by: the product of the summed extents.
+func (l *lowerer) meanCount(r *reduceOp) string {
+	var factors []string
+	for d, red := range r.red {
+		if red {
+			f := l.pyLocal(r.x.shape[d])
+			if strings.Contains(f, " ") {
+				f = "(" + f + ")"
+			}
+			factors = append(factors, f)
+		}
+	}
+	if len(factors) == 1 {
+		return factors[0]
+	}
+	return "(" + strings.Join(factors, " * ") + ")"
+}
+
+// transposeCall reads np.transpose(x[, axes]) and x.transpose([axes]), axes a constant
+// permutation (a tuple or list, or the method's separate arguments) or None. The last result
+// says whether e is such a call at all.
+func (l *lowerer) transposeCall(e *pyast.Call, env lowerEnv) (*arrayExpr, string, bool) {
+	f, ok := e.Func.(*pyast.Attribute)
+	if !ok || f.Attr != "transpose" {
+		return nil, "", false
+	}
+	name := ".transpose()"
+	var allowed []string
+	mod, isMod := f.X.(*pyast.Name)
+	isMod = isMod && l.fn.Modules[mod.Id] != ""
+	if isMod {
+		if l.fn.Modules[mod.Id] != "numpy" {
+			return nil, "", false
+		}
+		name, allowed = mod.Id+".transpose", []string{"axes"}
+	}
+	pos, kw, why := callArgs(e, name, allowed...)
+	if why != "" {
+		return nil, why, true
+	}
+	operand := f.X
+	var axes []pyast.Expr
+	if isMod {
+		if len(pos) == 0 || len(pos) > 2 || len(pos) == 2 && kw["axes"] != nil {
+			return nil, name + " with other arguments than an array and its axes", true
+		}
+		operand = pos[0]
+		if a := kw["axes"]; a != nil {
+			pos = append(pos, a)
+		}
+		pos = pos[1:]
+	}
+	switch {
+	case len(pos) == 0, len(pos) == 1 && isNone(pos[0]):
+	case len(pos) == 1:
+		switch a := pos[0].(type) {
+		case *pyast.Tuple:
+			axes = a.Elts
+		case *pyast.List:
+			axes = a.Elts
+		default:
+			axes = pos
+		}
+	default:
+		axes = pos
+	}
+	x, why := l.expr(operand, env)
+	if why != "" {
+		return nil, why, true
+	}
+	if len(x.shape) == 0 {
+		return nil, name + " of a scalar", true
+	}
+	if axes == nil {
+		return permute(x, reversed(len(x.shape))), "", true
+	}
+	if len(axes) != len(x.shape) {
+		return nil, fmt.Sprintf("%d axes for an array of %d dimensions", len(axes), len(x.shape)), true
+	}
+	perm := make([]int, len(axes))
+	seen := make([]bool, len(axes))
+	for i, a := range axes {
+		d, why := l.axis(a, len(x.shape), env)
+		if why != "" {
+			return nil, why, true
+		}
+		if seen[d] {
+			return nil, fmt.Sprintf("axis %s is repeated", exprText(l.fn.File, a)), true
+		}
+		perm[i], seen[d] = d, true
+	}
+	return permute(x, perm), "", true
+}
+
+// permute reorders x's dimensions: dimension i of the result is dimension perm[i] of x.
+func permute(x *arrayExpr, perm []int) *arrayExpr {
+	shape := make([]Affine, len(perm))
+	for i, d := range perm {
+		shape[i] = x.shape[d]
+	}
+	return &arrayExpr{shape: shape, dtype: x.dtype, pre: x.pre, elem: func(its []string) string {
+		idx := make([]string, len(perm))
+		for i, d := range perm {
+			idx[d] = its[i]
+		}
+		return x.elem(idx)
+	}}
+}
+
+// reversed is the permutation of a transpose without axes: the dimensions in reverse order.
+func reversed(n int) []int {
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = n - 1 - i
+	}
+	return perm
+}
+
+// outer lowers np.outer(a, b) of two vectors: element (i, j) is a[i] * b[j].
+func (l *lowerer) outer(np string, ae, be pyast.Expr, env lowerEnv) (*arrayExpr, string) {
+	a, why := l.expr(ae, env)
+	if why != "" {
+		return nil, why
+	}
+	b, why := l.expr(be, env)
+	if why != "" {
+		return nil, why
+	}
+	if len(a.shape) != 1 || len(b.shape) != 1 {
+		return nil, np + ".outer of other than two vectors"
+	}
+	dtype := ""
+	if a.dtype == b.dtype {
+		dtype = a.dtype
+	}
+	return &arrayExpr{shape: []Affine{a.shape[0], b.shape[0]}, dtype: dtype, pre: append(append([]string(nil), a.pre...), b.pre...),
+		elem: func(its []string) string { return "(" + a.elem(its[:1]) + " * " + b.elem(its[1:]) + ")" }}, ""
 }

@@ -214,7 +214,7 @@ func TestTuneThenEmit(t *testing.T) {
 func TestEmitNumPyStylePrograms(t *testing.T) {
 	needPython(t)
 	dir := t.TempDir()
-	for _, n := range []string{"heat2d.py", "sor_poisson.py"} {
+	for _, n := range []string{"heat2d.py", "sor_poisson.py", "principal_axes.py"} {
 		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "programs", "numpy_style", n))
 		if err != nil {
 			t.Fatal(err)
@@ -224,7 +224,7 @@ func TestEmitNumPyStylePrograms(t *testing.T) {
 		}
 	}
 	db := filepath.Join(dir, "p.db")
-	progs := []struct{ script, fn string }{{"heat2d.py", "diffuse"}, {"sor_poisson.py", "residual"}}
+	progs := []struct{ script, fn string }{{"heat2d.py", "diffuse"}, {"sor_poisson.py", "residual"}, {"principal_axes.py", "covariance"}}
 	for _, p := range progs {
 		if code, _, stderr := pyparc(t, "profile", "run", "--db", db, filepath.Join(dir, p.script), "--size", "small", filepath.Join(dir, "p.npz")); code != 0 {
 			t.Fatalf("profile %s: %s", p.script, stderr)

@@ -30,6 +30,7 @@ heat2d = load("heat2d")
 nbody = load("nbody")
 kmeans = load("kmeans")
 sor_poisson = load("sor_poisson")
+principal_axes = load("principal_axes")
 
 # program -> arrays its script saves
 PROGRAMS = {
@@ -37,6 +38,7 @@ PROGRAMS = {
     "nbody": ["energy", "pos", "vel"],
     "kmeans": ["centroids", "inertia", "labels"],
     "sor_poisson": ["residual", "u"],
+    "principal_axes": ["axes", "cov", "mean", "values", "z"],
 }
 
 
@@ -183,3 +185,53 @@ def test_sor_script(tmp_path):
     # second-order discretization error against the continuous solution
     # (pi^2 h^2 / 12 to leading order for this f)
     assert np.abs(u - exact).max() < h * h
+
+
+# ---------------------------------------------------------- principal_axes
+
+def test_covariance_matches_numpy_cov():
+    data = principal_axes.make_data(300, 7, 2, seed=2)
+    mean, cov = principal_axes.covariance(data)
+    np.testing.assert_allclose(mean, data.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(cov, np.cov(data, rowvar=False), rtol=1e-10, atol=1e-12)
+
+
+def test_deflate_removes_the_rank_one_part():
+    rng = np.random.default_rng(6)
+    cov = rng.standard_normal((5, 5))
+    axis = rng.standard_normal(5)
+    want = np.array([[cov[i, j] - 0.7 * axis[i] * axis[j] for j in range(5)] for i in range(5)])
+    np.testing.assert_allclose(principal_axes.deflate(cov, axis, 0.7), want, rtol=1e-14)
+
+
+def test_principal_axes_match_eigh():
+    data = principal_axes.make_data(500, 9, 3, seed=8)
+    _, cov = principal_axes.covariance(data)
+    values, axes = principal_axes.principal_axes(cov, 3)
+    w, V = np.linalg.eigh(cov)
+    np.testing.assert_allclose(values, w[::-1][:3], rtol=1e-9)
+    for c in range(3):
+        # eigenvectors are defined up to their sign
+        np.testing.assert_allclose(abs(axes[c] @ V[:, -1 - c]), 1.0, rtol=1e-9)
+
+
+def test_standardize_gives_zero_mean_unit_variance():
+    rng = np.random.default_rng(9)
+    scores = rng.standard_normal((400, 3)) * [5.0, 2.0, 0.5] + [1.0, -2.0, 3.0]
+    z = principal_axes.standardize(scores)
+    np.testing.assert_allclose(z.mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(z.std(axis=0), 1.0, rtol=1e-12)
+
+
+def test_principal_axes_script(tmp_path):
+    saved = run_script("principal_axes", tmp_path)
+    sz = principal_axes.SIZES["small"]
+    data = principal_axes.make_data(sz["n"], sz["d"], sz["k"])
+    mean, cov = principal_axes.covariance(data)
+    values, axes = principal_axes.principal_axes(cov, sz["k"])
+    np.testing.assert_array_equal(saved["cov"], cov)
+    np.testing.assert_array_equal(saved["values"], values)
+    assert np.all(np.diff(values) < 0), "eigenvalues come largest first"
+    np.testing.assert_allclose(axes @ axes.T, np.eye(sz["k"]), atol=1e-9)
+    # the k hidden factors carry nearly all the variance
+    assert values.sum() > 0.99 * np.trace(cov)
