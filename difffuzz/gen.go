@@ -128,7 +128,13 @@ func (g *gen) program() *Program {
 		if g.chance(10) {
 			maxDepth = 4
 		}
-		p.Body = append(p.Body, g.loop(sc, maxDepth))
+		// A perfect nest of unit-step loops around plain statements: an in-place sweep
+		// like seidel-2d, which the wavefront schedules reorder when no loop is parallel.
+		perfect := g.chance(15)
+		if perfect && maxDepth < 2 {
+			maxDepth = 2
+		}
+		p.Body = append(p.Body, g.loop(sc, maxDepth, perfect))
 	}
 	if len(p.Return) > 0 && g.chance(30) {
 		// Store a reduction into an array instead of returning it.
@@ -158,7 +164,8 @@ func (g *gen) usesSym(si int) bool {
 }
 
 // loop makes a loop over a random symbol, inside the loops of sc.
-func (g *gen) loop(sc scope, maxDepth int) *Loop {
+// A perfect loop has one loop as its body down to maxDepth, then only assignments.
+func (g *gen) loop(sc scope, maxDepth int, perfect bool) *Loop {
 	var l *Loop
 	// A triangular loop runs up to or from an enclosing index of the same symbol.
 	outer := sc.loops
@@ -189,11 +196,22 @@ func (g *gen) loop(sc scope, maxDepth int) *Loop {
 		l.Step = -2
 	}
 	in := sc.with(l)
+	if perfect {
+		l.Step = 1
+		if len(in.loops) < maxDepth {
+			l.Body = append(l.Body, g.loop(in, maxDepth, true))
+			return l
+		}
+		for k := 1 + g.intn(2); k > 0; k-- {
+			l.Body = append(l.Body, g.assign(in))
+		}
+		return l
+	}
 	n := 1 + g.intn(3)
 	for k := 0; k < n; k++ {
 		switch x := g.intn(100); {
 		case x < 40 && len(in.loops) < maxDepth:
-			l.Body = append(l.Body, g.loop(in, maxDepth))
+			l.Body = append(l.Body, g.loop(in, maxDepth, false))
 		case x < 55:
 			l.Body = append(l.Body, g.ifStmt(in))
 		default:

@@ -94,7 +94,8 @@ def tail(exc):
 
 def check(src, out, case):
     name = case["name"]
-    res = {"name": name, "status": "ok", "detail": "", "calls": 0, "fast": 0, "numba": 0, "numpy": 0}
+    res = {"name": name, "status": "ok", "detail": "", "calls": 0, "fast": 0, "numba": 0, "numpy": 0,
+           "inner": 0}
     try:
         orig = load(os.path.join(src, name + ".py"), "orig_" + name)
     except BaseException as e:
@@ -109,27 +110,42 @@ def check(src, out, case):
     counted(new, "_guard_kernel", res, "fast", truth=True)
     counted(new, "_kernel__numba", res, "numba")
     counted(new, "_kernel__numpy", res, "numpy")
+    counted(new, "_kernel__numba_inner", res, "inner")
+    # The tuned-only variant (prange inside sequential loops, tiled wavefronts) runs too,
+    # forced, where the program has one.
+    variants = [""]
+    if hasattr(new, "_kernel__numba_inner"):
+        variants.append("numba_inner")
+    for variant in variants:
+        if variant:
+            new._rt.VARIANT = variant
+        why = compare_sizes(orig, new, case, res)
+        if why:
+            res.update(status=why[0], detail=why[1] + (" (variant %s)" % variant if variant else ""))
+            return res
+    return res
+
+
+def compare_sizes(orig, new, case, res):
+    """Runs both programs at each size; returns (status, detail) of the first failure."""
     for size in case["sizes"]:
         signal.alarm(TIMEOUT_S)
         try:
             want = orig.run(size, case["seed"])
         except BaseException as e:
             signal.alarm(0)
-            res.update(status="invalid", detail="size %d: the original raised: %s" % (size, tail(e)))
-            return res
+            return "invalid", "size %d: the original raised: %s" % (size, tail(e))
         signal.alarm(TIMEOUT_S)
         try:
             got = new.run(size, case["seed"])
         except BaseException as e:
             signal.alarm(0)
-            res.update(status="emitted-raised", detail="size %d: %s" % (size, tail(e)))
-            return res
+            return "emitted-raised", "size %d: %s" % (size, tail(e))
         signal.alarm(0)
         why = compare(want, got)
         if why:
-            res.update(status="mismatch", detail="size %d: %s" % (size, why))
-            return res
-    return res
+            return "mismatch", "size %d: %s" % (size, why)
+    return None
 
 
 def main():

@@ -55,6 +55,7 @@ type Result struct {
 	Calls     int    // calls of the emitted kernel
 	Fast      int    // calls whose guard admitted a variant
 	Numba     int    // calls of the Numba variant
+	Inner     int    // calls of the numba_inner variant (forced in a second pass)
 	NumPy     int    // calls of the NumPy variant
 }
 
@@ -244,6 +245,7 @@ type harnessLine struct {
 	Fast   int    `json:"fast"`
 	Numba  int    `json:"numba"`
 	NumPy  int    `json:"numpy"`
+	Inner  int    `json:"inner"`
 }
 
 // compareAll runs the harness over the cases; when the Python process dies, the case it was
@@ -300,7 +302,7 @@ func compareAll(ctx context.Context, cfg Config, dir string, cases []*Case, byNa
 			r := byName[l.Name]
 			done[l.Name] = true
 			r.Status, r.Detail = l.Status, l.Detail
-			r.Calls, r.Fast, r.Numba, r.NumPy = l.Calls, l.Fast, l.Numba, l.NumPy
+			r.Calls, r.Fast, r.Numba, r.NumPy, r.Inner = l.Calls, l.Fast, l.Numba, l.NumPy, l.Inner
 		}
 		waitErr := cmd.Wait()
 		if ctx.Err() != nil {
