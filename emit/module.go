@@ -512,7 +512,7 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 				conds = append(conds, "False")
 				continue
 			}
-			conds = append(conds, fmt.Sprintf("_rt.array(%s, %q, %d)", p.Name, t.DType, t.NDim))
+			conds = append(conds, arrayCheck(p.Name, t.DType, t.NDim))
 			for d, dim := range t.Shape {
 				if dim.Sym == "" && dim.Lit >= 0 {
 					conds = append(conds, fmt.Sprintf("%s.shape[%d] == %d", p.Name, d, dim.Lit))
@@ -548,6 +548,22 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		conds = []string{"True"}
 	}
 	return conds
+}
+
+// guardDTypes are the dtypes pyparc_rt names dtype_<name>, for guards to compare with.
+var guardDTypes = map[string]bool{"float64": true, "float32": true, "int64": true, "int32": true,
+	"int16": true, "int8": true, "uint64": true, "uint32": true, "uint16": true, "uint8": true,
+	"bool": true, "complex128": true, "complex64": true}
+
+// arrayCheck is the guard condition that x is a plain ndarray (no subclass) of a dtype and
+// rank. For the common dtypes it is written out: a dtype comparison is a pointer test where
+// the array's dtype is NumPy's own, and a guard runs on every call (a non-native byte order
+// is refused, as any dtype not equal to the native one). Others call _rt.array.
+func arrayCheck(x, dtype string, ndim int) string {
+	if guardDTypes[dtype] {
+		return fmt.Sprintf("type(%s) is _np.ndarray and %s.ndim == %d and %s.dtype == _rt.dtype_%s", x, x, ndim, x, dtype)
+	}
+	return fmt.Sprintf("_rt.array(%s, %q, %d)", x, dtype, ndim)
 }
 
 func allReal(t *typeinfer.Type) bool {

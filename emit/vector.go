@@ -27,9 +27,12 @@ type region struct {
 	masks    map[string]string // mask expression -> the variable holding it
 	maskDefs []string          // their definitions, placed before the region
 	lines    []string
-	vector   int // statements turned into whole-array code
-	pyLoops  int // loops left as Python loops
-	depth    int // Python loops around the statement being generated
+	// updates describes the lines that assign a whole-array value to a slice of an array, by
+	// their index in lines (see fuseZeroInit).
+	updates map[int]update
+	vector  int // statements turned into whole-array code
+	pyLoops int // loops left as Python loops
+	depth   int // Python loops around the statement being generated
 	// scalarInLoops counts statements left element by element inside Python loops: on a GPU
 	// each would cross the bus.
 	scalarInLoops int
@@ -63,6 +66,17 @@ func (r *region) generate(indent string) []string {
 	}
 	r.lines = append(r.lines, params...)
 	r.block(r.scop.Body, indent)
+	r.fuseZeroInit()
+	// A parameter the code no longer reads (a whole-array slice needs no bound) is not set.
+	used := namesIn(strings.Join(append(append([]string(nil), r.lines[len(params):]...), r.maskDefs...), "\n"))
+	var kept []string
+	for i, p := range r.scop.Params {
+		if used[r.names.params[p]] {
+			kept = append(kept, params[i])
+		}
+	}
+	r.lines = append(kept, r.lines[len(params):]...)
+	params = kept
 	if len(r.maskDefs) > 0 {
 		// Masks that depend on parameters alone are computed once, before the region.
 		var defs []string
@@ -72,6 +86,63 @@ func (r *region) generate(indent string) []string {
 		r.lines = append(append(append([]string(nil), r.lines[:len(params)]...), defs...), r.lines[len(params):]...)
 	}
 	return r.lines
+}
+
+// fuseZeroInit turns T = 0 followed, at the same level, by T += e into one copy of e into T
+// (the sum's first term was the zero): a pass over T and a temporary less. The lines between
+// the two must not name T's array (arrays of other names never share memory: the guard
+// checks it for arguments, and locals are allocated by the function), so the zero was still
+// there when e was added, and e does not read T. np.copyto with casting="same_kind" casts as
+// += does, raising where it raises; 0 + x is x for every x but -0.0, which compares equal.
+func (r *region) fuseZeroInit() {
+	if len(r.updates) == 0 {
+		return
+	}
+	drop := map[int]bool{}
+	for at, u := range r.updates {
+		if u.op != "=" || (u.value != "0.0" && u.value != "0") {
+			continue
+		}
+		for k := at + 1; k < len(r.lines); k++ {
+			v, isUpdate := r.updates[k]
+			if isUpdate && v.target == u.target && v.indent == u.indent && v.op == "+=" && !namesIn(v.value)[u.array] {
+				dst := v.target
+				if wholeTarget.MatchString(dst) {
+					dst = u.array // copyto writes into the array: no view needed
+				}
+				r.lines[k] = fmt.Sprintf("%s_np.copyto(%s, %s, casting=\"same_kind\")", v.indent, dst, v.value)
+				drop[at] = true
+				break
+			}
+			line := r.lines[k]
+			if !strings.HasPrefix(line, u.indent) || len(line) > len(u.indent) && (line[len(u.indent)] == ' ' || line[len(u.indent)] == '\t') ||
+				strings.Contains(line, "\n") || strings.HasSuffix(line, ":") || namesIn(line)[u.array] {
+				break // another block, a compound statement, or a use of T's array
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return
+	}
+	kept := r.lines[:0]
+	for k, line := range r.lines {
+		if !drop[k] {
+			kept = append(kept, line)
+		}
+	}
+	r.lines, r.updates = kept, nil
+}
+
+// wholeTarget matches a whole-array target, x[:] or A[:, :].
+var wholeTarget = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*\[:(, :)*\]$`)
+
+// namesIn returns the identifiers of generated code.
+func namesIn(code string) map[string]bool {
+	out := map[string]bool{}
+	for _, id := range identifier.FindAllString(code, -1) {
+		out[id] = true
+	}
+	return out
 }
 
 // identifier matches the names in generated code.
@@ -122,6 +193,11 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 				continue
 			}
 			r.lines, r.vector, r.pyLoops = r.lines[:saved], savedVec, savedLoops
+			for at := range r.updates {
+				if at >= saved {
+					delete(r.updates, at)
+				}
+			}
 		}
 		r.emit(indent, "for "+r.source(f.Target)+" in "+r.source(f.Iter)+":")
 		r.pyLoops++
@@ -199,11 +275,20 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 				if st == nil {
 					return vecErr("a statement inside is not modelled")
 				}
-				line, err := r.statement(st, axes, tmps)
+				ups, err := r.statement(st, axes, tmps)
 				if err != nil {
 					return err
 				}
-				r.emit(indent, line)
+				for _, u := range ups {
+					if u.op != "" {
+						if r.updates == nil {
+							r.updates = map[int]update{}
+						}
+						u.indent = indent
+						r.updates[len(r.lines)] = u
+					}
+					r.emit(indent, u.code)
+				}
 				r.vector++
 			}
 		}
@@ -295,17 +380,26 @@ type operand struct {
 	axes []string
 }
 
-// statement renders one statement over all points of its vectorized loops.
-func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]string) (string, error) {
+// update is one line of whole-array code. Where it assigns (op "=") or adds ("+=") value to
+// target, a slice of array over at least one vectorized loop, and mask is "", op says so.
+type update struct {
+	code                     string
+	target, array, op, value string
+	indent                   string // set once emitted
+}
+
+// statement renders one statement over all points of its vectorized loops: one line, or
+// several where one line would build more temporaries (see inPlace).
+func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]string) ([]update, error) {
 	byIter := map[string]axis{}
 	var order []string
 	for _, a := range axes {
 		byIter[a.iter] = a
 		order = append(order, a.iter)
 	}
-	_, value, op, err := splitUpdate(st)
+	lhs, value, op, err := splitUpdate(st)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	w := st.Writes[0]
 	var tgt operand
@@ -318,25 +412,25 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			// t = expr inside vectorized loops: t becomes an array over them, private to
 			// each point. Only safe if nothing outside the nest reads it.
 			if r.outside[w.Array] {
-				return "", vecErr("scalar " + w.Array + " is used outside the loop nest")
+				return nil, vecErr("scalar " + w.Array + " is used outside the loop nest")
 			}
 			e, err := r.expr(value, byIter, tmps, order)
 			if err != nil {
-				return "", err
+				return nil, err
 			}
 			tmps[w.Array] = order
 			// asarray first: CuPy's broadcast_to takes arrays only, not Python scalars.
-			return fmt.Sprintf("%s = _np.array(_np.broadcast_to(_np.asarray(%s, dtype=float), (%s)))", w.Array, e.code, r.shapeOf(axes)), nil
+			return []update{{code: fmt.Sprintf("%s = _np.array(_np.broadcast_to(_np.asarray(%s, dtype=float), (%s)))", w.Array, e.code, r.shapeOf(axes))}}, nil
 		}
 		if r.outside[w.Array] && len(axes) > 0 && !isReductionTarget(st, axes) {
-			return "", vecErr("scalar " + w.Array + " is updated in a parallel loop")
+			return nil, vecErr("scalar " + w.Array + " is updated in a parallel loop")
 		}
 		tgt = operand{w.Array, nil}
 	default:
 		var err error
-		tgt, err = r.access(w, byIter)
+		tgt, err = r.target(w, byIter)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	inTarget := map[string]bool{}
@@ -345,7 +439,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	}
 	mask, err := r.triMask(st, axes, byIter, tmps, tgt, inTarget, scalar)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var red []string
 	for _, it := range order {
@@ -355,7 +449,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	}
 	if len(red) > 0 {
 		if op != "+=" && op != "-=" && op != "*=" {
-			return "", vecErr("a statement writes the same element at several points of a vectorized loop")
+			return nil, vecErr("a statement writes the same element at several points of a vectorized loop")
 		}
 		var reduced operand
 		var err error
@@ -365,15 +459,88 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			reduced, err = r.contract(value, byIter, tmps, axes, red, tgt.axes)
 		}
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		return masked(tgt.code, op, align(reduced, tgt.axes), mask), nil
+		return []update{r.line(w.Array, tgt, op, align(reduced, tgt.axes), mask, scalar)}, nil
+	}
+	if op == "" && mask == "" && !scalar && len(tgt.axes) > 0 {
+		if ups, ok, err := r.inPlace(lhs, value, w.Array, tgt, byIter, tmps); ok || err != nil {
+			return ups, err
+		}
 	}
 	e, err := r.expr(value, byIter, tmps, tgt.axes)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return masked(tgt.code, op, e.code, mask), nil
+	return []update{r.line(w.Array, tgt, op, e.code, mask, scalar)}, nil
+}
+
+// line renders target op= value (see masked), described for fuseZeroInit where it assigns or
+// adds to a slice of an array.
+func (r *region) line(array string, tgt operand, op, value, mask string, scalar bool) update {
+	u := update{code: masked(tgt.code, op, value, mask)}
+	if mask == "" && !scalar && len(tgt.axes) > 0 && (op == "" || op == "+=") {
+		u.target, u.array, u.op, u.value = tgt.code, array, op, value
+		if op == "" {
+			u.op = "="
+		}
+	}
+	return u
+}
+
+// inPlace renders T = T + e1 - e2 ... (T a float64 array slice, the same on both sides, no e
+// reading T's array) as T += e1; T -= e2; ...: NumPy then adds each term into the array
+// instead of building the sums as temporaries of the slice's size (two of those alive at once
+// cost more than the arithmetic on large arrays). The operations and their order are the
+// original's, so every element is rounded as before; a complex term raises TypeError as the
+// original's element assignment does. ok is false where the statement has another form.
+func (r *region) inPlace(lhs, value pyast.Expr, array string, tgt operand, byIter map[string]axis, tmps map[string][]string) ([]update, bool, error) {
+	if arr := r.scop.Arrays[array]; arr == nil || arr.DType != "float64" {
+		return nil, false, nil
+	}
+	type term struct {
+		op string
+		e  pyast.Expr
+	}
+	var terms []term
+	e := value
+	for {
+		b, ok := e.(*pyast.BinOp)
+		if !ok || (b.Op != pyast.Add && b.Op != pyast.Sub) {
+			break
+		}
+		terms = append([]term{{b.Op.String() + "=", b.Y}}, terms...)
+		e = b.X
+	}
+	if len(terms) == 0 || !sameExpr(e, lhs) {
+		return nil, false, nil
+	}
+	for _, t := range terms {
+		if mentions(t.e, array) {
+			return nil, false, nil
+		}
+	}
+	var ups []update
+	for _, t := range terms {
+		x, err := r.expr(t.e, byIter, tmps, tgt.axes)
+		if err != nil {
+			return nil, true, err
+		}
+		ups = append(ups, r.line(array, tgt, t.op, x.code, "", false))
+	}
+	return ups, true, nil
+}
+
+// mentions reports whether an expression uses a name.
+func mentions(e pyast.Expr, name string) bool {
+	found := false
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		if id, ok := n.(*pyast.Name); ok && id.Id == name {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // masked renders target op= value, restricted to the points of mask when there is one: the
@@ -520,7 +687,7 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 	var idx []string
 	var axes []string
 	used := map[string]bool{}
-	for _, ix := range a.Index {
+	for d, ix := range a.Index {
 		var vec []string
 		for v := range ix.Coef {
 			if _, ok := byIter[v]; ok {
@@ -546,8 +713,14 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 				continue
 			}
 			rest := subAff(ix, polyopt.Affine{Coef: map[string]int64{v: 1}})
-			lo := r.names.aff(addAff(byIter[v].lo, rest))
-			hi := r.names.aff(addAff(byIter[v].hi, rest))
+			first, end := addAff(byIter[v].lo, rest), addAff(byIter[v].hi, rest)
+			lo, hi := r.names.aff(first), r.names.aff(end)
+			if r.wholeDim(a.Array, d, first, end) {
+				// Every element along d: a plain ":" builds no bound expressions.
+				idx = append(idx, ":")
+				axes = append(axes, v)
+				continue
+			}
 			if byIter[v].lo.IsConst() && byIter[v].hi.IsConst() {
 				idx = append(idx, lo+":"+hi)
 			} else {
@@ -559,7 +732,39 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 			return operand{}, vecErr("a subscript mixes two vectorized loops")
 		}
 	}
-	return operand{a.Array + "[" + strings.Join(idx, ", ") + "]", axes}, nil
+	o := operand{a.Array + "[" + strings.Join(idx, ", ") + "]", axes}
+	if len(idx) > 0 && o.code == wholeSlice(a) {
+		// Read, every element is the array itself: no view to build (target keeps the slice).
+		o.code = a.Array
+	}
+	return o, nil
+}
+
+// target renders the array reference a statement writes: access, with a slice kept where
+// access gives the whole array, so that the statement assigns into the array.
+func (r *region) target(a polyopt.Access, byIter map[string]axis) (operand, error) {
+	o, err := r.access(a, byIter)
+	if err == nil && o.code == a.Array {
+		o.code = wholeSlice(a)
+	}
+	return o, err
+}
+
+// wholeSlice is a[:, ..., :].
+func wholeSlice(a polyopt.Access) string {
+	return a.Array + "[" + strings.TrimSuffix(strings.Repeat(":, ", len(a.Index)), ", ") + "]"
+}
+
+// wholeDim reports whether [first, end) is the whole extent of dimension d of an array: the
+// extent is the array's shape there for every call the guard admits (the shape relations it
+// checks tie each extent's symbols to shapes, or the array was allocated with it).
+func (r *region) wholeDim(array string, d int, first, end polyopt.Affine) bool {
+	arr := r.scop.Arrays[array]
+	if arr == nil || arr.Scalar || d >= len(arr.Extent) {
+		return false
+	}
+	zero := func(e polyopt.Affine) bool { return e.IsConst() && e.Const == 0 }
+	return zero(first) && zero(subAff(end, arr.Extent[d]))
 }
 
 // align reorders and expands an operand to the target axes, which must include its own.

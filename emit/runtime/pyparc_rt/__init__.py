@@ -191,7 +191,35 @@ def jit_parallel(fn):
 
 def array(x, dtype, ndim):
     """True for a plain ndarray (not a subclass) of the given dtype name and rank."""
-    return type(x) is _np.ndarray and x.ndim == ndim and x.dtype.name == dtype
+    if type(x) is not _np.ndarray or x.ndim != ndim:
+        return False
+    d = x.dtype
+    want = _DTYPES.get(dtype)
+    if want is None:
+        want = _DTYPES[dtype] = _dtype_of(dtype)
+    # dtype.name is a Python-level property of NumPy 2 costing microseconds; comparing
+    # with the dtype it names is a pointer test for native arrays. The name decides the
+    # rest (other byte orders, metadata, a name np.dtype does not spell back).
+    return d is want or d == want or d.name == dtype
+
+
+# The dtype each guard's dtype name stands for, made once per name.
+_DTYPES = {}
+
+# The dtypes guards compare an array's dtype with, by name (emit's guardDTypes lists them).
+dtype_float64, dtype_float32, dtype_int64, dtype_int32, dtype_int16, dtype_int8, dtype_uint64, \
+    dtype_uint32, dtype_uint16, dtype_uint8, dtype_bool, dtype_complex128, dtype_complex64 = map(_np.dtype, (
+        "float64", "float32", "int64", "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "bool",
+        "complex128", "complex64"))
+
+
+def _dtype_of(name):
+    # False, never equal to a dtype, where np.dtype does not read the name back as itself.
+    try:
+        d = _np.dtype(name)
+    except Exception:
+        return False
+    return d if d.name == name else False
 
 
 def is_int(x):
@@ -214,16 +242,28 @@ def no_alias(arrays, written):
 
     arrays: the array arguments, in parameter order; written: the positions of those the
     variant writes. The same array passed twice, or overlapping views, make this False.
-    np.may_share_memory compares memory bounds only: a false alarm costs an original call,
-    never a wrong answer.
+    Two distinct arrays that each own their data (NumPy allocated it for them, and frees it
+    with them) cannot overlap; any other pair goes to np.may_share_memory, which compares
+    memory bounds only: a false alarm costs an original call, never a wrong answer.
     """
-    n = len(arrays)
+    own = None
     for i in written:
         a = arrays[i]
-        if not a.flags.writeable:
+        f = a.flags
+        if not f.writeable:
             return False
-        for j in range(n):
-            if j != i and _np.may_share_memory(a, arrays[j]):
+        a_own = f.owndata
+        for j, b in enumerate(arrays):
+            if j == i:
+                continue
+            if b is a:
+                return False
+            if a_own:
+                if own is None:
+                    own = [x.flags.owndata for x in arrays]
+                if own[j]:
+                    continue
+            if _np.may_share_memory(a, b):
                 return False
     return True
 
