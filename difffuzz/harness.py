@@ -111,11 +111,13 @@ def check(src, out, case):
     counted(new, "_kernel__numba", res, "numba")
     counted(new, "_kernel__numpy", res, "numpy")
     counted(new, "_kernel__numba_inner", res, "inner")
-    # The tuned-only variant (prange inside sequential loops, tiled wavefronts) runs too,
-    # forced, where the program has one.
+    counted(new, "_kernel__numba_tiled", res, "inner")
+    # The tuned-only variants (prange inside sequential loops, tiled wavefronts) run too,
+    # forced, where the program has them.
     variants = [""]
-    if hasattr(new, "_kernel__numba_inner"):
-        variants.append("numba_inner")
+    for v in ("numba_inner", "numba_tiled"):
+        if hasattr(new, "_kernel__" + v):
+            variants.append(v)
     for variant in variants:
         if variant:
             new._rt.VARIANT = variant

@@ -154,9 +154,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		from, to int
 		lines    []string
 	}
-	var cuts, nbCuts, nbiCuts, rayCuts []cut
-	var helpers, innerHelpers, rayDefs []string
-	innerPranges, innerWaves := 0, 0
+	var cuts, nbCuts, nbiCuts, nbtCuts, rayCuts []cut
+	var helpers, innerHelpers, tiledHelpers, rayDefs []string
+	innerPranges, tiledWaves := 0, 0
 	var used []*polyopt.SCoP
 	var notes []string
 	var nonEmpty []string // guard conditions the bounds proofs assumed
@@ -190,17 +190,26 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		from, to := lineStart(file.Src, int(s.Pos)), lineEnd(file.Src, int(s.End))
 		indent := string(file.Src[from:int(s.Pos)])
 		used = append(used, s)
-		if nb, err := numbaRegion(s, i, file, vdef, m.Modules(), false, nil); err == nil {
+		if nb, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{}); err == nil {
 			nbCuts = append(nbCuts, cut{from, to, nb.call})
 			helpers = append(helpers, nb.helper)
 			pranges += nb.prange
-			waves, _ := polyopt.Wavefronts(ctx, s, a, WavefrontTiles)
-			if nbi, err := numbaRegion(s, i, file, vdef, m.Modules(), true, waves); err == nil {
+			if nbi, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{inner: true}); err == nil {
 				nbiCuts = append(nbiCuts, cut{from, to, nbi.call})
 				innerHelpers = append(innerHelpers, nbi.helper)
 				innerPranges += nbi.prange
-				innerWaves += nbi.waves
 			}
+			// The tiled variant: this SCoP's nests as tiled wavefronts where isl finds them,
+			// else the same code as the numba variant.
+			tiledCut := cut{from, to, nb.call}
+			if waves, _ := polyopt.Wavefronts(ctx, s, a, WavefrontTiles); len(waves) > 0 {
+				if nbt, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{waves: waves}); err == nil && nbt.waves > 0 {
+					tiledCut = cut{from, to, nbt.call}
+					tiledHelpers = append(tiledHelpers, nbt.helper)
+					tiledWaves += nbt.waves
+				}
+			}
+			nbtCuts = append(nbtCuts, tiledCut)
 		} else {
 			notes = append(notes, fmt.Sprintf("%s: no Numba variant: %v", file.Position(s.Pos), err))
 		}
@@ -290,6 +299,14 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		}
 		b.WriteString(replaced(nbiCuts, "_"+name+"__numba_inner") + "\n\n\n")
 	}
+	// The tiled variant only where some nest became a tiled wavefront.
+	hasTiled := len(nbtCuts) == len(nbCuts) && tiledWaves > 0
+	if hasTiled {
+		for _, h := range tiledHelpers {
+			b.WriteString(h + "\n\n")
+		}
+		b.WriteString(replaced(nbtCuts, "_"+name+"__numba_tiled") + "\n\n\n")
+	}
 	// The CuPy variant is the NumPy one run on the device: only where every loop nest became
 	// whole-array code (Python loops may remain around it, but no statement inside them works
 	// element by element, which would cross the bus each time).
@@ -315,6 +332,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	if hasInner {
 		variants = append(variants, "numba_inner")
 	}
+	if hasTiled {
+		variants = append(variants, "numba_tiled")
+	}
 	if hasCupy {
 		variants = append(variants, "cupy")
 	}
@@ -327,7 +347,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	for _, v := range append([]string{"orig"}, variants...) {
 		cond := fmt.Sprintf("_rt.VARIANT == %q", v)
 		switch v {
-		case "numba", "numba_inner":
+		case "numba", "numba_inner", "numba_tiled":
 			cond += " and _rt.HAVE_NUMBA"
 		case "cupy":
 			cond += " and _rt.HAVE_CUPY"
@@ -349,7 +369,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		fmt.Fprintf(&b, "            return _%s__ray(%s)\n", name, args)
 	}
 	call := func(indent, variant string) {
-		if variant == "numba" || variant == "numba_inner" {
+		if variant == "numba" || variant == "numba_inner" || variant == "numba_tiled" {
 			fmt.Fprintf(&b, "%sif _rt.HAVE_NUMBA:\n%s    return _%s__%s(%s)\n", indent, indent, name, variant, args)
 			fmt.Fprintf(&b, "%sreturn %s(%s)\n", indent, fallback, args)
 			return
@@ -395,11 +415,10 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		parts = append(parts, fmt.Sprintf("numba: %d loop nest(s) compiled, %d prange loop(s)", len(nbCuts), pranges))
 	}
 	if hasInner {
-		inner := fmt.Sprintf("numba_inner: %d prange loop(s), also inside sequential loops", innerPranges)
-		if innerWaves > 0 {
-			inner += fmt.Sprintf(", %d nest(s) as tiled wavefronts", innerWaves)
-		}
-		parts = append(parts, inner)
+		parts = append(parts, fmt.Sprintf("numba_inner: %d prange loop(s), also inside sequential loops", innerPranges))
+	}
+	if hasTiled {
+		parts = append(parts, fmt.Sprintf("numba_tiled: %d nest(s) as tiled wavefronts", tiledWaves))
 	}
 	if hasCupy {
 		parts = append(parts, "cupy: the numpy variant on the GPU, for large sizes")

@@ -21,6 +21,17 @@ type compiled struct {
 var pyBuiltins = map[string]bool{"range": true, "abs": true, "min": true, "max": true, "float": true,
 	"int": true, "len": true, "pow": true, "round": true, "True": true, "False": true, "None": true}
 
+// numbaOptions select the variant a region is compiled for.
+type numbaOptions struct {
+	// inner keeps prange on parallel loops inside a loop that stays sequential (a time loop):
+	// each of its iterations then starts a parallel region, which pays at large sizes and
+	// costs at small ones, so this is a variant of its own that tuning picks per size.
+	inner bool
+	// waves are tiled wavefront schedules of the SCoP's nests: such a nest is replaced by the
+	// loops of its schedule.
+	waves []*polyopt.Wavefront
+}
+
 // numbaRegion compiles a SCoP's own loops, unchanged in order, with Numba: the statements run
 // as machine code instead of bytecode, and the outermost loops that carry no dependence become
 // prange loops. It is the variant for loop nests NumPy cannot express as whole-array
@@ -29,14 +40,7 @@ var pyBuiltins = map[string]bool{"range": true, "abs": true, "min": true, "max":
 // The helper receives every variable the SCoP reads that was bound before it and returns every
 // variable it binds that the function uses elsewhere. If Numba cannot compile the helper (it
 // compiles at the first call, before running anything), the SCoP's original statements run.
-//
-// With inner, a loop that stays sequential (a time loop) does not keep prange from the parallel
-// loops inside it: each of its iterations then starts a parallel region, which pays at large
-// sizes and costs at small ones, so this is a variant of its own that tuning picks per size.
-//
-// waves are tiled wavefront schedules (inner only) for the SCoP's nests with no parallel
-// loop: such a nest is replaced by the loops of its schedule.
-func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.FunctionDef, modules map[string]string, inner bool, waves []*polyopt.Wavefront) (*compiled, error) {
+func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.FunctionDef, modules map[string]string, opt numbaOptions) (*compiled, error) {
 	src := file.Src
 	from := lineStart(src, int(s.Pos))
 	to := lineEnd(src, int(s.End))
@@ -101,10 +105,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	var edits []edit
 	prange := 0
 	waved := map[*pyast.For]bool{}
-	for _, w := range waves {
-		if !inner {
-			break
-		}
+	for _, w := range opt.waves {
 		f := w.Loop.Node
 		at := lineStart(src, int(f.Pos()))
 		text, names, n, err := wavefrontLoops(w, s, src, string(src[at:int(f.Pos())]))
@@ -154,7 +155,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			// parallel region at every iteration: microseconds each on an idle machine,
 			// milliseconds on a loaded one. Only the top of the nest runs in parallel, unless
 			// this is the inner variant.
-			mark(f.Body, inside || !inner)
+			mark(f.Body, inside || !opt.inner)
 		}
 	}
 	mark(s.Body, false)
@@ -171,8 +172,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	original := string(src[from:to])
 
 	helper := fmt.Sprintf("_%s__nb%d", def.Name, index)
-	if inner {
+	switch {
+	case opt.inner:
 		helper = fmt.Sprintf("_%s__nbi%d", def.Name, index)
+	case len(opt.waves) > 0:
+		helper = fmt.Sprintf("_%s__nbt%d", def.Name, index)
 	}
 	var h strings.Builder
 	deco := "_rt.jit"

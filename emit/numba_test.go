@@ -48,7 +48,7 @@ func TestNumbaRefusesMixedFloat32(t *testing.T) {
 			"B": typeinfer.Array(tc.b, typeinfer.SymDim("N")),
 		}
 		s, f, def := firstSCoP(t, src, params)
-		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy", "math": "math"}, false, nil)
+		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy", "math": "math"}, numbaOptions{})
 		if (err == nil) != tc.ok {
 			t.Errorf("%s with A %s, B %s: numbaRegion error %v, want ok=%v", tc.src, tc.a, tc.b, err, tc.ok)
 		}

@@ -8,24 +8,20 @@ import (
 
 	"github.com/pyparc/pyparc/polyopt"
 	"github.com/pyparc/pyparc/polyopt/isl"
+	"github.com/pyparc/pyparc/pyast"
 )
 
-// WavefrontTiles gives the tile sizes of a wavefront's band, by nest depth. A tile must hold
-// enough work to pay for its share of a parallel region (microseconds), and its footprint
-// should stay in the core's cache. Measured on seidel-2d at MEDIUM (2 cores): 8 x 32 x 32
-// tiles of (t, t + i, 2t + i + j) ran in 85 ms, 16 x 32 x 64 in 103 ms, 32 x 32 x 64 in
-// 102 ms, 16 x 64 x 64 in 106 ms; the sequential nest takes 137 ms. The other depths are
-// not measured yet; the tuner does not search tile sizes.
+// WavefrontTiles gives the tile sizes of the outer dimensions of a wavefront's band of depth
+// dimensions (the innermost is not tiled). A tile must hold enough work to pay for its share
+// of a parallel region (microseconds), and its footprint should stay in the core's cache.
+// Not tuned yet: the tuner does not search tile sizes.
 func WavefrontTiles(depth int) []int64 {
-	switch depth {
-	case 2:
-		return []int64{32, 32}
-	case 3:
-		return []int64{8, 32, 32}
-	}
-	out := make([]int64, depth)
+	out := make([]int64, depth-1)
 	for i := range out {
-		out[i] = 16
+		out[i] = 32
+	}
+	if len(out) > 0 {
+		out[0] = 8 // the time loop, in stencils: 8 steps of a tile stay in cache
 	}
 	return out
 }
@@ -40,6 +36,7 @@ type wavefrontPrinter struct {
 	b       strings.Builder
 	names   map[string]bool // variables the printed code reads, besides its own iterators
 	pranges int
+	loopsOf map[string]int // per statement, the AST loops whose body is that statement alone
 }
 
 var leadingName = regexp.MustCompile(`^[A-Za-z_][A-Za-z_0-9]*`)
@@ -47,7 +44,8 @@ var leadingName = regexp.MustCompile(`^[A-Za-z_][A-Za-z_0-9]*`)
 // wavefrontLoops returns the Python replacing the nest of w, at indent, and the variables the
 // text reads (for the helper's arguments).
 func wavefrontLoops(w *polyopt.Wavefront, s *polyopt.SCoP, src []byte, indent string) (string, map[string]bool, int, error) {
-	p := &wavefrontPrinter{w: w, s: s, src: src, names: map[string]bool{}}
+	p := &wavefrontPrinter{w: w, s: s, src: src, names: map[string]bool{}, loopsOf: map[string]int{}}
+	countLoops(w.AST, p.loopsOf)
 	if err := p.node(w.AST, indent); err != nil {
 		return "", nil, 0, err
 	}
@@ -109,6 +107,14 @@ func (p *wavefrontPrinter) node(n isl.Node, indent string) error {
 			rng = "_rt.prange"
 			p.pranges++
 		}
+		if u, ok := n.Body.(*isl.User); ok && inc.Value == 1 && rng == "range" {
+			// The innermost loop of one statement runs over the statement's own iterator
+			// (j rather than _c6 with j = _c6 - 2 * _c3): its subscripts are then the
+			// loop variable plus constants, as in the original, which LLVM vectorizes.
+			if k, shift, ok := p.ownIterator(u, n.Iterator); ok {
+				return p.ownLoop(u, n.Iterator, k, init+" + "+shift, hi+" + "+shift, indent)
+			}
+		}
 		if inc.Value == 1 {
 			fmt.Fprintf(&p.b, "%sfor %s in %s(%s, %s):\n", indent, n.Iterator, rng, init, hi)
 		} else {
@@ -121,6 +127,28 @@ func (p *wavefrontPrinter) node(n isl.Node, indent string) error {
 		return fmt.Errorf("AST node %T", n)
 	}
 	return nil
+}
+
+// ownLoop prints the innermost loop of one statement over the statement's own iterator k,
+// from lo to hi: the other iterators first, then the loop.
+func (p *wavefrontPrinter) ownLoop(u *isl.User, iter string, k int, lo, hi, indent string) error {
+	call := u.Expr.(*isl.Op)
+	st := p.s.StmtByName(call.Args[0].(*isl.Id).Name)
+	if err := p.assignIters(st, call, iter, indent); err != nil {
+		return err
+	}
+	if l := st.Loops[k]; k == len(st.Iters)-1 && p.loopsOf[st.Name] == 1 && directlyIn(l.Node, st.Node) {
+		// The statement's only loop at this depth, over its innermost iterator, which its
+		// band dimension (untiled) has with coefficient 1: for given values of the outer
+		// iterators, it runs over every value the statement's domain has, that is, the
+		// original loop's whole range. The original header says so in a form LLVM
+		// understands (a computed lower bound hides that the subscripts are never
+		// negative, and the loop then does not vectorize).
+		fmt.Fprintf(&p.b, "%sfor %s in %s:\n", indent, st.Iters[k], p.text(l.Node.Iter))
+		return p.stmtText(st, indent+"    ")
+	}
+	fmt.Fprintf(&p.b, "%sfor %s in range(%s, %s):\n", indent, st.Iters[k], lo, hi)
+	return p.stmtText(st, indent+"    ")
 }
 
 // user prints one statement instance: its iterators' values, then its text.
@@ -137,13 +165,30 @@ func (p *wavefrontPrinter) user(n *isl.User, indent string) error {
 	if st == nil || len(call.Args)-1 != len(st.Iters) {
 		return fmt.Errorf("statement %s", isl.FormatExpr(n.Expr))
 	}
+	if err := p.assignIters(st, call, "", indent); err != nil {
+		return err
+	}
+	return p.stmtText(st, indent)
+}
+
+// assignIters prints the assignments of the statement's iterators from the call's arguments,
+// except the argument that uses the loop iterator skip.
+func (p *wavefrontPrinter) assignIters(st *polyopt.Stmt, call *isl.Op, skip, indent string) error {
 	for k, it := range st.Iters {
+		if skip != "" && mentionsID(call.Args[k+1], skip) {
+			continue // the loop runs over it
+		}
 		v, err := p.expr(call.Args[k+1])
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(&p.b, "%s%s = %s\n", indent, it, v)
 	}
+	return nil
+}
+
+// stmtText prints the statement's source text at indent.
+func (p *wavefrontPrinter) stmtText(st *polyopt.Stmt, indent string) error {
 	from := lineStart(p.src, int(st.Node.Pos()))
 	if strings.TrimSpace(string(p.src[from:int(st.Node.Pos())])) != "" {
 		return fmt.Errorf("statement %s shares its line", st.Name)
@@ -206,4 +251,138 @@ func (p *wavefrontPrinter) expr(e isl.Expr) (string, error) {
 		return "", fmt.Errorf("operator %s in the schedule's loops", e.Kind)
 	}
 	return "", fmt.Errorf("expression %T in the schedule's loops", e)
+}
+
+// ownIterator finds the statement iterator that is loop iterator it plus an expression free
+// of it, where it appears in no other argument, and returns the iterator's position and that
+// expression (in Python).
+func (p *wavefrontPrinter) ownIterator(u *isl.User, it string) (int, string, bool) {
+	call, ok := u.Expr.(*isl.Op)
+	if !ok || call.Kind != isl.OpCall || len(call.Args) == 0 {
+		return 0, "", false
+	}
+	name, ok := call.Args[0].(*isl.Id)
+	if !ok {
+		return 0, "", false
+	}
+	st := p.s.StmtByName(name.Name)
+	if st == nil || len(call.Args)-1 != len(st.Iters) {
+		return 0, "", false
+	}
+	found, shift := -1, ""
+	for k, arg := range call.Args[1:] {
+		if !mentionsID(arg, it) {
+			continue
+		}
+		coef, rest, ok := linearIn(arg, it)
+		if !ok || coef != 1 || found >= 0 {
+			return 0, "", false
+		}
+		text := "0"
+		if rest != nil {
+			var err error
+			if text, err = p.expr(rest); err != nil {
+				return 0, "", false
+			}
+		}
+		found, shift = k, text
+	}
+	return found, shift, found >= 0
+}
+
+// linearIn splits e into coef * it + rest, with rest free of it (nil for zero), when e is a
+// sum of such terms.
+func linearIn(e isl.Expr, it string) (int64, isl.Expr, bool) {
+	if !mentionsID(e, it) {
+		return 0, e, true
+	}
+	switch e := e.(type) {
+	case *isl.Id:
+		return 1, nil, true
+	case *isl.Op:
+		switch {
+		case (e.Kind == isl.OpAdd || e.Kind == isl.OpSub) && len(e.Args) == 2:
+			c0, r0, ok0 := linearIn(e.Args[0], it)
+			c1, r1, ok1 := linearIn(e.Args[1], it)
+			if !ok0 || !ok1 {
+				return 0, nil, false
+			}
+			if e.Kind == isl.OpSub {
+				c1 = -c1
+				if r1 != nil {
+					r1 = &isl.Op{Kind: isl.OpMinus, Args: []isl.Expr{r1}}
+				}
+			}
+			switch {
+			case r0 == nil:
+				return c0 + c1, r1, true
+			case r1 == nil:
+				return c0 + c1, r0, true
+			}
+			return c0 + c1, &isl.Op{Kind: isl.OpAdd, Args: []isl.Expr{r0, r1}}, true
+		case e.Kind == isl.OpMul && len(e.Args) == 2:
+			if k, ok := e.Args[0].(*isl.Int); ok {
+				c, r, ok := linearIn(e.Args[1], it)
+				if ok && r == nil {
+					return k.Value * c, nil, true
+				}
+			}
+		}
+	}
+	return 0, nil, false
+}
+
+// mentionsID reports whether e uses the identifier name.
+func mentionsID(e isl.Expr, name string) bool {
+	switch e := e.(type) {
+	case *isl.Id:
+		return e.Name == name
+	case *isl.Op:
+		for _, a := range e.Args {
+			if mentionsID(a, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// countLoops counts, per statement, the loops whose body is that statement alone.
+func countLoops(n isl.Node, count map[string]int) {
+	switch n := n.(type) {
+	case *isl.Block:
+		for _, c := range n.Children {
+			countLoops(c, count)
+		}
+	case *isl.Mark:
+		countLoops(n.Node, count)
+	case *isl.If:
+		countLoops(n.Then, count)
+		if n.Else != nil {
+			countLoops(n.Else, count)
+		}
+	case *isl.For:
+		if u, ok := n.Body.(*isl.User); ok {
+			if call, ok := u.Expr.(*isl.Op); ok && call.Kind == isl.OpCall && len(call.Args) > 0 {
+				if id, ok := call.Args[0].(*isl.Id); ok {
+					count[id.Name]++
+				}
+			}
+		}
+		countLoops(n.Body, count)
+	}
+}
+
+// directlyIn reports whether st is a statement of f's own body, not under an if.
+func directlyIn(f *pyast.For, st pyast.Stmt) bool {
+	for _, b := range f.Body {
+		if b == st {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *wavefrontPrinter) text(e pyast.Expr) string {
+	return string(p.src[int(e.Pos()):int(e.End())])
 }

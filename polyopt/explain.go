@@ -39,25 +39,19 @@ type SCoPReport struct {
 
 // ScheduleReport describes one schedule other than the original order.
 type ScheduleReport struct {
-	Kind     string   `json:"kind"`     // "tiled wavefront"
-	Loops    []string `json:"loops"`    // the iterators of the nest it reorders
-	Position string   `json:"position"` // of the nest's outermost loop
-	Band     []string `json:"band"`     // the band's dimensions in the iterators (the skew)
-	Tiles    []int64  `json:"tiles"`
-	Map      string   `json:"map"` // isl: statement instances -> time vectors
+	Kind     string  `json:"kind"`     // "tiled wavefront"
+	Loop     string  `json:"loop"`     // the iterator of the nest's outermost loop
+	Position string  `json:"position"` // of that loop
+	Band     string  `json:"band"`     // isl's permutable band: instances -> band coordinates
+	Tiles    []int64 `json:"tiles"`
+	Map      string  `json:"map"` // isl: statement instances -> time vectors
 }
 
 // AddWavefronts records the wavefront schedules of the SCoP, and why nests got none.
 func (r *SCoPReport) AddWavefronts(file *pyast.File, ws []*Wavefront, why []string) {
 	for _, w := range ws {
-		var iters, band []string
-		st := w.Loop.Stmts[0]
-		iters = append(iters, st.Iters[len(st.Iters)-len(w.Skew):]...)
-		for _, row := range w.Skew {
-			band = append(band, combination(row, iters))
-		}
-		r.Schedules = append(r.Schedules, ScheduleReport{Kind: "tiled wavefront", Loops: iters,
-			Position: file.Position(w.Loop.Node.Pos()).String(), Band: band, Tiles: w.Tile, Map: w.Schedule})
+		r.Schedules = append(r.Schedules, ScheduleReport{Kind: "tiled wavefront", Loop: w.Loop.Iter,
+			Position: file.Position(w.Loop.Node.Pos()).String(), Band: w.Band, Tiles: w.Tile, Map: w.Schedule})
 	}
 	r.NoSchedule = append(r.NoSchedule, why...)
 }
@@ -227,9 +221,10 @@ func (r Report) Print(w io.Writer) {
 			for i, t := range sc.Tiles {
 				tiles[i] = fmt.Sprint(t)
 			}
-			fmt.Fprintf(w, "      %s of loops %s (%s): band (%s), tiles %s, the tiles of one wavefront in parallel\n",
-				sc.Kind, strings.Join(sc.Loops, ", "), sc.Position, strings.Join(sc.Band, ", "), strings.Join(tiles, " x "))
-			fmt.Fprintf(w, "        %s\n", sc.Map)
+			fmt.Fprintf(w, "      %s of the nest of loop %s (%s), tiles %s, the tiles of one wavefront in parallel\n",
+				sc.Kind, sc.Loop, sc.Position, strings.Join(tiles, " x "))
+			fmt.Fprintf(w, "        band      %s\n", sc.Band)
+			fmt.Fprintf(w, "        schedule  %s\n", sc.Map)
 		}
 		for _, why := range s.NoSchedule {
 			fmt.Fprintf(w, "      no wavefront: %s\n", why)

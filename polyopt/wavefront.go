@@ -8,30 +8,37 @@ import (
 	"github.com/pyparc/pyparc/pyast"
 )
 
-// A loop nest in which every loop carries a dependence, like seidel-2d's
+// A loop nest whose outermost loop carries a dependence (a time loop) has no loop that may
+// run in parallel for its whole length, and a stencil swept once per time step streams its
+// arrays through memory once per step. isl's scheduler finds an order in which the nest's
+// statement instances form a permutable band (every dependence goes forward or stays in every
+// band dimension): for seidel-2d's
 //
 //	for t in range(T):
 //	    for i in range(1, n - 1):
 //	        for j in range(1, n - 1):
 //	            A[i, j] = (A[i - 1, j - 1] + ... + A[i + 1, j + 1]) / 9.0
 //
-// has no loop that may run in parallel as written. Skewed, its iterations form a fully
-// permutable band (every dependence goes forward or stays in every dimension): here
-// (t, t + i, 2t + i + j). A permutable band may be cut into tiles, and tiles on one
-// anti-diagonal of the tile grid (a wavefront: the sum of the tile coordinates) depend only on
-// tiles of earlier wavefronts, so they run in parallel. The schedule is
+// it is (t, t + i, 2t + i + j); for jacobi-2d's two statements (t, 2t + i, 2t + j) and
+// (t, 2t + i + 1, 2t + j + 1). A permutable band may be cut into tiles (which keep data in
+// cache across time steps), and the tiles on one anti-diagonal of the tile grid (a wavefront:
+// the sum of the tile coordinates) depend only on tiles of earlier wavefronts, so they run in
+// parallel. The schedule is
 //
-//	S[x] -> [w, T1, ..., Td-1, y0, ..., yd-1, p]   y = Skew x, Tk = floor(yk / Bk), w = sum Tk
+//	S[x] -> [w, T1, ..., Td-2, y0, ..., yd-2, p, yd-1, ...]   y = the band, Tk = floor(yk / Bk),
+//	                                                          w = sum Tk, p = S's position
 //
-// with p the statement's position in the innermost body. isl proves it respects every
-// dependence and that T1 carries none within a wavefront, and generates its loops.
+// followed by the rest of isl's schedule. The innermost band dimension is not tiled, and each
+// statement gets its own innermost loop (p), where that is legal: that loop then runs like the
+// original innermost loop, which LLVM vectorizes. isl proves that it respects every dependence and
+// that T1 carries none within a wavefront, and generates its loops.
 
-// Wavefront is a tiled wavefront schedule of a perfect loop nest at the top level of a SCoP.
+// Wavefront is a tiled wavefront schedule of a loop nest at the top level of a SCoP.
 type Wavefront struct {
 	Loop *Loop // the nest's outermost loop: its statement is what the schedule replaces
-	// Skew gives each band dimension as integer multiples of the nest's iterators, outer first.
-	Skew [][]int64
-	Tile []int64 // the tile size of each band dimension
+	// Band is isl's permutable band, statement instances to band coordinates (isl notation).
+	Band string
+	Tile []int64 // the tile size of each band dimension but the innermost, which is not tiled
 	// Schedule is the isl map from the nest's statement instances to their time vectors.
 	Schedule string
 	// AST runs the nest's statements in the order of Schedule. Its user nodes are calls
@@ -53,11 +60,11 @@ func wavefrontIters(n int) []string {
 	return out
 }
 
-// Wavefronts finds, for each perfect loop nest at the top level of s in which no loop is
-// parallel, the smallest skew that makes it a permutable band, and returns its tiled wavefront
-// schedule with the loops isl generates for it. tile gives the tile size of each band
-// dimension by nest depth (tile(3) for a three-loop nest). Nests it cannot schedule are left
-// out, with why.
+// Wavefronts finds, for each loop nest at the top level of s whose outermost loop is not
+// parallel, a permutable band of at least two dimensions with isl's scheduler, and returns its
+// tiled wavefront schedule with the loops isl generates for it. tile gives the tile sizes of
+// the outer d-1 dimensions of a band of d. Nests it cannot schedule
+// are left out, with why.
 func Wavefronts(ctx *isl.Context, s *SCoP, a *Analysis, tile func(depth int) []int64) ([]*Wavefront, []string) {
 	var out []*Wavefront
 	var why []string
@@ -66,19 +73,28 @@ func Wavefronts(ctx *isl.Context, s *SCoP, a *Analysis, tile func(depth int) []i
 		if !ok {
 			continue
 		}
-		nest, stmts, reason := perfectNest(s, f)
-		if nest == nil {
-			if reason != "" {
-				why = append(why, reason)
+		var l *Loop
+		for _, cand := range s.Loops {
+			if cand.Node == f {
+				l = cand
 			}
+		}
+		if l == nil || l.Unanalyzed || l.Parallel {
+			continue // a parallel outer loop runs with prange as written
+		}
+		deep := false
+		for _, st := range l.Stmts {
+			deep = deep || len(st.Iters) >= 2
+		}
+		if !deep {
 			continue
 		}
 		ctx.ResetOperations()
 		ctx.SetMaxOperations(AnalyzeOps)
-		w, err := wavefront(ctx, s, a, nest, stmts, tile(len(nest)))
+		w, err := wavefront(ctx, s, a, l, tile)
 		ctx.SetMaxOperations(0)
 		if err != nil {
-			why = append(why, fmt.Sprintf("loop %s: %v", nest[0].Iter, err))
+			why = append(why, fmt.Sprintf("loop %s: %v", l.Iter, err))
 			continue
 		}
 		out = append(out, w)
@@ -86,154 +102,23 @@ func Wavefronts(ctx *isl.Context, s *SCoP, a *Analysis, tile func(depth int) []i
 	return out, why
 }
 
-// perfectNest returns the loops of the nest that starts at f and the statements of its
-// innermost body, or why it is not a nest the wavefront applies to.
-func perfectNest(s *SCoP, f *pyast.For) ([]*Loop, []*Stmt, string) {
-	var nest []*Loop
-	body := []pyast.Stmt{f}
-	for len(body) == 1 {
-		inner, ok := body[0].(*pyast.For)
-		if !ok {
-			break
-		}
-		var l *Loop
-		for _, cand := range s.Loops {
-			if cand.Node == inner {
-				l = cand
-			}
-		}
-		if l == nil || l.Unanalyzed {
-			return nil, nil, "loop not analyzed"
-		}
-		if l.Parallel {
-			return nil, nil, "" // the other variants run it in parallel as written
-		}
-		if l.Step != 1 {
-			return nil, nil, fmt.Sprintf("loop %s: a step other than 1", l.Iter)
-		}
-		nest = append(nest, l)
-		body = inner.Body
-	}
-	if len(nest) < 2 {
-		return nil, nil, ""
-	}
-	if len(nest) > 4 {
-		return nil, nil, fmt.Sprintf("loop %s: more than 4 nested loops", nest[0].Iter)
-	}
-	inner := nest[len(nest)-1]
-	var stmts []*Stmt
-	for _, b := range body {
-		var found *Stmt
-		for _, st := range inner.Stmts {
-			if st.Node == b && len(st.Loops) == len(nest) {
-				found = st
-			}
-		}
-		if found == nil {
-			return nil, nil, fmt.Sprintf("loop %s: its innermost body is not only statements of the nest", nest[0].Iter)
-		}
-		stmts = append(stmts, found)
-	}
-	if len(stmts) != len(inner.Stmts) {
-		return nil, nil, fmt.Sprintf("loop %s: statements under conditions", nest[0].Iter)
-	}
-	return nest, stmts, ""
-}
-
-// skews lists the lower-triangular unimodular skews of a depth-d nest with small coefficients,
-// fewest and smallest first, so the first permutable one changes the nest least.
-func skews(d int) [][][]int64 {
-	var slots [][2]int
-	for k := 1; k < d; k++ {
-		for m := 0; m < k; m++ {
-			slots = append(slots, [2]int{k, m})
-		}
-	}
-	maxCoef := int64(2)
-	if d > 3 {
-		maxCoef = 1 // 64 candidates at depth 4 rather than 729
-	}
-	var out [][][]int64
-	coef := make([]int64, len(slots))
-	for {
-		m := make([][]int64, d)
-		for k := range m {
-			m[k] = make([]int64, d)
-			m[k][k] = 1
-		}
-		for i, sl := range slots {
-			m[sl[0]][sl[1]] = coef[i]
-		}
-		out = append(out, m)
-		i := 0
-		for ; i < len(coef); i++ {
-			if coef[i] < maxCoef {
-				coef[i]++
-				break
-			}
-			coef[i] = 0
-		}
-		if i == len(coef) {
-			break
-		}
-	}
-	// Stable by the sum of the coefficients: the identity first, then one unit of skew...
-	sum := func(m [][]int64) int64 {
-		var t int64
-		for k := range m {
-			for j := 0; j < k; j++ {
-				t += m[k][j]
-			}
-		}
-		return t
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && sum(out[j]) < sum(out[j-1]); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
-}
-
-// combination prints sum_m coef[m] * iters[m].
-func combination(coef []int64, iters []string) string {
-	var terms []string
-	for m, c := range coef {
-		switch {
-		case c == 0:
-		case c == 1:
-			terms = append(terms, iters[m])
-		default:
-			terms = append(terms, fmt.Sprintf("%d%s", c, iters[m]))
-		}
-	}
-	if len(terms) == 0 {
-		return "0"
-	}
-	return strings.Join(terms, " + ")
-}
-
-func wavefront(ctx *isl.Context, s *SCoP, a *Analysis, nest []*Loop, stmts []*Stmt, tile []int64) (*Wavefront, error) {
-	d := len(nest)
-	if len(tile) != d {
-		return nil, fmt.Errorf("%d tile sizes for %d loops", len(tile), d)
-	}
+func wavefront(ctx *isl.Context, s *SCoP, a *Analysis, l *Loop, tileOf func(int) []int64) (*Wavefront, error) {
 	in := map[string]bool{}
-	for _, st := range stmts {
+	for _, st := range l.Stmts {
 		in[st.Name] = true
 	}
 	var deps, domains []string
 	for _, dep := range a.Deps {
+		// A dependence between the nest and the rest of the SCoP keeps its order: the nest
+		// still runs as one statement, between the same neighbours.
 		if in[dep.From] && in[dep.To] {
 			deps = append(deps, dep.Relation)
 		}
-		// A dependence between the nest and the rest of the SCoP keeps its order: the nest
-		// still runs as one statement, between the same neighbours.
 	}
-	for _, st := range stmts {
+	for _, st := range l.Stmts {
 		domains = append(domains, st.Domain)
 	}
-	w := &Wavefront{Loop: nest[0], Tile: tile}
+	w := &Wavefront{Loop: l}
 	err := withScope(ctx, func(sc *scope) error {
 		dep, err := sc.unionMap(deps)
 		if err != nil {
@@ -243,71 +128,91 @@ func wavefront(ctx *isl.Context, s *SCoP, a *Analysis, nest []*Loop, stmts []*St
 		if err != nil {
 			return err
 		}
-		var skew [][]int64
-		for _, cand := range skews(d) {
-			ok, err := permutable(sc, s, stmts, dep, cand)
-			if err != nil {
-				return err
-			}
-			if ok {
-				skew = cand
-				break
-			}
-		}
-		if skew == nil {
-			return fmt.Errorf("no skew with coefficients up to 2 makes the nest permutable")
-		}
-		w.Skew = skew
-		w.Schedule = wavefrontSchedule(s, stmts, skew, tile)
-		sched, err := sc.umap(w.Schedule)
-		if err != nil {
-			return err
-		}
-		if sched, err = sc.keepUM(sched.IntersectDomain(domain)); err != nil {
-			return err
-		}
-		// The order: every dependence goes from an earlier time to a later one.
-		before, err := sc.keepUM(sched.LexLt(sched))
-		if err != nil {
-			return err
-		}
-		if ok, err := dep.IsSubset(before); err != nil || !ok {
-			if err == nil {
-				err = fmt.Errorf("the tiled schedule would reverse a dependence")
-			}
-			return err
-		}
-		// The parallelism: within one wavefront, no dependence joins different tiles.
-		inTime, err := sc.keepUM(dep.ApplyDomain(sched))
-		if err != nil {
-			return err
-		}
-		if inTime, err = sc.keepUM(inTime.ApplyRange(sched)); err != nil {
-			return err
-		}
-		n := 2*d + 1
-		x, y := make([]string, n), make([]string, n)
-		for i := range x {
-			x[i], y[i] = fmt.Sprintf("x%d", i), fmt.Sprintf("y%d", i)
-		}
-		across, err := sc.umap(fmt.Sprintf("{ [%s] -> [%s] : y0 = x0 and y1 != x1 }",
-			strings.Join(x, ", "), strings.Join(y, ", ")))
-		if err != nil {
-			return err
-		}
-		if inTime, err = sc.keepUM(inTime.Intersect(across)); err != nil {
-			return err
-		}
-		if empty, err := inTime.IsEmpty(); err != nil || !empty {
-			if err == nil {
-				err = fmt.Errorf("tiles of one wavefront would depend on each other")
-			}
-			return err
-		}
 		params, err := sc.set(s.Context)
 		if err != nil {
 			return err
 		}
+		band, err := permutableBand(sc, domain, dep, params)
+		if err != nil {
+			return err
+		}
+		d, err := band.BandNumMembers()
+		if err != nil {
+			return err
+		}
+		partial, err := sc.keepUM(band.BandPartialSchedule())
+		if err != nil {
+			return err
+		}
+		w.Band = partial.String()
+		if d < 3 {
+			// One band dimension stays untiled (below); the wavefront needs two more.
+			return fmt.Errorf("isl's band has %d dimensions; a wavefront of tiles needs 3", d)
+		}
+		// The innermost band dimension is not tiled: its loop then runs over the whole
+		// range of the statement's innermost loop, which compiles as well as the original.
+		w.Tile = tileOf(d)
+		if len(w.Tile) != d-1 {
+			return fmt.Errorf("%d tile sizes for a band of %d", len(w.Tile), d)
+		}
+		// Tile loops count tiles, and point loops keep the band's own coordinates.
+		if err := ctx.SetTileScaleTileLoops(false); err != nil {
+			return err
+		}
+		if err := ctx.SetTileShiftPointLoops(false); err != nil {
+			return err
+		}
+		outer, err := band.BandSplit(d - 1)
+		if err != nil {
+			return err
+		}
+		sc.add(outer)
+		tiled, err := outer.BandTile(w.Tile)
+		if err != nil {
+			return err
+		}
+		sc.add(tiled)
+		tiledSched, err := tiled.Schedule()
+		if err != nil {
+			return err
+		}
+		sc.add(tiledSched)
+		flat, err := sc.keepUM(tiledSched.Map())
+		if err != nil {
+			return err
+		}
+		n, err := uniformOut(sc, flat)
+		if err != nil {
+			return err
+		}
+		// Two orders to try, the first that isl proves legal wins: with each statement's
+		// innermost band dimension in a loop of its own (the loop then has no condition in
+		// its body, and compiles to vector code), else all statements under one loop.
+		var sched *isl.UnionMap
+		var last error
+		dims := n
+		for _, split := range []bool{true, false} {
+			dims = n
+			if split {
+				dims++
+			}
+			cand, err := wavefrontMap(sc, l.Stmts, flat, d-1, 2*d-2, n, split)
+			if err != nil {
+				return err
+			}
+			if cand, err = sc.keepUM(cand.IntersectDomain(domain)); err != nil {
+				return err
+			}
+			if last = checkWavefront(sc, dep, cand, dims); last == nil {
+				sched = cand
+				break
+			}
+		}
+		if sched == nil {
+			return last
+		}
+		w.Schedule = sched.String()
+		n = dims
 		build, err := ctx.NewASTBuild(params.Copy())
 		if err != nil {
 			return err
@@ -317,7 +222,7 @@ func wavefront(ctx *isl.Context, s *SCoP, a *Analysis, nest []*Loop, stmts []*St
 		if err := build.SetIterators(iters); err != nil {
 			return err
 		}
-		if w.AST, err = build.NodeFromScheduleMap(sched); err != nil {
+		if w.AST, err = build.NodeFromScheduleMap(sched.Copy()); err != nil {
 			return err
 		}
 		w.Parallel = iters[1]
@@ -329,59 +234,167 @@ func wavefront(ctx *isl.Context, s *SCoP, a *Analysis, nest []*Loop, stmts []*St
 	return w, nil
 }
 
-// permutable reports whether, under skew, every dependence of the nest goes forward or stays
-// in every band dimension: then any tiling of the band keeps them.
-func permutable(sc *scope, s *SCoP, stmts []*Stmt, dep *isl.UnionMap, skew [][]int64) (bool, error) {
-	var parts []string
-	for _, st := range stmts {
-		ys := make([]string, len(skew))
-		for k, row := range skew {
-			ys[k] = combination(row, st.Iters)
+// wavefrontMap turns the tiled schedule flat (nt tile dimensions, then point dimensions, n
+// in all) into the wavefront order: the sum of the tile coordinates first. With split, the
+// statement's position among stmts comes before dimension inner (the innermost band
+// dimension), so that each statement gets its own innermost loop.
+func wavefrontMap(sc *scope, stmts []*Stmt, flat *isl.UnionMap, nt, inner, n int, split bool) (*isl.UnionMap, error) {
+	x := make([]string, n)
+	for i := range x {
+		x[i] = fmt.Sprintf("x%d", i)
+	}
+	head := append([]string{strings.Join(x[:nt], " + ")}, x[1:inner]...)
+	if !split {
+		wave, err := sc.umap(fmt.Sprintf("{ [%s] -> [%s] }", strings.Join(x, ", "),
+			strings.Join(append(head, x[inner:]...), ", ")))
+		if err != nil {
+			return nil, err
 		}
-		parts = append(parts, fmt.Sprintf("%s[%s] -> [%s]", st.Name, strings.Join(st.Iters, ", "), strings.Join(ys, ", ")))
+		return sc.keepUM(flat.ApplyRange(wave))
 	}
-	m, err := sc.umap(s.paramPrefix() + "{ " + strings.Join(parts, "; ") + " }")
+	out, err := sc.unionMap(nil)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	moved, err := sc.keepUM(dep.ApplyDomain(m))
-	if err != nil {
-		return false, err
+	for p, st := range stmts {
+		dom, err := sc.unionSet([]string{st.Domain})
+		if err != nil {
+			return nil, err
+		}
+		one, err := sc.keepUM(flat.IntersectDomain(dom))
+		if err != nil {
+			return nil, err
+		}
+		ys := append(append(append([]string(nil), head...), fmt.Sprint(p)), x[inner:]...)
+		wave, err := sc.umap(fmt.Sprintf("{ [%s] -> [%s] }", strings.Join(x, ", "), strings.Join(ys, ", ")))
+		if err != nil {
+			return nil, err
+		}
+		if one, err = sc.keepUM(one.ApplyRange(wave)); err != nil {
+			return nil, err
+		}
+		if out, err = sc.keepUM(out.Union(one)); err != nil {
+			return nil, err
+		}
 	}
-	if moved, err = sc.keepUM(moved.ApplyRange(m)); err != nil {
-		return false, err
-	}
-	deltas, err := sc.keepUS(moved.Deltas())
-	if err != nil {
-		return false, err
-	}
-	var dims, cons []string
-	for k := range skew {
-		dims = append(dims, fmt.Sprintf("y%d", k))
-		cons = append(cons, fmt.Sprintf("y%d >= 0", k))
-	}
-	forward, err := sc.unionSet([]string{"{ [" + strings.Join(dims, ", ") + "] : " + strings.Join(cons, " and ") + " }"})
-	if err != nil {
-		return false, err
-	}
-	return deltas.IsSubset(forward)
+	return out, nil
 }
 
-// wavefrontSchedule writes the schedule map described at the top of this file.
-func wavefrontSchedule(s *SCoP, stmts []*Stmt, skew [][]int64, tile []int64) string {
-	var parts []string
-	for p, st := range stmts {
-		ys := make([]string, len(skew))
-		tiles := make([]string, len(skew))
-		for k, row := range skew {
-			ys[k] = combination(row, st.Iters)
-			tiles[k] = fmt.Sprintf("floor((%s)/%d)", ys[k], tile[k])
-		}
-		out := []string{strings.Join(tiles, " + ")}
-		out = append(out, tiles[1:]...)
-		out = append(out, ys...)
-		out = append(out, fmt.Sprint(p))
-		parts = append(parts, fmt.Sprintf("%s[%s] -> [%s]", st.Name, strings.Join(st.Iters, ", "), strings.Join(out, ", ")))
+// permutableBand runs isl's scheduler on the nest and returns the outermost band of its
+// schedule when that band is permutable and has at least two members.
+func permutableBand(sc *scope, domain *isl.UnionSet, dep *isl.UnionMap, params *isl.Set) (*isl.ScheduleNode, error) {
+	cons, err := sc.ctx.NewScheduleConstraints(domain.Copy())
+	if err != nil {
+		return nil, err
 	}
-	return s.paramPrefix() + "{ " + strings.Join(parts, "; ") + " }"
+	sc.add(cons)
+	if err := cons.SetContext(params.Copy()); err != nil {
+		return nil, err
+	}
+	for _, set := range []func(*isl.UnionMap) error{cons.SetValidity, cons.SetProximity, cons.SetCoincidence} {
+		if err := set(dep.Copy()); err != nil {
+			return nil, err
+		}
+	}
+	sched, err := cons.ComputeSchedule()
+	if err != nil {
+		return nil, err
+	}
+	sc.add(sched)
+	root, err := sched.Root()
+	if err != nil {
+		return nil, err
+	}
+	sc.add(root)
+	node := root
+	for node.Type() != isl.NodeBand {
+		if node.NumChildren() != 1 {
+			return nil, fmt.Errorf("isl's schedule splits the nest before any band")
+		}
+		if node, err = node.Child(0); err != nil {
+			return nil, err
+		}
+		sc.add(node)
+	}
+	members, err := node.BandNumMembers()
+	if err != nil {
+		return nil, err
+	}
+	permutable, err := node.BandPermutable()
+	if err != nil {
+		return nil, err
+	}
+	if !permutable || members < 2 {
+		return nil, fmt.Errorf("isl's scheduler found no permutable band of two loops or more")
+	}
+	// With a parallel outer dimension, tiles need no wavefront: prange runs that loop.
+	if coincident, err := node.BandMemberCoincident(0); err != nil || coincident {
+		if err == nil {
+			err = fmt.Errorf("the outer dimension of isl's band is parallel: prange needs no wavefront")
+		}
+		return nil, err
+	}
+	return node, nil
+}
+
+// uniformOut returns the number of time dimensions of a schedule map, which must be the same
+// for every statement.
+func uniformOut(sc *scope, m *isl.UnionMap) (int, error) {
+	maps, err := m.Maps()
+	if err != nil {
+		return 0, err
+	}
+	n := -1
+	for _, one := range maps {
+		sc.add(one)
+		if n >= 0 && one.NumOut() != n {
+			return 0, fmt.Errorf("statements with schedules of %d and %d dimensions", n, one.NumOut())
+		}
+		n = one.NumOut()
+	}
+	if n < 2 {
+		return 0, fmt.Errorf("a schedule of %d dimensions", n)
+	}
+	return n, nil
+}
+
+// checkWavefront proves that sched runs every dependence's source before its sink, and that
+// within one wavefront (dimension 0) no dependence joins two tiles (dimension 1).
+func checkWavefront(sc *scope, dep, sched *isl.UnionMap, n int) error {
+	before, err := sc.keepUM(sched.LexLt(sched))
+	if err != nil {
+		return err
+	}
+	if ok, err := dep.IsSubset(before); err != nil || !ok {
+		if err == nil {
+			err = fmt.Errorf("the tiled schedule would reverse a dependence")
+		}
+		return err
+	}
+	inTime, err := sc.keepUM(dep.ApplyDomain(sched))
+	if err != nil {
+		return err
+	}
+	if inTime, err = sc.keepUM(inTime.ApplyRange(sched)); err != nil {
+		return err
+	}
+	x, y := make([]string, n), make([]string, n)
+	for i := range x {
+		x[i], y[i] = fmt.Sprintf("x%d", i), fmt.Sprintf("y%d", i)
+	}
+	across, err := sc.umap(fmt.Sprintf("{ [%s] -> [%s] : y0 = x0 and y1 != x1 }",
+		strings.Join(x, ", "), strings.Join(y, ", ")))
+	if err != nil {
+		return err
+	}
+	if inTime, err = sc.keepUM(inTime.Intersect(across)); err != nil {
+		return err
+	}
+	if empty, err := inTime.IsEmpty(); err != nil || !empty {
+		if err == nil {
+			err = fmt.Errorf("tiles of one wavefront would depend on each other")
+		}
+		return err
+	}
+	return nil
 }

@@ -92,6 +92,8 @@ VERSIONS = ["original", "pyparc(chosen)", "pyparc(numpy)", "pyparc(numba)",
 PEERS = VERSIONS[1:]
 FORCED = {"pyparc(chosen)": "", "pyparc(numpy)": "numpy", "pyparc(numba)": "numba"}  # PYPARC_VARIANT
 OTHERS = ["numba(user)", "numba(prange)", "numpy(hand)"]  # what pyparc(chosen) has to beat
+# --also adds forced columns for the variants only tuning picks
+ALSO = {"inner": ("pyparc(inner)", "numba_inner", "#c5b0d5"), "tiled": ("pyparc(tiled)", "numba_tiled", "#17becf")}
 COLORS = {"pyparc(chosen)": "#1f3f99", "pyparc(numpy)": "#7fa7e6", "pyparc(numba)": "#9467bd",
           "numba(user)": "#ff9f1a", "numba(prange)": "#d62728", "numpy(hand)": "#2ca02c"}
 
@@ -470,7 +472,7 @@ def table(rows, header, summ):
     lines = [header, ""]
     short = {"original": "orig", "pyparc(chosen)": "chosen", "pyparc(numpy)": "pp-numpy",
              "pyparc(numba)": "pp-numba", "numba(user)": "nb-user", "numba(prange)": "nb-prange",
-             "numpy(hand)": "np-hand"}
+             "numpy(hand)": "np-hand", "pyparc(inner)": "pp-inner", "pyparc(tiled)": "pp-tiled"}
     lines.append(f"{'kernel':<15}" + "".join(f"{short[v] + ' s':>12}" for v in VERSIONS) +
                  "".join(f"{short[v]:>10}" for v in PEERS) + "  chosen variant")
     for r in rows:
@@ -728,9 +730,22 @@ def main():
     p.add_argument("--omp-wait-policy", default="passive",
                    help="OMP_WAIT_POLICY for Numba's OpenMP threads unless the environment sets it "
                         "(default passive; 'default' leaves it unset)")
+    p.add_argument("--also", default="", metavar="LIST",
+                   help="more pyparc variants to time on their own: inner (numba_inner, prange inside "
+                        "sequential loops), tiled (numba_tiled, tiled wavefronts); e.g. --also inner,tiled")
     p.add_argument("--from-json", metavar="FILE",
                    help="run nothing: write the reports again from a JSON this script wrote")
     opts = p.parse_args()
+    if opts.from_json:
+        with open(opts.from_json) as f:
+            opts.also = json.load(f)["meta"].get("also", "")
+    for key in [k for k in opts.also.split(",") if k]:
+        if key not in ALSO:
+            p.error("--also takes " + ", ".join(ALSO))
+        version, variant, color = ALSO[key]
+        VERSIONS.insert(VERSIONS.index("pyparc(numba)") + 1, version)
+        FORCED[version], COLORS[version] = variant, color
+    PEERS[:] = VERSIONS[1:]
     if opts.from_json:
         with open(opts.from_json) as f:
             saved = json.load(f)
@@ -783,7 +798,7 @@ def main():
             layer = numba.threading_layer()
         except ValueError:  # no parallel region ran
             layer = ""
-        meta = {"size": opts.size, "base": opts.base, "kernels": names, "runs": opts.runs,
+        meta = {"size": opts.size, "base": opts.base, "kernels": names, "runs": opts.runs, "also": opts.also,
                 "max_orig_s": opts.max_orig, "max_time_s": opts.max_time, "machine": machine(),
                 "load_before": list(load_before), "load_after": list(os.getloadavg()),
                 "python": sys.version.split()[0], "numpy": np.__version__, "numba": numba.__version__,
