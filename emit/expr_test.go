@@ -13,10 +13,10 @@ import (
 // float32 A, _np.abs(2) is an int64 NumPy scalar and made the sum float64, where the
 // original's Python int 2 keeps it float32.
 func TestScalarCallsStayPython(t *testing.T) {
-	src := "def k(A, C):\n    for i in range(2, C.shape[0] - 2):\n        C[0, i] = A[0] + abs(2) + math.exp(A[i])\n"
+	src := "def k(A, C):\n    for i in range(2, C.shape[0] - 2):\n        C[0, i] = A[0] + abs(2) + np.exp(A[i])\n"
 	s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
 		"A": typeinfer.Array("float32", typeinfer.SymDim("N")),
-		"C": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		"C": typeinfer.Array("float32", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
 	})
 	ctx, err := isl.NewContext()
 	if err != nil {
@@ -29,7 +29,47 @@ func TestScalarCallsStayPython(t *testing.T) {
 	r := newRegion(s, f, def.Body)
 	code := strings.Join(r.generate("    "), "\n")
 	if r.vector != 1 || !strings.Contains(code, "A[0] + abs(2)") || !strings.Contains(code, "_np.exp(A[") {
-		t.Errorf("want abs(2) kept and math.exp(A[i]) vectorized, got:\n%s", code)
+		t.Errorf("want abs(2) kept and np.exp(A[i]) vectorized, got:\n%s", code)
+	}
+}
+
+// TestOtherArithmeticStaysLoops: statements whose whole-array form would compute at another
+// precision or with another rounding than the loop (difffuzz's mismatch_p7083, p10095, p10215,
+// p10332, and an int target updated with floats, which += cannot even run) stay loops.
+func TestOtherArithmeticStaysLoops(t *testing.T) {
+	cases := []struct {
+		name, body string
+		a, c       string // dtypes of A and C
+		vectorized int
+	}{
+		{"math of float32 into float64", "C[0, i] = math.exp(A[i])", "float32", "float64", 0},
+		{"min of float32", "C[0, i] = 1 - min(C[0, 0], A[i])", "float32", "float32", 0},
+		{"float32 sum into float64", "C[0, 0] += abs(A[i])", "float32", "float64", 0},
+		{"float32 into float32", "C[0, i] = A[i] * 2.0", "float32", "float32", 1},
+		{"float64 unaffected", "C[0, i] = math.exp(A[i])", "float64", "float64", 1},
+		{"int updated with floats", "C[0, i] += A[i] * 0.5", "float64", "int64", 0},
+		{"int updated with ints", "C[0, i] += 2 * i", "float64", "int64", 1},
+		{"int assigned floats", "C[0, i] = A[i] * 0.5", "float64", "int64", 1},
+	}
+	for _, c := range cases {
+		src := "def k(A, C):\n    for i in range(2, C.shape[0] - 2):\n        " + c.body + "\n"
+		s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+			"A": typeinfer.Array(c.a, typeinfer.SymDim("N")),
+			"C": typeinfer.Array(c.c, typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		})
+		ctx, err := isl.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := polyopt.Analyze(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		r := newRegion(s, f, def.Body)
+		code := strings.Join(r.generate("    "), "\n")
+		if r.vector != c.vectorized {
+			t.Errorf("%s: %d statements vectorized, want %d:\n%s", c.name, r.vector, c.vectorized, code)
+		}
+		ctx.Free()
 	}
 }
 

@@ -402,6 +402,15 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		return nil, err
 	}
 	w := st.Writes[0]
+	if err := r.sameArithmetic(st, value); err != nil {
+		return nil, err
+	}
+	// An int target updated with a value that may not be an int truncates at every step
+	// in the original, and += of float values into it does not even run in NumPy.
+	intUnsafe := isIntDType(r.dtype(w.Array)) && !r.intValued(value)
+	if intUnsafe && op != "" {
+		return nil, vecErr("an int array updated with values that may not be ints")
+	}
 	var tgt operand
 	scalar := r.scop.Arrays[w.Array] != nil && r.scop.Arrays[w.Array].Scalar
 	switch {
@@ -463,7 +472,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		}
 		return []update{r.line(w.Array, tgt, op, align(reduced, tgt.axes), mask, scalar)}, nil
 	}
-	if op == "" && mask == "" && !scalar && len(tgt.axes) > 0 {
+	if op == "" && mask == "" && !scalar && len(tgt.axes) > 0 && !intUnsafe {
 		if ups, ok, err := r.inPlace(lhs, value, w.Array, tgt, byIter, tmps); ok || err != nil {
 			return ups, err
 		}
@@ -855,4 +864,94 @@ func triAxis(l *polyopt.Loop, outer []axis, spans map[string][2]polyopt.Affine) 
 		return axis{}, err
 	}
 	return axis{iter: l.Iter, lo: lo, hi: addAff(hiLast, polyopt.Affine{Const: 1}), tri: true, tlo: l.Lo, thi: l.Hi}, nil
+}
+
+// sameArithmetic refuses a statement whose whole-array form would compute at another
+// precision than the original's element-by-element Python: float32 elements read into a value
+// that goes to anything but a float32 array. Python then mixes NumPy float32 scalars with its
+// own floats (math.* returns a Python float, min() returns whichever object is smaller, +=
+// into a float64 element rounds each step differently from a float32 sum), which whole-array
+// NumPy cannot reproduce. difffuzz found each of these (mismatch_p7083, p10095, p10215,
+// p10332).
+func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
+	f32 := false
+	for _, a := range st.Reads {
+		f32 = f32 || r.dtype(a.Array) == "float32"
+	}
+	if !f32 {
+		return nil
+	}
+	if t := r.dtype(st.Writes[0].Array); t != "float32" {
+		if t == "" {
+			t = "Python scalar"
+		}
+		return vecErr("float32 elements computed into a " + t + " target: NumPy would compute them at another precision than the loop does")
+	}
+	bad := ""
+	pyast.Inspect(value, func(n pyast.Node) bool {
+		if c, ok := n.(*pyast.Call); ok {
+			switch f := c.Func.(type) {
+			case *pyast.Name:
+				if f.Id == "min" || f.Id == "max" {
+					bad = f.Id + "()"
+				}
+			case *pyast.Attribute:
+				if m, ok := f.X.(*pyast.Name); ok && m.Id == "math" {
+					bad = "math." + f.Attr
+				}
+			}
+		}
+		return bad == ""
+	})
+	if bad != "" {
+		return vecErr(bad + " of float32 elements: Python computes it on Python floats, NumPy on float32 arrays")
+	}
+	return nil
+}
+
+// dtype is the NumPy dtype of an array of the SCoP, "" for a Python scalar or an unknown name.
+func (r *region) dtype(name string) string {
+	if a := r.scop.Arrays[name]; a != nil && !a.Scalar {
+		return a.DType
+	}
+	return ""
+}
+
+func isIntDType(t string) bool {
+	return strings.HasPrefix(t, "int") || strings.HasPrefix(t, "uint") || t == "bool"
+}
+
+// intValued reports a value built only from ints: int literals, int arrays and scalars, loop
+// indices, and the operators that keep ints ints (not /, not **).
+func (r *region) intValued(e pyast.Expr) bool {
+	ok := true
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		switch n := n.(type) {
+		case *pyast.Num:
+			raw := strings.ToLower(n.Raw)
+			if strings.ContainsAny(raw, ".j") || (strings.Contains(raw, "e") && !strings.HasPrefix(raw, "0x")) {
+				ok = false
+			}
+		case *pyast.BinOp:
+			if op := n.Op.String(); op == "/" || op == "**" || op == "@" {
+				ok = false
+			}
+		case *pyast.Call, *pyast.Attribute:
+			ok = false
+		case *pyast.Subscript:
+			if id, isName := n.X.(*pyast.Name); isName && !isIntDType(r.dtype(id.Id)) {
+				ok = false
+			}
+			return false
+		case *pyast.Name:
+			if a := r.scop.Arrays[n.Id]; a != nil && !isIntDType(a.DType) && !(a.Scalar && a.DType == "") {
+				ok = false
+			}
+			if a := r.scop.Arrays[n.Id]; a != nil && a.Scalar && a.DType == "" {
+				ok = false // a Python scalar of unknown type
+			}
+		}
+		return ok
+	})
+	return ok
 }
