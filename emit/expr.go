@@ -88,6 +88,18 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 			return "", err
 		}
 		return "(" + x + " " + e.Op.String() + " " + y + ")", nil
+	case *pyast.Attribute:
+		if e.Attr == "real" || e.Attr == "imag" {
+			x, err := sub(e.X)
+			if err != nil {
+				return "", err
+			}
+			return "(" + x + ")." + e.Attr, nil
+		}
+		if _, ok := e.X.(*pyast.Name); ok {
+			return r.source(e), nil // np.pi: polyopt admits no other attribute
+		}
+		return "", vecErr("an attribute that is not vectorized")
 	case *pyast.UnaryOp:
 		x, err := sub(e.X)
 		if err != nil {

@@ -35,7 +35,9 @@ func TestScalarCallsStayPython(t *testing.T) {
 
 // TestOtherArithmeticStaysLoops: statements whose whole-array form would compute at another
 // precision or with another rounding than the loop (difffuzz's mismatch_p7083, p10095, p10215,
-// p10332, and an int target updated with floats, which += cannot even run) stay loops.
+// p10332, and an int target updated with floats, which += cannot even run) stay loops, as do
+// complex values stored into real arrays (the loop raises TypeError, NumPy drops the imaginary
+// part) and math.* of complex elements.
 func TestOtherArithmeticStaysLoops(t *testing.T) {
 	cases := []struct {
 		name, body string
@@ -50,6 +52,11 @@ func TestOtherArithmeticStaysLoops(t *testing.T) {
 		{"int updated with floats", "C[0, i] += A[i] * 0.5", "float64", "int64", 0},
 		{"int updated with ints", "C[0, i] += 2 * i", "float64", "int64", 1},
 		{"int assigned floats", "C[0, i] = A[i] * 0.5", "float64", "int64", 1},
+		{"complex into float64", "C[0, i] = A[i] * 2.0", "complex128", "float64", 0},
+		{"complex literal into float64", "C[0, i] = A[i] * 2j", "float64", "float64", 0},
+		{"abs of complex into float64", "C[0, i] = abs(A[i]) + A[i].real", "complex128", "float64", 1},
+		{"math of complex", "C[0, i] = math.sqrt(A[i])", "complex128", "complex128", 0},
+		{"complex into complex", "C[0, i] = A[i] * 2j + np.conj(A[i])", "complex128", "complex128", 1},
 	}
 	for _, c := range cases {
 		src := "def k(A, C):\n    for i in range(2, C.shape[0] - 2):\n        " + c.body + "\n"

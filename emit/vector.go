@@ -429,7 +429,8 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			}
 			tmps[w.Array] = order
 			// asarray first: CuPy's broadcast_to takes arrays only, not Python scalars.
-			return []update{{code: fmt.Sprintf("%s = _np.array(_np.broadcast_to(_np.asarray(%s, dtype=float), (%s)))", w.Array, e.code, r.shapeOf(axes))}}, nil
+			// inexact: float, or complex where the values are.
+			return []update{{code: fmt.Sprintf("%s = _np.array(_np.broadcast_to(_rt.inexact(_np.asarray(%s)), (%s)))", w.Array, e.code, r.shapeOf(axes))}}, nil
 		}
 		if r.outside[w.Array] && len(axes) > 0 && !isReductionTarget(st, axes) {
 			return nil, vecErr("scalar " + w.Array + " is updated in a parallel loop")
@@ -874,6 +875,9 @@ func triAxis(l *polyopt.Loop, outer []axis, spans map[string][2]polyopt.Affine) 
 // NumPy cannot reproduce. difffuzz found each of these (mismatch_p7083, p10095, p10215,
 // p10332).
 func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
+	if err := r.sameComplex(st, value); err != nil {
+		return err
+	}
 	f32 := false
 	for _, a := range st.Reads {
 		f32 = f32 || r.dtype(a.Array) == "float32"

@@ -203,6 +203,9 @@ func (b *builder) loopConstraints(l *Loop) []string {
 func (b *builder) ifStmt(s *pyast.If, in nest) *Opaque {
 	env := b.envFor(in)
 	cond, why := b.condition(s.Cond, env, false)
+	if why != "" && isCheck(s) {
+		return b.check(s, in)
+	}
 	if why != "" {
 		return b.reject(RejectNonAffineCond, s.Cond, "if condition %s: %s", exprText(b.x.fn.File, s.Cond), why)
 	}
@@ -496,6 +499,14 @@ func (b *builder) reads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			walk(e.Y)
 		case *pyast.UnaryOp:
 			walk(e.X)
+		case *pyast.Attribute:
+			switch {
+			case e.Attr == "real" || e.Attr == "imag":
+				walk(e.X)
+			case isModuleConstant(b.x.fn, e):
+			default:
+				op = b.reject(RejectStatement, e, "expression %s is not modelled", exprText(b.x.fn.File, e))
+			}
 		case *pyast.BoolOp:
 			walk(e.X)
 			walk(e.Y)

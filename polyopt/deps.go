@@ -100,7 +100,11 @@ func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 				return fmt.Errorf("dependences on %s: %w", arr, err)
 			}
 		}
-		return markLoops(sc, s, a, sched)
+		if err := markLoops(sc, s, a, sched); err != nil {
+			return err
+		}
+		sequentialAroundChecks(s)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Func, err)

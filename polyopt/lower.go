@@ -115,12 +115,18 @@ type edit struct {
 }
 
 // elemRead is one array element an expression reads, as rendered.
-type elemRead struct{ array, index string }
+type elemRead struct {
+	array, index string
+	aff          []Affine // the index per dimension, in the statement's iterators
+}
 
 // arrayExpr is an array-valued expression: its extents, and how to render one element of it
 // given one iterator per dimension (outer first). A scalar has no extents.
 type arrayExpr struct {
 	shape []Affine
+	// bound is, per dimension, the extent of the array the dimension slices (an upper bound of
+	// shape that depends on no loop index), or nil where unknown.
+	bound []Affine
 	dtype string // the dtype of its array operands when they agree, else ""
 	elem  func(its []string) string
 	pre   []string // statements (text) that must run before the element is rendered
@@ -169,6 +175,10 @@ func (l *lowerer) arrayStatement(target, value pyast.Expr) bool {
 			switch n := n.(type) {
 			case *pyast.Slice:
 				found = true
+			case *pyast.Attribute:
+				if n.Attr == "shape" {
+					return false // extents are numbers
+				}
 			case *pyast.Name:
 				if a := l.x.arrays[n.Id]; a != nil && len(a.Extent) > 0 {
 					found = true
@@ -186,7 +196,11 @@ func (l *lowerer) skip(n pyast.Node, format string, args ...any) {
 
 // assign lowers target (op)= value when it is an array statement.
 func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iters []string, inLoop bool) {
-	if !l.arrayStatement(target, value) || l.skipAt[s.Pos()] {
+	if !l.arrayStatement(target, value) || l.skipAt[s.Pos()] || l.x.allocs[s] {
+		return
+	}
+	if why := l.complexIntoReal(target, value); why != "" {
+		l.skip(s, "%s", why)
 		return
 	}
 	if !l.ownLines(s) {
@@ -272,10 +286,15 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 	reads := l.reads
 	l.reads = nil
 	targetElem := lhs.elem(its)
+	var written *elemRead
+	if n := len(l.reads); n > 0 {
+		written = &l.reads[n-1]
+	}
+	l.reads = nil
 	tArray, tIndex := splitElem(targetElem)
 	conflict := false
 	for _, r := range reads {
-		if r.array == tArray && r.index != tIndex {
+		if r.array == tArray && r.index != tIndex && !(written != nil && neverWritten(written.aff, r.aff, its)) {
 			conflict = true
 		}
 	}
@@ -385,8 +404,8 @@ func (l *lowerer) newArrayOK(name string, rhs *arrayExpr, inLoop bool, env lower
 	if l.x.assigned[name] != 1 {
 		return fmt.Sprintf("%s is bound more than once", name)
 	}
-	if rhs.dtype != "float64" {
-		return "the new array's dtype is not known to be float64"
+	if rhs.dtype != "float64" && rhs.dtype != "complex128" {
+		return "the new array's dtype is not known to be float64 or complex128"
 	}
 	if inLoop && l.escapes(name) {
 		// A fresh array per iteration may be kept by whoever receives it; a reused buffer

@@ -18,7 +18,8 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 	switch e := e.(type) {
 	case *pyast.Num:
 		if strings.ContainsAny(e.Raw, "jJ") {
-			return nil, "a complex constant"
+			// A complex scalar promotes a real array: its dtype makes a mix with one "".
+			return &arrayExpr{dtype: "complex128", elem: func([]string) string { return "(" + text + ")" }}, ""
 		}
 		return scalar()
 	case *pyast.Constant:
@@ -34,6 +35,9 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 		if !l.scalarName(e.Id, map[string]bool{}) {
 			return nil, fmt.Sprintf("%s is not known to be a scalar or an array of known shape", e.Id)
 		}
+		if l.mayBeComplex(e) {
+			return &arrayExpr{dtype: "complex128", elem: func([]string) string { return "(" + text + ")" }}, ""
+		}
 		return scalar()
 	case *pyast.Subscript:
 		arr, ok := e.X.(*pyast.Name)
@@ -46,11 +50,19 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 		return l.index(arr.Id, e.Index, env)
 	case *pyast.Attribute:
 		if mod, ok := e.X.(*pyast.Name); ok && l.fn.Modules[mod.Id] != "" {
-			switch e.Attr {
-			case "pi", "e", "inf", "nan", "tau":
+			if moduleConstants[e.Attr] {
 				return scalar()
 			}
 			return nil, "module attribute " + text
+		}
+		if e.Attr == "real" || e.Attr == "imag" {
+			x, why := l.expr(e.X, env)
+			if why != "" {
+				return nil, why
+			}
+			attr := e.Attr
+			return &arrayExpr{shape: x.shape, dtype: resultDType(attr, x.dtype), pre: x.pre,
+				elem: func(its []string) string { return "(" + x.elem(its) + ")." + attr }}, ""
 		}
 		if e.Attr == "T" {
 			x, why := l.expr(e.X, env)
@@ -149,9 +161,23 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 				args = append(args, x)
 			}
 			fn := mod.Id + "." + f.Attr
-			return broadcast(args, func(parts []string) string {
+			x, why := broadcast(args, func(parts []string) string {
 				return fn + "(" + strings.Join(parts, ", ") + ")"
 			})
+			if x != nil {
+				x.dtype = resultDType(f.Attr, x.dtype)
+			}
+			return x, why
+		}
+		if len(e.Args) == 0 && (f.Attr == "conj" || f.Attr == "conjugate") {
+			x, why := l.expr(f.X, env)
+			if why != "" {
+				return nil, why
+			}
+			// The function form, so that the whole-array code and Numba read it alike.
+			np := l.np
+			return &arrayExpr{shape: x.shape, dtype: x.dtype, pre: x.pre,
+				elem: func(its []string) string { return np + ".conj(" + x.elem(its) + ")" }}, ""
 		}
 		if len(e.Args) == 0 && f.Attr == "copy" {
 			x, why := l.expr(f.X, env)
@@ -172,7 +198,7 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 			if len(x.shape) > 0 && f.Id != "abs" {
 				return nil, f.Id + "() of an array"
 			}
-			return &arrayExpr{shape: x.shape, dtype: x.dtype, pre: x.pre,
+			return &arrayExpr{shape: x.shape, dtype: resultDType(f.Id, x.dtype), pre: x.pre,
 				elem: func(its []string) string { return f.Id + "(" + x.elem(its) + ")" }}, ""
 		}
 		if l.x.assigned[f.Id] == 0 && (f.Id == "min" || f.Id == "max") && len(e.Args) == 2 {
@@ -277,7 +303,11 @@ func (l *lowerer) subscript(name string, fixed []*Affine, slices []slice) (*arra
 	for i, s := range slices {
 		shape[i] = s.n
 	}
-	return &arrayExpr{shape: shape, dtype: a.DType, elem: func(its []string) string {
+	bound := make([]Affine, len(slices))
+	for i, s := range slices {
+		bound[i] = a.Extent[s.dim]
+	}
+	return &arrayExpr{shape: shape, bound: bound, dtype: a.DType, elem: func(its []string) string {
 		idx := make([]string, len(a.Extent))
 		for d, f := range fixed {
 			if f != nil {
@@ -287,8 +317,17 @@ func (l *lowerer) subscript(name string, fixed []*Affine, slices []slice) (*arra
 		for i, s := range slices {
 			idx[s.dim] = l.py(s.lo.add(varAff(its[i]), 1))
 		}
+		aff := make([]Affine, len(a.Extent))
+		for d, f := range fixed {
+			if f != nil {
+				aff[d] = *f
+			}
+		}
+		for i, s := range slices {
+			aff[s.dim] = s.lo.add(varAff(its[i]), 1)
+		}
 		index := strings.Join(idx, ", ")
-		l.reads = append(l.reads, elemRead{name, index})
+		l.reads = append(l.reads, elemRead{name, index, aff})
 		return name + "[" + index + "]"
 	}}, ""
 }
@@ -365,7 +404,9 @@ func (l *lowerer) scalarName(name string, seen map[string]bool) bool {
 					ok = ok && l.scalarValue(n.Value, seen)
 				}
 			case *pyast.For:
-				if mentions([]pyast.Expr{n.Target}, name) {
+				if id, isName := n.Target.(*pyast.Name); isName && id.Id == name && isRangeCall(n.Iter) {
+					bound++ // a loop index: an int
+				} else if mentions([]pyast.Expr{n.Target}, name) {
 					ok = false
 				}
 			case *pyast.FunctionDef, *pyast.ClassDef:
@@ -394,7 +435,13 @@ func mentions(es []pyast.Expr, name string) bool {
 func (l *lowerer) scalarValue(e pyast.Expr, seen map[string]bool) bool {
 	switch e := e.(type) {
 	case *pyast.Num:
-		return !strings.ContainsAny(e.Raw, "jJ")
+		return true
+	case *pyast.Attribute:
+		if e.Attr == "real" || e.Attr == "imag" {
+			return l.scalarValue(e.X, seen)
+		}
+		mod, ok := e.X.(*pyast.Name)
+		return ok && l.fn.Modules[mod.Id] != "" && moduleConstants[e.Attr]
 	case *pyast.Name:
 		if a := l.x.arrays[e.Id]; a != nil {
 			return len(a.Extent) == 0
@@ -428,6 +475,9 @@ func (l *lowerer) scalarValue(e pyast.Expr, seen map[string]bool) bool {
 		_, why := toAffine(e, lowerEnv{x: l.x})
 		return why == ""
 	case *pyast.Call:
+		if wholeReduction(e, l.fn.Modules) {
+			return true // np.sum(x) and x.sum() of any array: one number
+		}
 		switch f := e.Func.(type) {
 		case *pyast.Name:
 			if !(l.x.assigned[f.Id] == 0 && (f.Id == "float" || f.Id == "int" || f.Id == "abs" || f.Id == "len")) {
@@ -435,13 +485,26 @@ func (l *lowerer) scalarValue(e pyast.Expr, seen map[string]bool) bool {
 			}
 		case *pyast.Attribute:
 			mod, ok := f.X.(*pyast.Name)
-			if !ok || l.fn.Modules[mod.Id] != "math" {
+			if !ok {
+				return false
+			}
+			switch l.fn.Modules[mod.Id] {
+			case "math", "cmath":
+			case "numpy":
+				// An elementwise NumPy function of scalars gives a NumPy scalar.
+				if !pureModuleFuncs[f.Attr] {
+					return false
+				}
+			default:
 				return false
 			}
 		default:
 			return false
 		}
 		for _, a := range e.Args {
+			if _, kw := a.(*pyast.Keyword); kw {
+				return false
+			}
 			if !l.scalarValue(a, seen) {
 				return false
 			}
@@ -455,6 +518,7 @@ func (l *lowerer) scalarValue(e pyast.Expr, seen map[string]bool) bool {
 // and one term of the sum that gives an element.
 type product struct {
 	shape []Affine
+	bound []Affine // per dimension, the extent of the array it is a slice of, or nil
 	k     Affine
 	dtype string
 	pre   []string
@@ -504,11 +568,21 @@ func (l *lowerer) product(xe, ye pyast.Expr, env lowerEnv) (*product, string) {
 	if x.dtype == y.dtype {
 		p.dtype = x.dtype
 	}
+	bounded := true
 	if rx == 2 {
 		p.shape = append(p.shape, x.shape[0])
+		if bounded = x.bound != nil; bounded {
+			p.bound = append(p.bound, x.bound[0])
+		}
 	}
 	if ry == 2 {
 		p.shape = append(p.shape, y.shape[1])
+		if bounded = bounded && y.bound != nil; bounded {
+			p.bound = append(p.bound, y.bound[1])
+		}
+	}
+	if !bounded {
+		p.bound = nil
 	}
 	p.term = func(its []string, k string) string {
 		xi, yi := []string{k}, []string{k}
@@ -539,8 +613,10 @@ func (l *lowerer) dot(xe, ye pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 		zero = "0.0"
 	case "int64":
 		zero = "0"
+	case "complex128":
+		zero = "0j"
 	default:
-		return nil, "a dot product of arrays whose dtype is not float64 or int64"
+		return nil, "a dot product of arrays whose dtype is not float64, complex128 or int64"
 	}
 	if len(p.shape) > 0 {
 		return l.productBuffer(p, zero, env)
@@ -560,9 +636,15 @@ func (l *lowerer) productBuffer(p *product, zero string, env lowerEnv) (*arrayEx
 	dims := make([]string, len(p.shape))
 	for i, d := range p.shape {
 		for _, v := range d.Vars() {
-			if contains(env.iters, v) {
+			if !contains(env.iters, v) {
+				continue
+			}
+			// The buffer is allocated once, before the loops: big enough for every
+			// iteration, the extent of the array the rows or columns come from.
+			if p.bound == nil {
 				return nil, fmt.Sprintf("the product's extent depends on the loop index %s", v)
 			}
+			d = p.bound[i]
 		}
 		dims[i] = l.py(d)
 	}
@@ -914,10 +996,17 @@ func (l *lowerer) transposeCall(e *pyast.Call, env lowerEnv) (*arrayExpr, string
 // permute reorders x's dimensions: dimension i of the result is dimension perm[i] of x.
 func permute(x *arrayExpr, perm []int) *arrayExpr {
 	shape := make([]Affine, len(perm))
+	var bound []Affine
+	if x.bound != nil {
+		bound = make([]Affine, len(perm))
+	}
 	for i, d := range perm {
 		shape[i] = x.shape[d]
+		if bound != nil {
+			bound[i] = x.bound[d]
+		}
 	}
-	return &arrayExpr{shape: shape, dtype: x.dtype, pre: x.pre, elem: func(its []string) string {
+	return &arrayExpr{shape: shape, bound: bound, dtype: x.dtype, pre: x.pre, elem: func(its []string) string {
 		idx := make([]string, len(perm))
 		for i, d := range perm {
 			idx[d] = its[i]

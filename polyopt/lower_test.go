@@ -62,13 +62,13 @@ def k(A, B, u, w):
 `},
 		{"a row of the target read while the target is written needs a temporary", `
 def k(A, w):
-    A[1:] = A[0] * w
+    A[1:] = A[-1] * w
 `, `
 def k(A, w):
     _pp_t2 = np.empty((A.shape[0] - 1, A.shape[1],), dtype=np.float64)
     for _pp_i0 in range(A.shape[0] - 1):
         for _pp_i1 in range(A.shape[1]):
-            _pp_t2[_pp_i0, _pp_i1] = (A[0, _pp_i1] * w[_pp_i1])
+            _pp_t2[_pp_i0, _pp_i1] = (A[A.shape[0] - 1, _pp_i1] * w[_pp_i1])
     for _pp_i0 in range(A.shape[0] - 1):
         for _pp_i1 in range(A.shape[1]):
             A[_pp_i0 + 1, _pp_i1] = _pp_t2[_pp_i0, _pp_i1]
@@ -138,7 +138,7 @@ func TestLowerLeavesAlone(t *testing.T) {
 	tests := []struct{ src, why string }{
 		{"def k(u, v):\n    u[:] = v\n", "not provably equal"},
 		{"def k(u, A):\n    u[:] = A @ u\n", "contracted extents M and N are not provably equal"},
-		{"def k(u, v, A, n):\n    for i in range(n):\n        u[:i] = 2.0 * (A[:i] @ v)\n", "the product's extent depends on the loop index i"},
+		{"def k(u, v, A, n):\n    for i in range(n):\n        u[:i] = 2.0 * ((2.0 * A[:i]) @ v)\n", "the product's extent depends on the loop index i"},
 		{"def k(u, n):\n    u[::2] = 0.0\n", "a slice with a step"},
 		{"def k(u, A):\n    u[:] = foo(u)\n", "is not lowered"},
 		{"def k(u, A):\n    u[:] = 1.0; A[0] = 2.0\n", "shares its line"},

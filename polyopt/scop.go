@@ -60,6 +60,9 @@ type Stmt struct {
 	// Reduction is the operator ("+", "*") when the statement updates one location with an
 	// associative operator (x += e, C[i, j] = C[i, j] + e), else "".
 	Reduction string
+	// Check marks "if cond: raise E(...)" on values the SCoP computes: a statement that
+	// reads and writes nothing. Every loop around it stays sequential (see Analyze).
+	Check bool
 }
 
 // Access is one array reference of a statement.

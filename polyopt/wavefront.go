@@ -89,6 +89,10 @@ func Wavefronts(ctx *isl.Context, s *SCoP, a *Analysis, tile func(depth int) []i
 		if !deep {
 			continue
 		}
+		if hasCheck(l.Stmts) {
+			why = append(why, fmt.Sprintf("loop %s: it raises (a check), so it keeps its order", l.Iter))
+			continue
+		}
 		ctx.ResetOperations()
 		ctx.SetMaxOperations(AnalyzeOps)
 		w, err := wavefront(ctx, s, a, l, tile)

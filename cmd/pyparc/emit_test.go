@@ -215,7 +215,7 @@ func TestTuneThenEmit(t *testing.T) {
 func TestEmitNumPyStylePrograms(t *testing.T) {
 	needPython(t)
 	dir := t.TempDir()
-	for _, n := range []string{"heat2d.py", "sor_poisson.py", "principal_axes.py"} {
+	for _, n := range []string{"heat2d.py", "sor_poisson.py", "principal_axes.py", "whiten.py"} {
 		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "programs", "numpy_style", n))
 		if err != nil {
 			t.Fatal(err)
@@ -225,7 +225,13 @@ func TestEmitNumPyStylePrograms(t *testing.T) {
 		}
 	}
 	db := filepath.Join(dir, "p.db")
-	progs := []struct{ script, fn string }{{"heat2d.py", "diffuse"}, {"sor_poisson.py", "residual"}, {"principal_axes.py", "covariance"}}
+	// whiten.py is complex: a DFT whose twiddle factor becomes a matrix, a Cholesky
+	// factorization that raises on a matrix that is not positive definite, triangular solves.
+	progs := []struct {
+		script string
+		fns    []string
+	}{{"heat2d.py", []string{"diffuse"}}, {"sor_poisson.py", []string{"residual"}}, {"principal_axes.py", []string{"covariance"}},
+		{"whiten.py", []string{"dft_time", "cholesky", "whiten", "weights"}}}
 	for _, p := range progs {
 		if code, _, stderr := pyparc(t, "profile", "run", "--db", db, filepath.Join(dir, p.script), "--size", "small", filepath.Join(dir, "p.npz")); code != 0 {
 			t.Fatalf("profile %s: %s", p.script, stderr)
@@ -235,12 +241,30 @@ func TestEmitNumPyStylePrograms(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("emit %s: %s", p.script, stderr)
 		}
-		if !strings.Contains(stdout, "optimized  "+p.fn+" ") || !strings.Contains(stdout, "lowered to loops") {
-			t.Errorf("%s: %s not lowered and optimized:\n%s", p.script, p.fn, stdout)
+		for _, fn := range p.fns {
+			if !strings.Contains(stdout, "optimized  "+fn+" ") || !strings.Contains(stdout, "lowered to loops") {
+				t.Errorf("%s: %s not lowered and optimized:\n%s", p.script, fn, stdout)
+			}
+		}
+		if p.script == "whiten.py" {
+			// The check in cholesky raises in every variant, as in the original.
+			for _, variant := range []string{"orig", "numpy", "numba", "numba_inner"} {
+				cmd := exec.Command("python3", "-c", `import numpy as np, whiten
+R = np.eye(6, dtype=np.complex128); R[3, 3] = -1.0
+try:
+    whiten.cholesky(R)
+except np.linalg.LinAlgError as e:
+    print("raised", e)`)
+				cmd.Dir, cmd.Env = out, append(os.Environ(), "PYPARC_VARIANT="+variant)
+				res, err := cmd.CombinedOutput()
+				if err != nil || !strings.Contains(string(res), "raised not positive definite") {
+					t.Errorf("cholesky of a matrix that is not positive definite, variant %s: %v\n%s", variant, err, res)
+				}
+			}
 		}
 		for _, size := range []string{"small", "medium"} {
 			runPython(t, dir, p.script, "--size", size, "want.npz")
-			for _, variant := range []string{"", "numpy", "numba"} {
+			for _, variant := range []string{"", "numpy", "numba", "numba_inner"} {
 				cmd := exec.Command("python3", p.script, "--size", size, "got.npz")
 				cmd.Dir, cmd.Env = out, append(os.Environ(), "PYPARC_VARIANT="+variant)
 				if res, err := cmd.CombinedOutput(); err != nil {

@@ -175,6 +175,13 @@ def to_host(x):
 
 
 
+def inexact(a):
+    """A private temporary the NumPy variant makes of a scalar computed per loop point: float
+    (later updates may add fractions to it) unless its values are complex (float would drop
+    the imaginary part). a is a NumPy or CuPy array."""
+    return a if a.dtype.kind in "fc" else a.astype(float)
+
+
 def jit(fn):
     """Compiles a loop nest pyparc moved out of a function. Compilation happens at the first
     call, once per argument types, and is cached on disk beside the module. Division by zero
