@@ -104,3 +104,27 @@ func TestIndexValueNextToFloat32(t *testing.T) {
 		ctx.Free()
 	}
 }
+
+// TestConjugateProductReachesMatmul: R[i, k] += A[i, j] * np.conj(A[k, j]) is A @ A^H, not a
+// sum over a broadcast product of every (i, k, j).
+func TestConjugateProductReachesMatmul(t *testing.T) {
+	src := "def k(A, R):\n    for i in range(R.shape[0]):\n        for k in range(R.shape[1]):\n            for j in range(A.shape[1]):\n                R[i, k] += A[i, j] * np.conj(A[k, j])\n"
+	s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+		"A": typeinfer.Array("complex128", typeinfer.SymDim("N"), typeinfer.SymDim("M")),
+		"R": typeinfer.Array("complex128", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+	})
+	ctx, err := isl.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Free()
+	if _, err := polyopt.Analyze(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	r := newRegion(s, f, def.Body)
+	code := strings.Join(r.generate("    "), "\n")
+	if r.vector != 1 || strings.Contains(code, "_np.sum(") || !strings.Contains(code, "_np.conj(A") ||
+		!(strings.Contains(code, " @ ") || strings.Contains(code, "einsum")) {
+		t.Errorf("want a matrix product with a conjugated operand, got:\n%s", code)
+	}
+}

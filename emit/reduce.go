@@ -39,6 +39,23 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 				arrays = append(arrays, o)
 			}
 			continue
+		case *pyast.Call:
+			// np.conj(A[...]) is an operand too: the conjugate of the array, one pass over it,
+			// where summing the broadcast product would build every term (A @ B.conj().T).
+			if arg := r.conjOf(f); arg != nil {
+				if acc := r.accessOf(arg); acc != nil {
+					o, err := r.access(*acc, byIter)
+					if err != nil {
+						return operand{}, err
+					}
+					if len(o.axes) == 0 {
+						scalars = append(scalars, "_np.conj("+o.code+")")
+					} else {
+						arrays = append(arrays, operand{"_np.conj(" + o.code + ")", o.axes})
+					}
+					continue
+				}
+			}
 		case *pyast.Name:
 			if ax, ok := tmps[f.Id]; ok {
 				arrays = append(arrays, operand{f.Id, ax})
@@ -217,4 +234,17 @@ func (r *region) sumLike(fn string, value pyast.Expr, byIter map[string]axis, tm
 	}
 	code := fmt.Sprintf("%s(_np.broadcast_to(_np.asarray(%s), (%s)), axis=(%s,))", fn, e.code, r.shapeOf(axes), strings.Join(pos, ", "))
 	return operand{code, rest}, nil
+}
+
+// conjOf returns A[...] of np.conj(A[...]) (or np.conjugate), else nil.
+func (r *region) conjOf(c *pyast.Call) *pyast.Subscript {
+	f, ok := c.Func.(*pyast.Attribute)
+	if !ok || (f.Attr != "conj" && f.Attr != "conjugate") || len(c.Args) != 1 {
+		return nil
+	}
+	if fn, err := r.ufunc(f); err != nil || !strings.HasPrefix(fn, "_np.") {
+		return nil
+	}
+	sub, _ := c.Args[0].(*pyast.Subscript)
+	return sub
 }

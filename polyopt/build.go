@@ -138,7 +138,7 @@ func (b *builder) forLoop(s *pyast.For, in nest) *Opaque {
 		return b.reject(RejectShadowedIter, s.Target, "the loop variable %s shadows a parameter", target.Id)
 	}
 	inner := map[string]int{}
-	countAssignments(s.Body, inner)
+	countAssignments(s.Body, inner, true)
 	if inner[target.Id] > 0 {
 		return b.reject(RejectShadowedIter, s.Target, "the iterator %s is assigned inside its loop", target.Id)
 	}

@@ -44,6 +44,9 @@ type extractor struct {
 	ints     map[string]Affine   // int parameters and affine locals, by name
 	source   map[string]string   // parameter -> Python expression giving it
 	assigned map[string]int      // how often each name is assigned in the function
+	// rebound counts the bindings other than augmented assignments: A += B updates an
+	// array in place, so an array name with only those still names one array.
+	rebound map[string]int
 	floats   map[string]bool     // parameters that are scalars other than int
 	allocs   map[pyast.Stmt]bool // top-level statements that allocate a local array
 }
@@ -52,11 +55,13 @@ func newExtractor(fn Func) *extractor {
 	x := &extractor{fn: fn, arrays: map[string]*Array{}, ints: map[string]Affine{},
 		source: map[string]string{}, assigned: map[string]int{}, floats: map[string]bool{},
 		allocs: map[pyast.Stmt]bool{}}
-	countAssignments(fn.Def.Body, x.assigned)
+	countAssignments(fn.Def.Body, x.assigned, true)
+	x.rebound = map[string]int{}
+	countAssignments(fn.Def.Body, x.rebound, false)
 	// Arrays first, so that int parameters tied to their extents find them.
 	for _, p := range fn.Def.Params {
 		t := fn.Params[p.Name]
-		if t == nil || t.Kind != typeinfer.NDArray || t.NDim < 0 || x.assigned[p.Name] > 0 {
+		if t == nil || t.Kind != typeinfer.NDArray || t.NDim < 0 || x.rebound[p.Name] > 0 {
 			continue
 		}
 		a := &Array{Name: p.Name, DType: t.DType}
@@ -121,7 +126,7 @@ func (x *extractor) localArray(s pyast.Stmt) {
 		return
 	}
 	name, ok := as.Targets[0].(*pyast.Name)
-	if !ok || x.assigned[name.Id] != 1 {
+	if !ok || x.rebound[name.Id] != 1 {
 		return
 	}
 	call, ok := as.Value.(*pyast.Call)
@@ -232,11 +237,11 @@ func (x *extractor) shapeDim(array string, dim int) (Affine, bool) {
 
 // CountBindings counts, per name, how often a statement list binds it: assignment targets,
 // loop variables, augmented assignments, := (not inside nested definitions).
-func CountBindings(body []pyast.Stmt, counts map[string]int) { countAssignments(body, counts) }
+func CountBindings(body []pyast.Stmt, counts map[string]int) { countAssignments(body, counts, true) }
 
 // countAssignments counts the bindings of each name: assignment targets, loop variables,
 // augmented assignments.
-func countAssignments(body []pyast.Stmt, counts map[string]int) {
+func countAssignments(body []pyast.Stmt, counts map[string]int, augmented bool) {
 	for _, s := range body {
 		pyast.Inspect(s, func(n pyast.Node) bool {
 			var targets []pyast.Expr
@@ -244,7 +249,9 @@ func countAssignments(body []pyast.Stmt, counts map[string]int) {
 			case *pyast.Assign:
 				targets = n.Targets
 			case *pyast.AugAssign:
-				targets = []pyast.Expr{n.Target}
+				if augmented {
+					targets = []pyast.Expr{n.Target}
+				}
 			case *pyast.AnnAssign:
 				if n.Value != nil {
 					targets = []pyast.Expr{n.Target}
@@ -336,7 +343,7 @@ func (x *extractor) skippable(s pyast.Stmt) bool {
 func (x *extractor) inner(s pyast.Stmt, out *Function) {
 	if f, ok := s.(*pyast.For); ok {
 		inBody := map[string]int{}
-		countAssignments(f.Body, inBody)
+		countAssignments(f.Body, inBody, true)
 		if v, ok := f.Target.(*pyast.Name); ok && inBody[v.Id] == 0 {
 			if _, taken := x.ints[v.Id]; !taken && x.arrays[v.Id] == nil {
 				x.ints[v.Id], x.source[v.Id] = varAff(v.Id), v.Id

@@ -401,7 +401,7 @@ func (l *lowerer) scalarTarget(target pyast.Expr, env lowerEnv) bool {
 
 // newArrayOK says why a name may not be bound to a buffer holding a new array, or "".
 func (l *lowerer) newArrayOK(name string, rhs *arrayExpr, inLoop bool, env lowerEnv) string {
-	if l.x.assigned[name] != 1 {
+	if l.x.rebound[name] != 1 {
 		return fmt.Sprintf("%s is bound more than once", name)
 	}
 	if rhs.dtype != "float64" && rhs.dtype != "complex128" {

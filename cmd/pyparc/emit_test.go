@@ -225,13 +225,14 @@ func TestEmitNumPyStylePrograms(t *testing.T) {
 		}
 	}
 	db := filepath.Join(dir, "p.db")
-	// whiten.py is complex: a DFT whose twiddle factor becomes a matrix, a Cholesky
+	// whiten.py is complex: a DFT whose twiddle factor becomes a matrix, a covariance
+	// accumulated into a local array with +=, a Cholesky
 	// factorization that raises on a matrix that is not positive definite, triangular solves.
 	progs := []struct {
 		script string
 		fns    []string
 	}{{"heat2d.py", []string{"diffuse"}}, {"sor_poisson.py", []string{"residual"}}, {"principal_axes.py", []string{"covariance"}},
-		{"whiten.py", []string{"dft_time", "cholesky", "whiten", "weights"}}}
+		{"whiten.py", []string{"dft_time", "cross_covariance", "cholesky", "whiten", "weights"}}}
 	for _, p := range progs {
 		if code, _, stderr := pyparc(t, "profile", "run", "--db", db, filepath.Join(dir, p.script), "--size", "small", filepath.Join(dir, "p.npz")); code != 0 {
 			t.Fatalf("profile %s: %s", p.script, stderr)
