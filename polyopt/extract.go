@@ -40,15 +40,15 @@ func Extract(fn Func) *Function {
 
 type extractor struct {
 	fn       Func
-	arrays   map[string]*Array   // array parameters, by name
-	ints     map[string]Affine   // int parameters and affine locals, by name
-	source   map[string]string   // parameter -> Python expression giving it
-	assigned map[string]int      // how often each name is assigned in the function
+	arrays   map[string]*Array // array parameters, by name
+	ints     map[string]Affine // int parameters and affine locals, by name
+	source   map[string]string // parameter -> Python expression giving it
+	assigned map[string]int    // how often each name is assigned in the function
 	// rebound counts the bindings other than augmented assignments: A += B updates an
 	// array in place, so an array name with only those still names one array.
 	rebound map[string]int
-	floats   map[string]bool     // parameters that are scalars other than int
-	allocs   map[pyast.Stmt]bool // top-level statements that allocate a local array
+	floats  map[string]bool     // parameters that are scalars other than int
+	allocs  map[pyast.Stmt]bool // top-level statements that allocate a local array
 }
 
 func newExtractor(fn Func) *extractor {
