@@ -153,7 +153,7 @@ func (x *expansion) alloc() string {
 	for _, e := range x.arr.Extent {
 		dims = append(dims, fmt.Sprintf("max(0, %s)", x.names.aff(e)))
 	}
-	return fmt.Sprintf("%s = _np.empty((%s,), dtype=_np.%s)", x.name, strings.Join(dims, ", "), x.arr.DType)
+	return fmt.Sprintf("%s = _np.empty((%s,), dtype=%q)", x.name, strings.Join(dims, ", "), x.arr.DType) // a dtype name both NumPy and CuPy take
 }
 
 // writeBack sets the array to the last iteration's copy. polyopt proved that iteration writes

@@ -34,7 +34,7 @@ func TestExpandedCode(t *testing.T) {
             for p in range(A.shape[2]):
                 A[r, q, p] = s[p]
 `, []string{
-			"_e_s = _np.empty((max(0, _p_R), max(0, _p_Q), max(0, _p_P),), dtype=_np.float64)",
+			"_e_s = _np.empty((max(0, _p_R), max(0, _p_Q), max(0, _p_P),), dtype=\"float64\")",
 			`_np.copyto(_e_s, (A @ C), casting="same_kind")`,
 			"A[:, :, :] = _e_s",
 			"if _e_s.size:\n        s[...] = _e_s[-1, -1]",
