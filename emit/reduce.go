@@ -88,6 +88,9 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 	}
 	core, ok := matmul(arrays, out)
 	if !ok {
+		core, ok = batchedMatmul(arrays, out)
+	}
+	if !ok {
 		letters := map[string]byte{}
 		for i, a := range axes {
 			letters[a.iter] = byte('a' + i)
@@ -167,6 +170,57 @@ func matmul(arrays []operand, out []string) (operand, bool) {
 	}
 	if len(y.axes) == 2 && y.axes[1] == c {
 		yc = "(" + yc + ").T"
+	}
+	return operand{"(" + xc + " @ " + yc + ")", res}, true
+}
+
+// batchedMatmul recognizes a contraction of an operand with leading batch axes (the leading
+// axes of the result, in order) and a vector or matrix over one shared axis, the last or
+// second-to-last of the first operand: @ broadcasts the matrix over the batch and reaches
+// BLAS for each entry (doitgen's A[r, q, :] @ C4 for every r and q at once), where einsum
+// without optimize loops in C.
+func batchedMatmul(arrays []operand, out []string) (operand, bool) {
+	if len(arrays) != 2 {
+		return operand{}, false
+	}
+	x, y := arrays[0], arrays[1]
+	if len(x.axes) <= 2 {
+		x, y = y, x
+	}
+	if len(x.axes) <= 2 || len(y.axes) == 0 || len(y.axes) > 2 {
+		return operand{}, false
+	}
+	nb := len(x.axes) - 2
+	batch := x.axes[:nb]
+	if len(out) < nb || strings.Join(out[:nb], ",") != strings.Join(batch, ",") {
+		return operand{}, false
+	}
+	c, shared := "", 0
+	for _, a := range y.axes {
+		if contains(x.axes, a) {
+			c, shared = a, shared+1
+		}
+	}
+	if shared != 1 || contains(batch, c) || contains(out, c) {
+		return operand{}, false
+	}
+	xc, xf := x.code, x.axes[nb]
+	if x.axes[nb] == c {
+		xc, xf = "("+xc+").swapaxes(-1, -2)", x.axes[nb+1]
+	}
+	yc, yf := y.code, ""
+	if len(y.axes) == 2 {
+		yf = y.axes[1]
+		if y.axes[1] == c {
+			yc, yf = "("+yc+").T", y.axes[0]
+		}
+	}
+	res := append(append([]string(nil), batch...), xf)
+	if yf != "" {
+		res = append(res, yf)
+	}
+	if strings.Join(res, ",") != strings.Join(out, ",") {
+		return operand{}, false
 	}
 	return operand{"(" + xc + " @ " + yc + ")", res}, true
 }

@@ -36,6 +36,12 @@ type region struct {
 	// scalarInLoops counts statements left element by element inside Python loops: on a GPU
 	// each would cross the bus.
 	scalarInLoops int
+	// expand holds, while a subtree is vectorized, the arrays it gives one copy per iteration
+	// of some of its loops (see planExpansion), by the array's name.
+	expand map[string]*expansion
+	// fancy holds the targets written through index arrays (see diagonal): NumPy assigns into
+	// such an expression, but np.copyto into it would write into a copy.
+	fancy map[string]bool
 }
 
 // vecErr is why a subtree stays a Python loop.
@@ -186,7 +192,7 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 			continue
 		}
 		l := r.loopOf[f]
-		if l.Parallel || l.Reduction {
+		if l.Parallel || l.Reduction || len(l.Expand) > 0 {
 			saved := len(r.lines)
 			savedVec, savedLoops := r.vector, r.pyLoops
 			if err := r.vectorizeSubtree(f, l, indent); err == nil {
@@ -238,6 +244,13 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 			return vecErr("the loop variable " + it + " is read after its loop")
 		}
 	}
+	if err := r.planExpansion(f, top); err != nil {
+		return err
+	}
+	defer func() { r.expand = nil }()
+	for _, name := range sortedExpansions(r.expand) {
+		r.emit(indent, r.expand[name].alloc())
+	}
 	tmps := map[string][]string{} // vectorized scalar temporaries -> their axes
 	var walk func(body []pyast.Stmt, axes []axis, parallel bool, indent string) error
 	// parallel says every vectorized loop so far is parallel: then an inner loop that carries
@@ -251,8 +264,8 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 				if l == nil {
 					return vecErr("a loop inside is not modelled")
 				}
-				if !(l.Parallel || l.Reduction) {
-					if !parallel || dependsOn(l, axes) || len(tmps) > 0 {
+				if !(l.Parallel || l.Reduction) && !r.expanded(l) {
+					if !parallel || dependsOn(l, axes) || len(tmps) > 0 || len(r.expand) > 0 {
 						return vecErr("a loop inside carries a dependence")
 					}
 					r.emit(indent, "for "+r.source(s.Target)+" in "+r.source(s.Iter)+":")
@@ -298,7 +311,13 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 	if err != nil {
 		return err
 	}
-	return walk(f.Body, []axis{ax}, top.Parallel, indent)
+	if err := walk(f.Body, []axis{ax}, top.Parallel, indent); err != nil {
+		return err
+	}
+	for _, name := range sortedExpansions(r.expand) {
+		r.lines = append(r.lines, r.expand[name].writeBack(indent)...)
+	}
+	return nil
 }
 
 // dependsOn reports a loop whose bounds use a vectorized iterator.
@@ -401,7 +420,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	if err != nil {
 		return nil, err
 	}
-	w := st.Writes[0]
+	w := r.expandedAccess(st.Writes[0])
 	if err := r.sameArithmetic(st, value); err != nil {
 		return nil, err
 	}
@@ -412,7 +431,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		return nil, vecErr("an int array updated with values that may not be ints")
 	}
 	var tgt operand
-	scalar := r.scop.Arrays[w.Array] != nil && r.scop.Arrays[w.Array].Scalar
+	scalar := r.array(w.Array) != nil && r.array(w.Array).Scalar
 	switch {
 	case scalar && tmps[w.Array] != nil:
 		tgt = operand{w.Array, tmps[w.Array]}
@@ -489,7 +508,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 // adds to a slice of an array.
 func (r *region) line(array string, tgt operand, op, value, mask string, scalar bool) update {
 	u := update{code: masked(tgt.code, op, value, mask)}
-	if mask == "" && !scalar && len(tgt.axes) > 0 && (op == "" || op == "+=") {
+	if mask == "" && !scalar && !r.fancy[tgt.code] && len(tgt.axes) > 0 && (op == "" || op == "+=") {
 		u.target, u.array, u.op, u.value = tgt.code, array, op, value
 		if op == "" {
 			u.op = "="
@@ -506,7 +525,7 @@ func (r *region) line(array string, tgt operand, op, value, mask string, scalar 
 // original's element assignment does. ok is false where the statement has another form.
 func (r *region) inPlace(lhs, value pyast.Expr, array string, tgt operand, byIter map[string]axis, tmps map[string][]string) ([]update, bool, error) {
 	if arr := r.scop.Arrays[array]; arr == nil || arr.DType != "float64" {
-		return nil, false, nil
+		return nil, false, nil // an expanded copy too: its terms would be checked for the wrong name
 	}
 	type term struct {
 		op string
@@ -585,8 +604,8 @@ func (r *region) triMask(st *polyopt.Stmt, axes []axis, byIter map[string]axis, 
 	if len(tri) == 0 {
 		return "", nil
 	}
-	if scalar || len(tmps) > 0 {
-		return "", vecErr("triangular bounds around a scalar temporary")
+	if scalar || len(tmps) > 0 || len(r.expand) > 0 {
+		return "", vecErr("triangular bounds around a temporary")
 	}
 	for _, a := range tri {
 		if !inTarget[a.iter] {
@@ -694,6 +713,7 @@ func sameExpr(a, b pyast.Expr) bool { return pyast.Sprint(nil, a) == pyast.Sprin
 
 // access renders an array reference over the vectorized iterators as a slice.
 func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, error) {
+	a = r.expandedAccess(a)
 	var idx []string
 	var axes []string
 	used := map[string]bool{}
@@ -757,7 +777,46 @@ func (r *region) target(a polyopt.Access, byIter map[string]axis) (operand, erro
 	if err == nil && o.code == a.Array {
 		o.code = wholeSlice(a)
 	}
+	if err != nil {
+		if d, ok := r.diagonal(r.expandedAccess(a), byIter); ok {
+			return d, nil
+		}
+	}
 	return o, err
+}
+
+// diagonal renders a target whose every subscript is one vectorized iterator plus a constant
+// (correlation's corr[i, i] = 1.0) with index arrays, one arange per dimension: NumPy and
+// CuPy assign through them element by element, and the elements are distinct (each index
+// array is strictly increasing). Only the whole subscript may be such: an integer next to
+// index arrays would move the result's axis.
+func (r *region) diagonal(a polyopt.Access, byIter map[string]axis) (operand, bool) {
+	if len(a.Index) < 2 {
+		return operand{}, false
+	}
+	v := ""
+	var idx []string
+	for _, ix := range a.Index {
+		vars := ix.Vars()
+		if len(vars) != 1 || ix.Coef[vars[0]] != 1 || (v != "" && vars[0] != v) {
+			return operand{}, false
+		}
+		v = vars[0]
+		ax, ok := byIter[v]
+		if !ok {
+			return operand{}, false
+		}
+		rest := subAff(ix, polyopt.Affine{Coef: map[string]int64{v: 1}})
+		lo := r.names.aff(addAff(ax.lo, rest))
+		hi := r.names.aff(addAff(ax.hi, rest))
+		idx = append(idx, fmt.Sprintf("_np.arange(%s, max(%s, %s))", lo, lo, hi))
+	}
+	o := operand{a.Array + "[" + strings.Join(idx, ", ") + "]", []string{v}}
+	if r.fancy == nil {
+		r.fancy = map[string]bool{}
+	}
+	r.fancy[o.code] = true
+	return o, true
 }
 
 // wholeSlice is a[:, ..., :].
@@ -769,7 +828,7 @@ func wholeSlice(a polyopt.Access) string {
 // extent is the array's shape there for every call the guard admits (the shape relations it
 // checks tie each extent's symbols to shapes, or the array was allocated with it).
 func (r *region) wholeDim(array string, d int, first, end polyopt.Affine) bool {
-	arr := r.scop.Arrays[array]
+	arr := r.array(array)
 	if arr == nil || arr.Scalar || d >= len(arr.Extent) {
 		return false
 	}
@@ -915,7 +974,7 @@ func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
 
 // dtype is the NumPy dtype of an array of the SCoP, "" for a Python scalar or an unknown name.
 func (r *region) dtype(name string) string {
-	if a := r.scop.Arrays[name]; a != nil && !a.Scalar {
+	if a := r.array(name); a != nil && !a.Scalar {
 		return a.DType
 	}
 	return ""

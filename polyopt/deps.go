@@ -272,6 +272,10 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 		}
 		l.Parallel, l.Reduction, l.CarriedBy = true, false, nil
 		reduction, other := false, false
+		// Arrays whose carried dependences are all anti or output are candidates for
+		// expansion; fallback says how each of their dependences counts where they are not.
+		expand := map[string]bool{}
+		var fallback []func()
 		isCarried := func(relation string) (bool, error) {
 			dep, err := sc.unionMap([]string{relation})
 			if err != nil {
@@ -309,6 +313,20 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 			switch {
 			case privatizable(s, a, d, l):
 				l.CarriedBy = append(l.CarriedBy, d.String()+" (private to each iteration)")
+			case expansionCandidate(s, d):
+				l.CarriedBy = append(l.CarriedBy, d.String())
+				expand[d.Array] = true
+				isReduction := d.Reduction && !valueCarried
+				fallback = append(fallback, func() {
+					if expand[d.Array] {
+						return
+					}
+					if isReduction {
+						reduction = true
+					} else {
+						other = true
+					}
+				})
 			case d.Reduction && !valueCarried:
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				reduction = true
@@ -317,8 +335,45 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 				other = true
 			}
 		}
-		l.Parallel = !reduction && !other
-		l.Reduction = reduction && !other
+		// A flow dependence on a candidate carried by l rules it out (it is in CarriedBy:
+		// dependencesOn lists each array's flow dependences first).
+		for _, d := range a.Deps {
+			if expand[d.Array] && d.Kind == Flow && carries(l.CarriedBy, d) {
+				delete(expand, d.Array)
+			}
+		}
+		// Expansion is tried only where it would leave a parallel loop.
+		l.Expand = nil
+		var found []Expansion
+		for _, arr := range sortedKeys(expand) {
+			if reduction || other {
+				break
+			}
+			over, err := expandable(sc, s, a, l, arr, sched, dims)
+			if err != nil {
+				return fmt.Errorf("expanding %s for loop %s: %w", arr, l.Iter, err)
+			}
+			if over == nil {
+				delete(expand, arr)
+				continue
+			}
+			found = append(found, Expansion{Array: arr, Over: over})
+		}
+		if len(expand) > 0 && !reduction && !other {
+			for _, f := range fallback {
+				f() // the arrays not expandable count as they did
+			}
+			if !reduction && !other {
+				l.Expand = found
+			}
+		} else {
+			clear(expand)
+			for _, f := range fallback {
+				f()
+			}
+		}
+		l.Parallel = !reduction && !other && len(l.Expand) == 0
+		l.Reduction = reduction && !other && len(l.Expand) == 0
 	}
 	return nil
 }

@@ -75,6 +75,9 @@ type LoopReport struct {
 	Depth     int      `json:"depth"`
 	Verdict   string   `json:"verdict"` // "parallel", "reduction" or "sequential"
 	CarriedBy []string `json:"carried_by,omitempty"`
+	// Expand lists the arrays that, given one copy per iteration of the loops named, make a
+	// sequential loop parallel: "sum_ per (r, q)".
+	Expand []string `json:"expand,omitempty"`
 }
 
 // DepReport describes one dependence.
@@ -120,6 +123,13 @@ func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Repor
 		for _, l := range s.Loops {
 			lr := LoopReport{Iter: l.Iter, Position: fn.File.Position(l.Node.Pos()).String(), Depth: l.Depth,
 				Verdict: "unanalyzed", CarriedBy: l.CarriedBy}
+			for _, e := range l.Expand {
+				var over []string
+				for _, o := range e.Over {
+					over = append(over, o.Iter)
+				}
+				lr.Expand = append(lr.Expand, e.Array+" per ("+strings.Join(over, ", ")+")")
+			}
 			if an != nil {
 				switch {
 				case l.Parallel:
@@ -191,7 +201,11 @@ func (r Report) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "    loops:\n")
 		for _, l := range s.Loops {
-			fmt.Fprintf(w, "      %sfor %s (%s): %s\n", strings.Repeat("  ", l.Depth), l.Iter, l.Position, l.Verdict)
+			verdict := l.Verdict
+			if len(l.Expand) > 0 {
+				verdict += "; parallel with one copy of " + strings.Join(l.Expand, " and ") + " (NumPy variant)"
+			}
+			fmt.Fprintf(w, "      %sfor %s (%s): %s\n", strings.Repeat("  ", l.Depth), l.Iter, l.Position, verdict)
 			for _, c := range l.CarriedBy {
 				fmt.Fprintf(w, "      %s  carries %s\n", strings.Repeat("  ", l.Depth), c)
 			}

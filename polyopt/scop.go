@@ -75,17 +75,22 @@ type Access struct {
 
 // Loop is one for-range loop of a SCoP.
 type Loop struct {
-	Iter       string
-	Node       *pyast.For
-	Depth      int    // 0 for an outermost loop of the SCoP
-	Lo, Hi     Affine // range(Lo, Hi, Step)
-	Step       int64
-	Stmts      []*Stmt // every statement inside, at any depth
-	SchedDim   int     // its dimension in the statements' 2d+1 schedules
-	SchedPre   []int64 // the constant schedule positions before it, which identify it
-	Parallel   bool    // set by Analyze: it carries no dependence
-	Reduction  bool    // set by Analyze: it carries only dependences of reductions
-	CarriedBy  []string
+	Iter      string
+	Node      *pyast.For
+	Depth     int    // 0 for an outermost loop of the SCoP
+	Lo, Hi    Affine // range(Lo, Hi, Step)
+	Step      int64
+	Stmts     []*Stmt // every statement inside, at any depth
+	SchedDim  int     // its dimension in the statements' 2d+1 schedules
+	SchedPre  []int64 // the constant schedule positions before it, which identify it
+	Parallel  bool    // set by Analyze: it carries no dependence
+	Reduction bool    // set by Analyze: it carries only dependences of reductions
+	CarriedBy []string
+	// Expand, set by Analyze, lists the arrays whose anti and output dependences are all that
+	// keeps a sequential loop from being parallel, where one copy of each array per iteration
+	// of the loop (array expansion) removes them: see expandable. Parallel stays false, as
+	// only the NumPy variant expands.
+	Expand     []Expansion
 	Unanalyzed bool // Analyze was not run or failed
 }
 

@@ -268,7 +268,7 @@ func TestEmitGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"gemm", "jacobi_2d", "durbin", "seidel_2d"} {
+	for _, k := range []string{"gemm", "jacobi_2d", "durbin", "seidel_2d", "doitgen", "correlation"} {
 		t.Run(k, func(t *testing.T) {
 			out := t.TempDir()
 			if code, _, stderr := pyparc(t, "emit", "--db", db, "-o", out, filepath.Join(polybench, k+".py")); code != 0 {
