@@ -516,6 +516,16 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 			}
 		}
 	}
+	// A list whose ints a variant gathers with np.take (polyopt's gathers) must hold ints
+	// only: np.take reads True as 1 and refuses 2.0 where a subscript does otherwise.
+	gathered := map[string]bool{}
+	for _, s := range scops {
+		for _, src := range s.ParamSource {
+			if strings.HasPrefix(src, "len(") && strings.HasSuffix(src, ")") {
+				gathered[src[4:len(src)-1]] = true
+			}
+		}
+	}
 	var writtenPos []string
 	for _, p := range f.Def.Params {
 		if p.Kind != pyast.ParamNormal {
@@ -549,6 +559,10 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 			conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
 		case typeinfer.Bool:
 			conds = append(conds, fmt.Sprintf("type(%s) is bool", p.Name))
+		case typeinfer.List:
+			if gathered[p.Name] {
+				conds = append(conds, fmt.Sprintf("_rt.int_list(%s)", p.Name))
+			}
 		case typeinfer.Union:
 			if allReal(t) {
 				conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))

@@ -447,6 +447,7 @@ func (b *builder) access(e pyast.Expr, env affineEnv, write bool) (Access, *Opaq
 // pureFuncs are callables known to compute a value from their arguments and nothing else.
 var pureFuncs = map[string]bool{
 	"abs": true, "min": true, "max": true, "float": true, "int": true, "pow": true, "round": true,
+	"len": true,
 }
 
 var pureModuleFuncs = map[string]bool{

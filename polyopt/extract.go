@@ -151,6 +151,8 @@ func (x *extractor) localArray(s pyast.Stmt) {
 		}
 	}
 	switch {
+	case attr.Attr == "take":
+		x.gatherArray(s, name.Id, call)
 	case allocators[attr.Attr]:
 		dims := []pyast.Expr{call.Args[0]}
 		if t, ok := call.Args[0].(*pyast.Tuple); ok {
@@ -396,4 +398,43 @@ func (x *extractor) scop(run []pyast.Stmt) *SCoP {
 		return nil
 	}
 	return b.finish(run)
+}
+
+// gatherArray records z = np.take(A, P, axis=k) with P a list parameter of ints (what
+// Lower's gathers write): A's extents, with len(P) along axis k as a new parameter.
+func (x *extractor) gatherArray(s pyast.Stmt, name string, call *pyast.Call) {
+	if len(call.Args) != 3 {
+		return
+	}
+	src, ok := call.Args[0].(*pyast.Name)
+	if !ok || x.arrays[src.Id] == nil || x.rebound[src.Id] != 0 {
+		return
+	}
+	list, ok := call.Args[1].(*pyast.Name)
+	if !ok || x.assigned[list.Id] != 0 {
+		return
+	}
+	if t := x.fn.Params[list.Id]; t == nil || t.Kind != typeinfer.List || t.Elem == nil || t.Elem.Kind != typeinfer.Int {
+		return
+	}
+	kw, ok := call.Args[2].(*pyast.Keyword)
+	if !ok || kw.Name != "axis" {
+		return
+	}
+	num, ok := kw.Value.(*pyast.Num)
+	if !ok {
+		return
+	}
+	axis, err := strconv.Atoi(num.Raw)
+	a := x.arrays[src.Id]
+	if err != nil || axis < 0 || axis >= len(a.Extent) {
+		return
+	}
+	n := name + "_n"
+	x.ints[n] = varAff(n)
+	x.source[n] = "len(" + list.Id + ")"
+	ext := append([]Affine(nil), a.Extent...)
+	ext[axis] = varAff(n)
+	x.arrays[name] = &Array{Name: name, DType: a.DType, Extent: ext}
+	x.allocs[s] = true
 }

@@ -42,6 +42,21 @@ type LoweredSpan struct {
 // elements, except those at the positions in skip. It returns nil when the function has no
 // NumPy module to allocate with.
 func Lower(fn Func, skip map[pyast.Pos]bool) *Lowered {
+	// Views and gathers are tried first; one whose uses were not all rewritten is dropped and
+	// the function lowered again without it (each try drops at least one).
+	refused := map[string]bool{}
+	for {
+		low, failed := lowerWith(fn, skip, refused)
+		if len(failed) == 0 {
+			return low
+		}
+		for _, name := range failed {
+			refused[name] = true
+		}
+	}
+}
+
+func lowerWith(fn Func, skip map[pyast.Pos]bool, refused map[string]bool) (*Lowered, []string) {
 	x := newExtractor(fn)
 	l := &lowerer{x: x, fn: fn, src: fn.File.Src, base: int(fn.Def.Pos()), skipAt: skip}
 	for name, mod := range fn.Modules {
@@ -50,14 +65,19 @@ func Lower(fn Func, skip map[pyast.Pos]bool) *Lowered {
 		}
 	}
 	if l.np == "" {
-		return nil
+		return nil, nil
 	}
+	l.findViews(refused)
+	l.findGathers(refused)
 	for _, s := range fn.Def.Body {
 		l.top = s
 		l.stmt(s, nil, false)
 	}
+	if failed := l.unfinished(); len(failed) > 0 {
+		return nil, failed
+	}
 	if l.count == 0 {
-		return &Lowered{Skipped: l.skipped}
+		return &Lowered{Skipped: l.skipped}, nil
 	}
 	// An allocation inserted before a statement goes before that statement's own rewrite.
 	sort.SliceStable(l.edits, func(i, j int) bool {
@@ -72,7 +92,7 @@ func Lower(fn Func, skip map[pyast.Pos]bool) *Lowered {
 	last := l.base
 	for _, e := range l.edits {
 		if e.from < last {
-			return &Lowered{Skipped: l.skipped} // overlapping rewrites: a bug, never a panic
+			return &Lowered{Skipped: l.skipped}, nil // overlapping rewrites: a bug, never a panic
 		}
 		b.Write(l.src[last:e.from])
 		spans = append(spans, LoweredSpan{Orig: e.orig, From: b.Len(), To: b.Len() + len(e.text)})
@@ -80,7 +100,7 @@ func Lower(fn Func, skip map[pyast.Pos]bool) *Lowered {
 		last = e.to
 	}
 	b.Write(l.src[last:int(fn.Def.End())])
-	return &Lowered{Text: b.String(), Stmts: l.count, Skipped: l.skipped, Spans: spans}
+	return &Lowered{Text: b.String(), Stmts: l.count, Skipped: l.skipped, Spans: spans}, nil
 }
 
 type lowerer struct {
@@ -96,6 +116,11 @@ type lowerer struct {
 	skipped []Opaque
 	reads   []elemRead // element reads recorded while rendering an expression
 	skipAt  map[pyast.Pos]bool
+	// views are names bound once to a slice of a read-only array, rendered as that slice
+	// wherever a lowered statement reads them (lower_views.go); gathers are loops over the
+	// ints of a list, by the loop's original target.
+	views   map[string]*view
+	gathers map[string]*gather
 	// hoist holds what the statement being lowered needs before its top-level statement:
 	// buffers for reductions, locals bound to extents; locals says which local holds the
 	// Python expression of an extent ("A.shape[0]").
@@ -138,7 +163,12 @@ func (l *lowerer) stmt(s pyast.Stmt, iters []string, inLoop bool) {
 	case *pyast.For:
 		inner := iters
 		if v, ok := s.Target.(*pyast.Name); ok {
-			inner = append(append([]string(nil), iters...), v.Id)
+			it := v.Id
+			if g := l.gathers[v.Id]; g != nil && g.loop == s {
+				it = g.index
+				l.rewriteGatherLoop(g)
+			}
+			inner = append(append([]string(nil), iters...), it)
 		}
 		for _, c := range s.Body {
 			l.stmt(c, inner, true)
@@ -183,6 +213,9 @@ func (l *lowerer) arrayStatement(target, value pyast.Expr) bool {
 				if a := l.x.arrays[n.Id]; a != nil && len(a.Extent) > 0 {
 					found = true
 				}
+				if l.views[n.Id] != nil {
+					found = true
+				}
 			}
 			return !found
 		})
@@ -196,7 +229,14 @@ func (l *lowerer) skip(n pyast.Node, format string, args ...any) {
 
 // assign lowers target (op)= value when it is an array statement.
 func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iters []string, inLoop bool) {
-	if !l.arrayStatement(target, value) || l.skipAt[s.Pos()] || l.x.allocs[s] {
+	if l.skipAt[s.Pos()] || l.x.allocs[s] {
+		return
+	}
+	if v := l.viewBinding(s); v != nil {
+		l.dropBinding(s, v)
+		return
+	}
+	if !l.arrayStatement(target, value) {
 		return
 	}
 	if why := l.complexIntoReal(target, value); why != "" {

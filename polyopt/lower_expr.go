@@ -25,6 +25,9 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 	case *pyast.Constant:
 		return scalar()
 	case *pyast.Name:
+		if v := l.views[e.Id]; v != nil {
+			return l.expr(v.value, env)
+		}
 		if a := l.x.arrays[e.Id]; a != nil && len(a.Extent) > 0 {
 			full := make([]*Affine, len(a.Extent))
 			return l.subscript(e.Id, full, nil)
@@ -46,6 +49,9 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 				return scalar() // A.shape[0]
 			}
 			return nil, fmt.Sprintf("%s is not an array of known shape", exprText(l.fn.File, e.X))
+		}
+		if name, index, ok := l.gathered(arr.Id, e.Index); ok {
+			return l.index(name, index, env)
 		}
 		return l.index(arr.Id, e.Index, env)
 	case *pyast.Attribute:
@@ -190,6 +196,19 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 			return x, ""
 		}
 	case *pyast.Name:
+		if l.x.assigned[f.Id] == 0 && f.Id == "len" && len(e.Args) == 1 {
+			if arg, ok := e.Args[0].(*pyast.Name); ok {
+				for _, g := range l.gathers {
+					if g.list == arg.Id {
+						// The gathered copy's extent: compiled code then never receives the
+						// list itself (Numba would convert it at every call).
+						ga := g.arrays[gatheredNames(g.arrays)[0]]
+						text = fmt.Sprintf("%s.shape[%d]", ga.name, ga.dim)
+					}
+				}
+				return &arrayExpr{elem: func([]string) string { return "(" + text + ")" }}, ""
+			}
+		}
 		if l.x.assigned[f.Id] == 0 && (f.Id == "abs" || f.Id == "float" || f.Id == "int") && len(e.Args) == 1 {
 			x, why := l.expr(e.Args[0], env)
 			if why != "" {

@@ -234,6 +234,12 @@ def is_int(x):
     return (type(x) is int) or isinstance(x, _np.integer)
 
 
+def int_list(x):
+    """True for a list of Python ints (bools excluded), the indices a variant gathers with
+    np.take: it would read True as 1, where a subscript with True adds an axis."""
+    return type(x) is list and all(type(v) is int for v in x)
+
+
 def is_real(x):
     """True for a Python float or int, or a NumPy float64 or integer scalar.
 

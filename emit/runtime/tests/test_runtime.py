@@ -1,4 +1,4 @@
-"""pyparc_rt.inexact: the dtype of the private temporaries the NumPy variant makes."""
+"""pyparc_rt helpers the generated code calls: temporaries' dtypes, gathered index lists."""
 import os
 import sys
 
@@ -22,3 +22,9 @@ def test_complex_and_float_kept():
     assert rt.inexact(f32) is f32
     assert rt.inexact(np.asarray(1j)).dtype == np.complex128
     assert rt.inexact(np.asarray(True)).dtype == np.float64
+
+
+def test_int_list():
+    assert rt.int_list([0, 3, -1]) and rt.int_list([])
+    assert not rt.int_list([1, True]) and not rt.int_list([1.0]) and not rt.int_list((1, 2))
+    assert not rt.int_list([np.int64(1)])
