@@ -266,8 +266,8 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 		if err != nil {
 			return err
 		}
-		l.Parallel, l.Reduction, l.CarriedBy = true, false, nil
-		reduction, other := false, false
+		l.Parallel, l.Reduction, l.Anti, l.CarriedBy = true, false, false, nil
+		reduction, anti, other := false, false, false
 		isCarried := func(relation string) (bool, error) {
 			dep, err := sc.unionMap([]string{relation})
 			if err != nil {
@@ -308,15 +308,42 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 			case d.Reduction && !valueCarried:
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				reduction = true
+			case forwardAnti(s, d):
+				l.CarriedBy = append(l.CarriedBy, d.String())
+				anti = true
 			default:
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				other = true
 			}
 		}
-		l.Parallel = !reduction && !other
-		l.Reduction = reduction && !other
+		l.Parallel = !reduction && !anti && !other
+		l.Reduction = reduction && !anti && !other
+		l.Anti = anti && !other
 	}
 	return nil
+}
+
+// forwardAnti reports an anti dependence on an array whose reads are in the same statement
+// as its writes or in one before it in the source: statements are numbered in source order.
+// A scalar is left out: whole-array code turns it into an array per point or a reduction
+// target, and neither keeps the value a later iteration overwrote.
+func forwardAnti(s *SCoP, d Dependence) bool {
+	if d.Kind != Anti {
+		return false
+	}
+	if arr := s.Arrays[d.Array]; arr == nil || arr.Scalar {
+		return false
+	}
+	from, to := -1, -1
+	for i, st := range s.Stmts {
+		if st.Name == d.From {
+			from = i
+		}
+		if st.Name == d.To {
+			to = i
+		}
+	}
+	return from >= 0 && to >= 0 && from <= to
 }
 
 // privatizable reports an anti or output dependence on a scalar that each iteration of l

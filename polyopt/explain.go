@@ -70,10 +70,13 @@ type StmtReport struct {
 
 // LoopReport describes one loop.
 type LoopReport struct {
-	Iter      string   `json:"iter"`
-	Position  string   `json:"position"`
-	Depth     int      `json:"depth"`
-	Verdict   string   `json:"verdict"` // "parallel", "reduction" or "sequential"
+	Iter     string `json:"iter"`
+	Position string `json:"position"`
+	Depth    int    `json:"depth"`
+	Verdict  string `json:"verdict"` // "parallel", "reduction" or "sequential"
+	// Anti says a sequential loop carries only anti dependences whole-array code keeps
+	// (Loop.Anti).
+	Anti      bool     `json:"anti,omitempty"`
 	CarriedBy []string `json:"carried_by,omitempty"`
 }
 
@@ -128,6 +131,7 @@ func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Repor
 					lr.Verdict = "reduction"
 				default:
 					lr.Verdict = "sequential"
+					lr.Anti = l.Anti
 				}
 			}
 			sr.Loops = append(sr.Loops, lr)
@@ -191,7 +195,11 @@ func (r Report) Print(w io.Writer) {
 		}
 		fmt.Fprintf(w, "    loops:\n")
 		for _, l := range s.Loops {
-			fmt.Fprintf(w, "      %sfor %s (%s): %s\n", strings.Repeat("  ", l.Depth), l.Iter, l.Position, l.Verdict)
+			note := ""
+			if l.Anti {
+				note = " (only anti dependences: whole-array code keeps them)"
+			}
+			fmt.Fprintf(w, "      %sfor %s (%s): %s%s\n", strings.Repeat("  ", l.Depth), l.Iter, l.Position, l.Verdict, note)
 			for _, c := range l.CarriedBy {
 				fmt.Fprintf(w, "      %s  carries %s\n", strings.Repeat("  ", l.Depth), c)
 			}

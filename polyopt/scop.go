@@ -72,16 +72,23 @@ type Access struct {
 
 // Loop is one for-range loop of a SCoP.
 type Loop struct {
-	Iter       string
-	Node       *pyast.For
-	Depth      int    // 0 for an outermost loop of the SCoP
-	Lo, Hi     Affine // range(Lo, Hi, Step)
-	Step       int64
-	Stmts      []*Stmt // every statement inside, at any depth
-	SchedDim   int     // its dimension in the statements' 2d+1 schedules
-	SchedPre   []int64 // the constant schedule positions before it, which identify it
-	Parallel   bool    // set by Analyze: it carries no dependence
-	Reduction  bool    // set by Analyze: it carries only dependences of reductions
+	Iter      string
+	Node      *pyast.For
+	Depth     int    // 0 for an outermost loop of the SCoP
+	Lo, Hi    Affine // range(Lo, Hi, Step)
+	Step      int64
+	Stmts     []*Stmt // every statement inside, at any depth
+	SchedDim  int     // its dimension in the statements' 2d+1 schedules
+	SchedPre  []int64 // the constant schedule positions before it, which identify it
+	Parallel  bool    // set by Analyze: it carries no dependence
+	Reduction bool    // set by Analyze: it carries only dependences of reductions
+	// Anti is set by Analyze when the loop carries, besides dependences of reductions and of
+	// scalars private to each iteration, only anti dependences on arrays from a statement to
+	// itself or to a statement after it in the source. Whole-array code that runs the
+	// statements one after another, each reading all it reads before it writes (NumPy's order),
+	// keeps those: every read of an earlier iteration still comes before the later write.
+	// Parallel and Reduction are false then.
+	Anti       bool
 	CarriedBy  []string
 	Unanalyzed bool // Analyze was not run or failed
 }
