@@ -77,6 +77,16 @@ func (r *region) generate(indent string) []string {
 	r.lines = append(r.lines, params...)
 	r.block(r.scop.Body, indent)
 	r.fuseZeroInit()
+	// A mask made for code that was then given up (a term of a sum that could not be masked
+	// alone) is not computed.
+	body := namesIn(strings.Join(r.lines[len(params):], "\n"))
+	var defs []string
+	for _, d := range r.maskDefs {
+		if name, _, _ := strings.Cut(d, " = "); body[name] {
+			defs = append(defs, d)
+		}
+	}
+	r.maskDefs = defs
 	// A parameter the code no longer reads (a whole-array slice needs no bound) is not set.
 	used := namesIn(strings.Join(append(append([]string(nil), r.lines[len(params):]...), r.maskDefs...), "\n"))
 	var kept []string
