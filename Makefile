@@ -44,7 +44,7 @@ gotest:
 	$(GO) test -count=1 ./...
 
 pytest:
-	$(PYTHON) -m pytest -q -p no:cacheprovider profiler/tracer testdata/programs/polybench testdata/programs/stap testdata/programs/numpy_style testdata/ray emit/runtime/tests
+	$(PYTHON) -m pytest -q -p no:cacheprovider profiler/tracer testdata/programs/polybench testdata/programs/stap testdata/programs/numpy_style emit/runtime testdata/ray
 
 bench: build
 	$(GO) run ./bench/overhead

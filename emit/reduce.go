@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pyparc/pyparc/pyast"
@@ -10,15 +11,26 @@ import (
 // contract renders the sum of value over the reduced loops. A product of array references
 // and loop-invariant factors becomes a matrix product (@, which reaches BLAS) or an einsum;
 // anything else is summed with np.sum after broadcasting.
-func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[string][]string, axes []axis, red, out []string) (operand, error) {
+//
+// tri, when not nil, restricts the sum to the points of a triangle (trmm's k in range(i + 1,
+// M)): a factor spanning all of the triangle's axes is masked, zero outside it, so that the
+// product still reaches BLAS (np.tril(A, -1).T @ B). The other factors are multiplied by those
+// zeros, which the loops never did: r.finite records them, for a check that they hold no inf
+// or nan.
+func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[string][]string, axes []axis, red, out []string, tri *triangle) (operand, error) {
 	// A sum of terms is the sum of their reductions: each term can then reach BLAS (syr2k's
 	// A[i,k]*B[j,k] + B[i,k]*A[j,k]) instead of one product materialized over every axis.
 	if b, ok := value.(*pyast.BinOp); ok && (b.Op == pyast.Add || b.Op == pyast.Sub) {
-		x, errX := r.contract(b.X, byIter, tmps, axes, red, out)
-		y, errY := r.contract(b.Y, byIter, tmps, axes, red, out)
+		finite := len(r.finite)
+		x, errX := r.contract(b.X, byIter, tmps, axes, red, out, tri)
+		y, errY := r.contract(b.Y, byIter, tmps, axes, red, out, tri)
 		if errX == nil && errY == nil {
 			return operand{"(" + align(x, out) + " " + b.Op.String() + " " + align(y, out) + ")", out}, nil
 		}
+		r.finite = r.finite[:finite] // the checks of a failed split are not needed
+	}
+	sum := func() (operand, error) {
+		return r.sumLike("_np.sum", value, byIter, tmps, axes, red, tri)
 	}
 	var arrays []operand
 	var scalars []string
@@ -27,7 +39,7 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 		case *pyast.Subscript:
 			acc := r.accessOf(f)
 			if acc == nil {
-				return r.sumLike("_np.sum", value, byIter, tmps, axes, red)
+				return sum()
 			}
 			o, err := r.access(*acc, byIter)
 			if err != nil {
@@ -62,11 +74,11 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 				continue
 			}
 			if _, ok := byIter[f.Id]; ok {
-				return r.sumLike("_np.sum", value, byIter, tmps, axes, red)
+				return sum()
 			}
 		}
 		if r.dependsOnAxes(f, byIter, tmps) {
-			return r.sumLike("_np.sum", value, byIter, tmps, axes, red)
+			return sum()
 		}
 		code, err := r.exprCode(f, byIter, tmps, nil)
 		if err != nil {
@@ -83,7 +95,13 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 	}
 	for _, x := range red {
 		if !seen[x] {
-			return r.sumLike("_np.sum", value, byIter, tmps, axes, red)
+			return sum()
+		}
+	}
+	if tri != nil {
+		var err error
+		if arrays, err = r.maskFactor(arrays, scalars, tri); err != nil {
+			return operand{}, err
 		}
 	}
 	core, ok := matmul(arrays, out)
@@ -120,6 +138,52 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 	}
 	return core, nil
 }
+
+// maskFactor masks the first factor that spans every axis of the triangle, and records the
+// other factors and the scalars for the finiteness check. A value written by an earlier
+// statement of the subtree cannot be checked before it runs.
+func (r *region) maskFactor(arrays []operand, scalars []string, tri *triangle) ([]operand, error) {
+	at := -1
+	for i, a := range arrays {
+		spans := true
+		for _, x := range tri.axes {
+			spans = spans && contains(a.axes, x)
+		}
+		if spans {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		return nil, vecErr("no factor of a product over triangular bounds spans the triangle")
+	}
+	var check []string
+	for i, a := range arrays {
+		if i != at {
+			check = append(check, a.code)
+		}
+	}
+	for _, c := range scalars {
+		if !numeral.MatchString(c) {
+			check = append(check, c)
+		}
+	}
+	for _, c := range check {
+		for id := range namesIn(c) {
+			if r.writtenSub[id] {
+				return nil, vecErr("a product over triangular bounds reads " + id + ", written earlier in the loop nest")
+			}
+		}
+	}
+	r.finite = append(r.finite, check...)
+	out := append([]operand(nil), arrays...)
+	m := arrays[at]
+	out[at] = operand{fmt.Sprintf("_np.where(%s, %s, 0)", r.sharedMask(r.maskOver(tri, m.axes)), m.code), m.axes}
+	return out, nil
+}
+
+// numeral matches a number literal, finite by itself.
+var numeral = regexp.MustCompile(`^[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$`)
 
 // matmul recognizes a contraction of two operands over one shared axis with at most one free
 // axis each, and writes it with @ (transposing operands as needed).
@@ -267,8 +331,9 @@ func (r *region) dependsOnAxes(e pyast.Expr, byIter map[string]axis, tmps map[st
 	return varies
 }
 
-// sumLike reduces value, broadcast over every vectorized loop, with fn along the reduced ones.
-func (r *region) sumLike(fn string, value pyast.Expr, byIter map[string]axis, tmps map[string][]string, axes []axis, red []string) (operand, error) {
+// sumLike reduces value, broadcast over every vectorized loop, with fn along the reduced ones;
+// over the points of tri only, where it is not nil (the others count as zero: fn is a sum).
+func (r *region) sumLike(fn string, value pyast.Expr, byIter map[string]axis, tmps map[string][]string, axes []axis, red []string, tri *triangle) (operand, error) {
 	var order []string
 	for _, a := range axes {
 		order = append(order, a.iter)
@@ -286,7 +351,13 @@ func (r *region) sumLike(fn string, value pyast.Expr, byIter map[string]axis, tm
 			rest = append(rest, it)
 		}
 	}
-	code := fmt.Sprintf("%s(_np.broadcast_to(_np.asarray(%s), (%s)), axis=(%s,))", fn, e.code, r.shapeOf(axes), strings.Join(pos, ", "))
+	val := "_np.asarray(" + e.code + ")"
+	if tri != nil {
+		// where picks the value at the triangle's points and a zero elsewhere: nothing computed
+		// outside it reaches the sum.
+		val = fmt.Sprintf("_np.where(%s, %s, 0)", r.sharedMask(r.maskOver(tri, order)), e.code)
+	}
+	code := fmt.Sprintf("%s(_np.broadcast_to(%s, (%s)), axis=(%s,))", fn, val, r.shapeOf(axes), strings.Join(pos, ", "))
 	return operand{code, rest}, nil
 }
 

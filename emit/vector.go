@@ -42,6 +42,16 @@ type region struct {
 	// fancy holds the targets written through index arrays (see diagonal): NumPy assigns into
 	// such an expression, but np.copyto into it would write into a copy.
 	fancy map[string]bool
+	// finite lists the values (code) a masked matrix product of the subtree being vectorized
+	// multiplies by the zeros outside its mask: they must hold no inf or nan, as 0 * inf is
+	// nan where the loops never computed that product. The subtree's whole-array code then
+	// runs under a check of them, its loops otherwise (see block).
+	finite []string
+	// writtenSub names the arrays the statements of the subtree written so far assign to.
+	writtenSub map[string]bool
+	// noMasked refuses masked products: while generating the code that runs when the values
+	// of finite are not all finite.
+	noMasked bool
 }
 
 // vecErr is why a subtree stays a Python loop.
@@ -73,6 +83,16 @@ func (r *region) generate(indent string) []string {
 	r.lines = append(r.lines, params...)
 	r.block(r.scop.Body, indent)
 	r.fuseZeroInit()
+	// A mask made for code that was then given up (a term of a sum that could not be masked
+	// alone) is not computed.
+	body := namesIn(strings.Join(r.lines[len(params):], "\n"))
+	var defs []string
+	for _, d := range r.maskDefs {
+		if name, _, _ := strings.Cut(d, " = "); body[name] {
+			defs = append(defs, d)
+		}
+	}
+	r.maskDefs = defs
 	// A parameter the code no longer reads (a whole-array slice needs no bound) is not set.
 	used := namesIn(strings.Join(append(append([]string(nil), r.lines[len(params):]...), r.maskDefs...), "\n"))
 	var kept []string
@@ -192,25 +212,63 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 			continue
 		}
 		l := r.loopOf[f]
-		if l.Parallel || l.Reduction || len(l.Expand) > 0 {
+		if l.Parallel || l.Reduction || l.Anti || len(l.Expand) > 0 {
 			saved := len(r.lines)
 			savedVec, savedLoops := r.vector, r.pyLoops
-			if err := r.vectorizeSubtree(f, l, indent); err == nil {
-				continue
-			}
-			r.lines, r.vector, r.pyLoops = r.lines[:saved], savedVec, savedLoops
-			for at := range r.updates {
-				if at >= saved {
-					delete(r.updates, at)
+			undo := func() {
+				r.lines, r.vector, r.pyLoops = r.lines[:saved], savedVec, savedLoops
+				for at := range r.updates {
+					if at >= saved {
+						delete(r.updates, at)
+					}
 				}
 			}
+			err := r.vectorizeSubtree(f, l, indent)
+			if err == nil && len(r.finite) == 0 {
+				continue
+			}
+			if err == nil {
+				err = r.checkedSubtree(f, l, indent, undo)
+				if err == nil {
+					continue
+				}
+			}
+			undo()
 		}
-		r.emit(indent, "for "+r.source(f.Target)+" in "+r.source(f.Iter)+":")
-		r.pyLoops++
-		r.depth++
-		r.block(f.Body, indent+"    ")
-		r.depth--
+		r.loop(f, indent)
 	}
+}
+
+// loop emits f as a Python loop, its body generated again.
+func (r *region) loop(f *pyast.For, indent string) {
+	r.emit(indent, "for "+r.source(f.Target)+" in "+r.source(f.Iter)+":")
+	r.pyLoops++
+	r.depth++
+	r.block(f.Body, indent+"    ")
+	r.depth--
+}
+
+// checkedSubtree emits the whole-array code of a subtree that has masked matrix products under
+// a check that the values they multiply by the mask's zeros are finite, and the loops as
+// block would emit them without masked products otherwise. undo drops the code of the first
+// attempt, which said what to check. The counts describe the whole-array branch: the other
+// one runs only for inputs holding inf or nan.
+func (r *region) checkedSubtree(f *pyast.For, top *polyopt.Loop, indent string, undo func()) error {
+	undo()
+	if r.depth > 0 {
+		r.scalarInLoops++ // the check reads values on a GPU too
+	}
+	r.emit(indent, "if _rt.finite("+strings.Join(dedupe(r.finite), ", ")+"):")
+	if err := r.vectorizeSubtree(f, top, indent+"    "); err != nil {
+		return err
+	}
+	vector, pyLoops, scalar := r.vector, r.pyLoops, r.scalarInLoops
+	r.emit(indent, "else:")
+	r.noMasked = true
+	r.loop(f, indent+"    ")
+	r.noMasked = false
+	r.vector, r.pyLoops, r.scalarInLoops = vector, pyLoops, scalar
+	return nil
 }
 
 // axis is one vectorized loop: its iterator and ascending [lo, hi) bounds. A triangular axis
@@ -229,6 +287,7 @@ type axis struct {
 // its points before the next one keeps every dependence (loop distribution is legal).
 func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string) error {
 	r.outside = namesOutside(r.fnBody, f)
+	r.finite, r.writtenSub = nil, map[string]bool{}
 	var iters []string
 	pyast.Inspect(f, func(n pyast.Node) bool {
 		if g, ok := n.(*pyast.For); ok {
@@ -264,7 +323,7 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 				if l == nil {
 					return vecErr("a loop inside is not modelled")
 				}
-				if !(l.Parallel || l.Reduction) && !r.expanded(l) {
+				if !(l.Parallel || l.Reduction || l.Anti) && !r.expanded(l) {
 					if !parallel || dependsOn(l, axes) || len(tmps) > 0 || len(r.expand) > 0 {
 						return vecErr("a loop inside carries a dependence")
 					}
@@ -291,6 +350,9 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 				ups, err := r.statement(st, axes, tmps)
 				if err != nil {
 					return err
+				}
+				for _, w := range st.Writes {
+					r.writtenSub[w.Array] = true
 				}
 				for _, u := range ups {
 					if u.op != "" {
@@ -466,7 +528,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	for _, a := range tgt.axes {
 		inTarget[a] = true
 	}
-	mask, err := r.triMask(st, axes, byIter, tmps, tgt, inTarget, scalar)
+	mask, fm, err := r.triMask(st, axes, byIter, tmps, tgt, inTarget, scalar)
 	if err != nil {
 		return nil, err
 	}
@@ -483,9 +545,12 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		var reduced operand
 		var err error
 		if op == "*=" {
-			reduced, err = r.sumLike("_np.prod", value, byIter, tmps, axes, red)
+			if fm != nil {
+				return nil, vecErr("a product over triangular bounds")
+			}
+			reduced, err = r.sumLike("_np.prod", value, byIter, tmps, axes, red, nil)
 		} else {
-			reduced, err = r.contract(value, byIter, tmps, axes, red, tgt.axes)
+			reduced, err = r.contract(value, byIter, tmps, axes, red, tgt.axes, fm)
 		}
 		if err != nil {
 			return nil, err
@@ -592,9 +657,11 @@ func masked(target, op, value, mask string) string {
 
 // triMask is the mask selecting the points of a statement's domain in the box of its
 // triangular axes ("" when it has none), over the target's axes. The statement then computes
-// on the whole box: every access must stay inside its array there, and the triangular axes
-// must be axes of the target (a reduction over a triangle is not a plain contraction).
-func (r *region) triMask(st *polyopt.Stmt, axes []axis, byIter map[string]axis, tmps map[string][]string, tgt operand, inTarget map[string]bool, scalar bool) (string, error) {
+// on the whole box: every access must stay inside its array there. Where the mask involves a
+// reduced loop (a triangular reduced loop, or one whose iterator bounds a triangular loop),
+// the sum must leave out the points outside the domain instead: triMask returns no mask but
+// the triangle the reduction applies to its terms (see contract).
+func (r *region) triMask(st *polyopt.Stmt, axes []axis, byIter map[string]axis, tmps map[string][]string, tgt operand, inTarget map[string]bool, scalar bool) (string, *triangle, error) {
 	var tri []axis
 	for _, a := range axes {
 		if a.tri {
@@ -602,33 +669,55 @@ func (r *region) triMask(st *polyopt.Stmt, axes []axis, byIter map[string]axis, 
 		}
 	}
 	if len(tri) == 0 {
-		return "", nil
+		return "", nil, nil
 	}
 	if scalar || len(tmps) > 0 || len(r.expand) > 0 {
-		return "", vecErr("triangular bounds around a temporary")
+		return "", nil, vecErr("triangular bounds around a temporary")
 	}
+	t := &triangle{tri: tri, byIter: byIter}
+	reduced := false
+	seen := map[string]bool{}
 	for _, a := range tri {
-		if !inTarget[a.iter] {
-			return "", vecErr("a reduction over triangular bounds")
-		}
-		for _, v := range append(a.tlo.Vars(), a.thi.Vars()...) {
-			if _, vec := byIter[v]; vec && !inTarget[v] {
-				return "", vecErr("triangular bounds on a reduced loop")
+		for _, v := range append([]string{a.iter}, append(a.tlo.Vars(), a.thi.Vars()...)...) {
+			if _, vec := byIter[v]; !vec || seen[v] {
+				continue
 			}
+			seen[v] = true
+			t.axes = append(t.axes, v)
+			reduced = reduced || !inTarget[v]
 		}
 	}
 	for _, acc := range append(append([]polyopt.Access(nil), st.Reads...), st.Writes...) {
 		if err := r.inBox(acc, byIter); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
-	var conds []string
-	for _, a := range tri {
-		it := align(operand{fmt.Sprintf("_np.arange(%s, %s)", r.names.aff(a.lo), r.names.aff(a.hi)), []string{a.iter}}, tgt.axes)
-		conds = append(conds, fmt.Sprintf("(%s >= %s)", it, r.affOver(a.tlo, byIter, tgt.axes)),
-			fmt.Sprintf("(%s < %s)", it, r.affOver(a.thi, byIter, tgt.axes)))
+	if reduced {
+		if r.noMasked {
+			return "", nil, vecErr("a reduction over triangular bounds, with values that are not all finite")
+		}
+		return "", t, nil
 	}
-	return r.sharedMask("(" + strings.Join(conds, " & ") + ")"), nil
+	return r.sharedMask(r.maskOver(t, tgt.axes)), nil, nil
+}
+
+// triangle is the domain of a statement inside the box of its triangular axes: the bounds of
+// tri, over the vectorized iterators in axes (the triangular ones and those their bounds use).
+type triangle struct {
+	tri    []axis
+	axes   []string
+	byIter map[string]axis
+}
+
+// maskOver renders a triangle's mask over the given axes, which hold all of its own.
+func (r *region) maskOver(t *triangle, over []string) string {
+	var conds []string
+	for _, a := range t.tri {
+		it := align(operand{fmt.Sprintf("_np.arange(%s, %s)", r.names.aff(a.lo), r.names.aff(a.hi)), []string{a.iter}}, over)
+		conds = append(conds, fmt.Sprintf("(%s >= %s)", it, r.affOver(a.tlo, t.byIter, over)),
+			fmt.Sprintf("(%s < %s)", it, r.affOver(a.thi, t.byIter, over)))
+	}
+	return "(" + strings.Join(conds, " & ") + ")"
 }
 
 // inBox checks that an access along triangular axes stays inside its array over their whole

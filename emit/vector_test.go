@@ -69,3 +69,75 @@ func TestWholeArrayCode(t *testing.T) {
 		})
 	}
 }
+
+// TestAntiAndTriangles checks loops that carry only anti dependences, and reductions over
+// triangles: which become whole-array code, the masked factor that keeps them on BLAS, and the
+// finiteness check the mask's zeros need.
+func TestAntiAndTriangles(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		anti       bool // the outer loop is marked Loop.Anti
+		want, not  []string
+	}{
+		{"trmm", "for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            for k in range(i + 1, A.shape[0]):\n                B[i, j] += A[k, i] * B[k, j]\n            B[i, j] = alpha * B[i, j]\n",
+			true,
+			[]string{"if _rt.finite(B[1:max(1, _p_N), :]):", "B[:, :] += ((_np.where(_mask0, A[1:max(1, _p_N), :], 0)).T @ B[1:max(1, _p_N), :])", "B[:, :] *= alpha", "else:", "    for i in range(A.shape[0]):"},
+			[]string{"_rt.finite(A"}},
+		{"scalar factor is checked", "for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            for k in range(i):\n                C[i, j] += alpha * A[i, k] * B[k, j]\n",
+			false,
+			[]string{"_rt.finite(B[0:max(0, _p_N - 1), :], alpha)", "C[:, :] += alpha * (_np.where(_mask0, A[:, 0:max(0, _p_N - 1)], 0) @ B"},
+			nil},
+		{"a sum that is no product needs no check", "for i in range(A.shape[0]):\n        for j in range(i + 1, A.shape[0]):\n            x[i] += A[j, i] + y[j]\n",
+			false,
+			[]string{"x[:] += _np.sum(_np.broadcast_to(_np.where(_mask"},
+			[]string{"_rt.finite", "for i in", "_mask0 ="}},
+		{"forward anti on itself", "for i in range(A.shape[0] - 1):\n        x[i] = 0.5 * x[i + 1] + y[i]\n",
+			true,
+			[]string{"x[0:max(0, _p_N - 1)] = ((0.5 * x[1:max(1, _p_N)]) + y[0:max(0, _p_N - 1)])"},
+			[]string{"for i in"}},
+		{"anti into an earlier statement", "for i in range(A.shape[0] - 1):\n        x[i] = y[i] * 2.0\n        z[i] = x[i + 1] + 1.0\n",
+			false,
+			[]string{"for i in range(A.shape[0] - 1):"},
+			nil},
+		{"flow", "for i in range(A.shape[0] - 1):\n        x[i + 1] = 0.5 * x[i] + y[i]\n",
+			false,
+			[]string{"for i in range(A.shape[0] - 1):"},
+			nil},
+		{"the check runs after earlier nests", "for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            B[i, j] = 2.0 * B[i, j]\n    for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            for k in range(i + 1, A.shape[0]):\n                C[i, j] += A[k, i] * B[k, j]\n",
+			false,
+			[]string{"B[:, :] *= 2.0", "if _rt.finite(B[1:max(1, _p_N), :]):"},
+			nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "def k(alpha, A, B, C, x, y, z):\n    " + tc.body
+			mat := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
+			vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
+			s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+				"alpha": typeinfer.Simple(typeinfer.Float), "A": mat, "B": mat, "C": mat, "x": vec, "y": vec, "z": vec,
+			})
+			ctx, err := isl.NewContext()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ctx.Free()
+			if _, err := polyopt.Analyze(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Loops[0].Anti; got != tc.anti {
+				t.Errorf("loop %s: Anti = %v, want %v (carries %v)", s.Loops[0].Iter, got, tc.anti, s.Loops[0].CarriedBy)
+			}
+			r := newRegion(s, f, def.Body)
+			code := strings.Join(r.generate("    "), "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(code, w) {
+					t.Errorf("want %q in:\n%s", w, code)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(code, n) {
+					t.Errorf("want no %q in:\n%s", n, code)
+				}
+			}
+		})
+	}
+}

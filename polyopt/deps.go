@@ -270,8 +270,8 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 		if err != nil {
 			return err
 		}
-		l.Parallel, l.Reduction, l.CarriedBy = true, false, nil
-		reduction, other := false, false
+		l.Parallel, l.Reduction, l.Anti, l.CarriedBy = true, false, false, nil
+		reduction, anti, other := false, false, false
 		// Arrays whose carried dependences are all anti or output are candidates for
 		// expansion; fallback says how each of their dependences counts where they are not.
 		expand := map[string]bool{}
@@ -317,19 +317,26 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				expand[d.Array] = true
 				isReduction := d.Reduction && !valueCarried
+				isAnti := forwardAnti(s, d)
 				fallback = append(fallback, func() {
 					if expand[d.Array] {
 						return
 					}
-					if isReduction {
+					switch {
+					case isReduction:
 						reduction = true
-					} else {
+					case isAnti:
+						anti = true
+					default:
 						other = true
 					}
 				})
 			case d.Reduction && !valueCarried:
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				reduction = true
+			case forwardAnti(s, d):
+				l.CarriedBy = append(l.CarriedBy, d.String())
+				anti = true
 			default:
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				other = true
@@ -346,7 +353,7 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 		l.Expand = nil
 		var found []Expansion
 		for _, arr := range sortedKeys(expand) {
-			if reduction || other {
+			if reduction || anti || other {
 				break
 			}
 			over, err := expandable(sc, s, a, l, arr, sched, dims)
@@ -359,11 +366,11 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 			}
 			found = append(found, Expansion{Array: arr, Over: over})
 		}
-		if len(expand) > 0 && !reduction && !other {
+		if len(expand) > 0 && !reduction && !anti && !other {
 			for _, f := range fallback {
 				f() // the arrays not expandable count as they did
 			}
-			if !reduction && !other {
+			if !reduction && !anti && !other {
 				l.Expand = found
 			}
 		} else {
@@ -372,10 +379,34 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 				f()
 			}
 		}
-		l.Parallel = !reduction && !other && len(l.Expand) == 0
-		l.Reduction = reduction && !other && len(l.Expand) == 0
+		l.Parallel = !reduction && !anti && !other && len(l.Expand) == 0
+		l.Reduction = reduction && !anti && !other && len(l.Expand) == 0
+		l.Anti = anti && !other && len(l.Expand) == 0
 	}
 	return nil
+}
+
+// forwardAnti reports an anti dependence on an array whose reads are in the same statement
+// as its writes or in one before it in the source: statements are numbered in source order.
+// A scalar is left out: whole-array code turns it into an array per point or a reduction
+// target, and neither keeps the value a later iteration overwrote.
+func forwardAnti(s *SCoP, d Dependence) bool {
+	if d.Kind != Anti {
+		return false
+	}
+	if arr := s.Arrays[d.Array]; arr == nil || arr.Scalar {
+		return false
+	}
+	from, to := -1, -1
+	for i, st := range s.Stmts {
+		if st.Name == d.From {
+			from = i
+		}
+		if st.Name == d.To {
+			to = i
+		}
+	}
+	return from >= 0 && to >= 0 && from <= to
 }
 
 // privatizable reports an anti or output dependence on a scalar that each iteration of l

@@ -70,10 +70,13 @@ type StmtReport struct {
 
 // LoopReport describes one loop.
 type LoopReport struct {
-	Iter      string   `json:"iter"`
-	Position  string   `json:"position"`
-	Depth     int      `json:"depth"`
-	Verdict   string   `json:"verdict"` // "parallel", "reduction" or "sequential"
+	Iter     string `json:"iter"`
+	Position string `json:"position"`
+	Depth    int    `json:"depth"`
+	Verdict  string `json:"verdict"` // "parallel", "reduction" or "sequential"
+	// Anti says a sequential loop carries only anti dependences whole-array code keeps
+	// (Loop.Anti).
+	Anti      bool     `json:"anti,omitempty"`
 	CarriedBy []string `json:"carried_by,omitempty"`
 	// Expand lists the arrays that, given one copy per iteration of the loops named, make a
 	// sequential loop parallel: "sum_ per (r, q)".
@@ -138,6 +141,7 @@ func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Repor
 					lr.Verdict = "reduction"
 				default:
 					lr.Verdict = "sequential"
+					lr.Anti = l.Anti
 				}
 			}
 			sr.Loops = append(sr.Loops, lr)
@@ -202,6 +206,9 @@ func (r Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "    loops:\n")
 		for _, l := range s.Loops {
 			verdict := l.Verdict
+			if l.Anti {
+				verdict += " (only anti dependences: whole-array code keeps them)"
+			}
 			if len(l.Expand) > 0 {
 				verdict += "; parallel with one copy of " + strings.Join(l.Expand, " and ") + " (NumPy variant)"
 			}

@@ -85,6 +85,13 @@ type Loop struct {
 	SchedPre  []int64 // the constant schedule positions before it, which identify it
 	Parallel  bool    // set by Analyze: it carries no dependence
 	Reduction bool    // set by Analyze: it carries only dependences of reductions
+	// Anti is set by Analyze when the loop carries, besides dependences of reductions and of
+	// scalars private to each iteration, only anti dependences on arrays from a statement to
+	// itself or to a statement after it in the source. Whole-array code that runs the
+	// statements one after another, each reading all it reads before it writes (NumPy's order),
+	// keeps those: every read of an earlier iteration still comes before the later write.
+	// Parallel and Reduction are false then.
+	Anti      bool
 	CarriedBy []string
 	// Expand, set by Analyze, lists the arrays whose anti and output dependences are all that
 	// keeps a sequential loop from being parallel, where one copy of each array per iteration

@@ -292,3 +292,64 @@ for k in a.files:
 	}
 	return nil
 }
+
+// TestEmitTriangles runs the NumPy variants of triangles.py (masked products over triangles,
+// loops carrying only anti dependences) against the original, also on inputs holding an inf
+// and a nan, which the masked products must not multiply by the zeros outside their mask.
+func TestEmitTriangles(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "triangles.py")
+	db := filepath.Join(dir, "p.db")
+	script := filepath.Join(dir, "triangles.py")
+	for _, n := range [][]string{{"--n", "10", "--m", "7"}, {"--n", "14", "--m", "11"}} {
+		if code, _, stderr := pyparc(t, append([]string{"profile", "run", "--db", db, script}, n...)...); code != 0 {
+			t.Fatalf("profile: %s", stderr)
+		}
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
+	if code != 0 {
+		t.Fatalf("emit: %s", stderr)
+	}
+	for _, fn := range []string{"trmm", "lower_product", "upper_sums", "shift"} {
+		if !strings.Contains(stdout, "optimized  "+fn+" ") || !strings.Contains(stdout, fn) {
+			t.Errorf("%s not optimized:\n%s", fn, stdout)
+		}
+	}
+	emitted, err := os.ReadFile(filepath.Join(out, "triangles.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(emitted), "if _rt.finite(") {
+		t.Errorf("no masked product in the emitted program:\n%s", emitted)
+	}
+	t.Setenv("PYPARC_VARIANT", "numpy")
+	for _, args := range [][]string{
+		{"--n", "12", "--m", "9"}, {"--n", "31", "--m", "5"}, {"--n", "31", "--m", "5", "--bad"},
+		{"--n", "2", "--m", "3"}, {"--n", "1", "--m", "1"}, {"--n", "0", "--m", "4"}, {"--n", "17", "--m", "4", "--bad"},
+	} {
+		args = append(args, "out.npz")
+		want := runPython(t, dir, append([]string{"triangles.py"}, args...)...)
+		got := runPython(t, out, append([]string{"triangles.py"}, args...)...)
+		if got != want {
+			t.Errorf("%v: emitted prints %q, original %q", args, got, want)
+		}
+		if err := sameArraysNaN(filepath.Join(dir, "out.npz"), filepath.Join(out, "out.npz")); err != nil {
+			t.Errorf("%v: saved arrays differ: %v", args, err)
+		}
+	}
+}
+
+// sameArraysNaN is sameArrays with nan equal to nan at the same places.
+func sameArraysNaN(want, got string) error {
+	cmp := exec.Command("python3", "-c", `import sys, numpy as np
+a, b = np.load(sys.argv[1]), np.load(sys.argv[2])
+assert set(a.files) == set(b.files)
+for k in a.files:
+    assert np.allclose(a[k], b[k], rtol=1e-9, atol=1e-12, equal_nan=True), k
+    assert (np.isnan(a[k]) == np.isnan(b[k])).all(), k`, want, got)
+	if res, err := cmp.CombinedOutput(); err != nil {
+		return fmt.Errorf("%v\n%s", err, res)
+	}
+	return nil
+}

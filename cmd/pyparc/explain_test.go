@@ -90,7 +90,11 @@ func verdicts(r polyopt.Report) string {
 			parts = append(parts, "|")
 		}
 		for _, l := range s.Loops {
-			parts = append(parts, l.Iter+":"+l.Verdict)
+			v := l.Iter + ":" + l.Verdict
+			if l.Anti {
+				v += "(anti)"
+			}
+			parts = append(parts, v)
 		}
 	}
 	return strings.Join(parts, " ")
@@ -117,6 +121,11 @@ func TestExplainVerdicts(t *testing.T) {
 		{"syrk", "kernel_syrk", "i:parallel j:parallel k:reduction j:parallel"},
 		// tmp[i] and y[i] accumulate over j.
 		{"gesummv", "kernel_gesummv", "i:parallel j:reduction"},
+		// Row i reads rows k > i, which later iterations overwrite: anti dependences only.
+		{"trmm", "kernel_trmm", "i:sequential(anti) j:parallel k:reduction"},
+		// C[i, j] = beta * C[i, j] + ... comes after the C[k, j] += ... of the same i that later
+		// iterations add to: a flow and an output dependence into an earlier statement.
+		{"symm", "kernel_symm", "i:sequential j:parallel k:reduction"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.script, func(t *testing.T) {

@@ -288,3 +288,25 @@ def rslice(first, stop):
     if first <= stop:
         return slice(0, 0)
     return slice(first, stop if stop >= 0 else None, -1)
+
+
+def finite(*values):
+    """True when no value holds an inf or a nan: numbers, and NumPy or CuPy arrays.
+
+    A variant that multiplies a triangular part of a matrix by others (np.tril(A, -1).T @ B
+    for a loop over k in range(i + 1, m)) multiplies the zeros outside the triangle too, which
+    the loops never did, and 0 * inf is nan: the variant checks its operands with this first
+    and runs the loops otherwise. Anything that cannot be checked counts as not finite."""
+    try:
+        for x in values:
+            if isinstance(x, _np.ndarray) or _np.isscalar(x):
+                if not _np.isfinite(x).all():
+                    return False
+            elif cp is not None and isinstance(x, cp.ndarray):
+                if not bool(cp.isfinite(x).all()):
+                    return False
+            else:
+                return False
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True

@@ -1,0 +1,92 @@
+"""Loops over triangles, and loops that carry only anti dependences, written as plain loops.
+
+--bad puts an inf and a nan into the inputs: a masked matrix product would multiply them by
+the zeros outside its triangle, which the loops never do.
+"""
+import argparse
+
+import numpy as np
+
+
+def init(n, m, bad):
+    A = np.empty((n, n))
+    B = np.empty((n, m))
+    x = np.empty(n)
+    t = np.empty(n)
+    for i in range(n):
+        for j in range(n):
+            A[i, j] = ((i * (j + 3)) % n) / n - 0.5
+        for j in range(m):
+            B[i, j] = ((i + 2 * j) % m) / m
+        x[i] = (i % 7) / 7.0
+        t[i] = ((3 * i) % 5) / 5.0
+    if bad and n > 2 and m > 1:
+        B[n - 1, 0] = np.inf  # row n-1 is multiplied only by A's zeros in trmm's mask
+        B[0, 1] = np.nan
+        A[0, n - 1] = np.inf  # above the diagonal: outside trmm's triangle
+    return A, B, x, t
+
+
+def trmm(alpha, A, B):
+    # B[i, j] is written after the later rows it reads: i carries anti dependences only.
+    for i in range(A.shape[0]):
+        for j in range(B.shape[1]):
+            for k in range(i + 1, A.shape[0]):
+                B[i, j] += alpha * A[k, i] * B[k, j]
+            B[i, j] = alpha * B[i, j]
+
+
+def lower_product(A, B, C):
+    # C += tril(A, -1) @ B: a reduction over k < i, with i parallel.
+    for i in range(A.shape[0]):
+        for j in range(B.shape[1]):
+            for k in range(i):
+                C[i, j] += A[i, k] * B[k, j]
+
+
+def upper_sums(A, x, y):
+    # A sum that is no product: every term over the triangle j > i.
+    for i in range(A.shape[0]):
+        for j in range(i + 1, A.shape[0]):
+            y[i] += A[j, i] + x[j]
+
+
+def shift(x, t):
+    # x[i] reads x[i + 1] before iteration i + 1 writes it: a forward anti dependence.
+    for i in range(x.shape[0] - 1):
+        x[i] = 0.5 * x[i + 1] + t[i]
+
+
+def backward(x, y, t):
+    # y[i] reads x[i + 1] before the first statement of iteration i + 1 writes it: running
+    # each statement for all i in turn would read the new x.
+    for i in range(x.shape[0] - 1):
+        x[i] = t[i] * 2.0
+        y[i] = x[i + 1] + 1.0
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--n", type=int, default=12)
+    p.add_argument("--m", type=int, default=9)
+    p.add_argument("--bad", action="store_true")
+    p.add_argument("out", nargs="?")
+    args = p.parse_args()
+    A, B, x, t = init(args.n, args.m, args.bad)
+    trmm(1.5, A, B)
+    C = np.zeros((args.n, args.m))
+    A2, B2, _, _ = init(args.n, args.m, args.bad)
+    lower_product(A2, B2, C)
+    y = np.zeros(args.n)
+    upper_sums(A, x, y)
+    shift(x, t)
+    y2 = np.zeros(args.n)
+    backward(t, y2, x)
+    if args.out:
+        np.savez(args.out, A=A, B=B, C=C, x=x, y=y, t=t, y2=y2)
+    with np.errstate(invalid="ignore"):
+        print("checksum %.6f %.6f %.6f %.6f" % (np.nansum(B[np.isfinite(B)]), C[np.isfinite(C)].sum(), y[np.isfinite(y)].sum(), y2.sum()))
+
+
+if __name__ == "__main__":
+    main()
