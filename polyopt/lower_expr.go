@@ -200,10 +200,11 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 			if arg, ok := e.Args[0].(*pyast.Name); ok {
 				for _, g := range l.gathers {
 					if g.list == arg.Id {
-						// The gathered copy's extent: compiled code then never receives the
-						// list itself (Numba would convert it at every call).
+						// The gathered copy's extent, bound to a local: compiled code then
+						// never receives the list itself (Numba would convert it at every
+						// call).
 						ga := g.arrays[gatheredNames(g.arrays)[0]]
-						text = fmt.Sprintf("%s.shape[%d]", ga.name, ga.dim)
+						text = l.pyLocal(l.x.arrays[ga.name].Extent[ga.dim])
 					}
 				}
 				return &arrayExpr{elem: func([]string) string { return "(" + text + ")" }}, ""

@@ -37,9 +37,10 @@ def k(X, R, cells, loading):
         for _pp_i2 in range(X.shape[0]):
             for _pp_i3 in range(X.shape[0]):
                 R[_pp_i2, _pp_i3] += (_pp_g0[_pp_i2, _pp_k1] * np.conj(_pp_g0[_pp_i3, _pp_k1]))
-    for _pp_i4 in range(X.shape[0]):
-        for _pp_i5 in range(X.shape[0]):
-            R[_pp_i4, _pp_i5] /= (_pp_g0.shape[1])
+    _pp_n4 = _pp_g0.shape[1]
+    for _pp_i5 in range(X.shape[0]):
+        for _pp_i6 in range(X.shape[0]):
+            R[_pp_i5, _pp_i6] /= (_pp_n4)
 `
 	if got == nil || got.Text+"\n" != strings.TrimPrefix(want, "\n") {
 		t.Errorf("lowered:\n%v\nwant:\n%s", got, want)

@@ -353,3 +353,53 @@ for k in a.files:
 	}
 	return nil
 }
+
+// TestEmitSTAP profiles the STAP radar pipeline (testdata/programs/stap: complex data, a
+// Cholesky with a check, covariance over a list of training cells), emits it, and runs every
+// variant against the original.
+func TestEmitSTAP(t *testing.T) {
+	needPython(t)
+	dir := t.TempDir()
+	for _, n := range []string{"stap.py", "stap_kernels.py"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "programs", "stap", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "p.db")
+	if code, _, stderr := pyparc(t, "profile", "run", "--db", db, filepath.Join(dir, "stap.py"), "--size", "small", filepath.Join(dir, "p.npz")); code != 0 {
+		t.Fatalf("profile: %s", stderr)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, filepath.Join(dir, "stap.py"))
+	if code != 0 {
+		t.Fatalf("emit: %s", stderr)
+	}
+	for _, fn := range []string{"doppler_filter", "estimate_covariance", "cholesky", "forward_substitution", "back_substitution_h"} {
+		if !strings.Contains(stdout, "optimized  "+fn+" ") {
+			t.Errorf("%s not optimized:\n%s", fn, stdout)
+		}
+	}
+	// The covariance is one matrix product over the gathered training cells.
+	b, err := os.ReadFile(filepath.Join(out, "stap_kernels.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "np.take(X, cells, axis=1)") || !strings.Contains(string(b), "_rt.int_list(cells)") {
+		t.Errorf("estimate_covariance does not gather its cells:\n%s", b)
+	}
+	runPython(t, dir, "stap.py", "--size", "small", "want.npz")
+	for _, variant := range []string{"", "numpy", "numba"} {
+		cmd := exec.Command("python3", "stap.py", "--size", "small", "got.npz")
+		cmd.Dir, cmd.Env = out, append(os.Environ(), "PYPARC_VARIANT="+variant)
+		if res, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("variant %q: %v\n%s", variant, err, res)
+		}
+		if err := sameArrays(filepath.Join(dir, "want.npz"), filepath.Join(out, "got.npz")); err != nil {
+			t.Errorf("variant %q: saved arrays differ: %v", variant, err)
+		}
+	}
+}
