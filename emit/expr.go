@@ -67,7 +67,7 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		if st == nil {
 			return "", vecErr("an unknown subscript")
 		}
-		o, err := r.access(*st, byIter)
+		o, err := r.read(*st, byIter)
 		if err != nil {
 			return "", err
 		}

@@ -41,7 +41,7 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			if acc == nil {
 				return sum()
 			}
-			o, err := r.access(*acc, byIter)
+			o, err := r.read(*acc, byIter)
 			if err != nil {
 				return operand{}, err
 			}
@@ -56,7 +56,7 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			// where summing the broadcast product would build every term (A @ B.conj().T).
 			if arg := r.conjOf(f); arg != nil {
 				if acc := r.accessOf(arg); acc != nil {
-					o, err := r.access(*acc, byIter)
+					o, err := r.read(*acc, byIter)
 					if err != nil {
 						return operand{}, err
 					}
@@ -320,7 +320,7 @@ func (r *region) dependsOnAxes(e pyast.Expr, byIter map[string]axis, tmps map[st
 			}
 		case *pyast.Subscript:
 			if acc := r.accessOf(n); acc != nil {
-				if o, err := r.access(*acc, byIter); err != nil || len(o.axes) > 0 {
+				if o, err := r.read(*acc, byIter); err != nil || len(o.axes) > 0 {
 					varies = true
 				}
 			}

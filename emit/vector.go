@@ -212,7 +212,7 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 			continue
 		}
 		l := r.loopOf[f]
-		if l.Parallel || l.Reduction || l.Anti || len(l.Expand) > 0 {
+		if l.Parallel || l.Reduction || l.Anti || len(l.Expand) > 0 || len(l.Order) > 0 {
 			saved := len(r.lines)
 			savedVec, savedLoops := r.vector, r.pyLoops
 			undo := func() {
@@ -311,6 +311,36 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 		r.emit(indent, r.expand[name].alloc())
 	}
 	tmps := map[string][]string{} // vectorized scalar temporaries -> their axes
+	// A loop sequential in its source order whose statements isl proved may run in another
+	// order (polyopt's Loop.Order) is distributed in that order: the walk collects the
+	// statements with their axes, and they are generated once it is done.
+	reordered := !(top.Parallel || top.Reduction || top.Anti) && len(top.Order) > 0
+	type pendingStmt struct {
+		st   *polyopt.Stmt
+		axes []axis
+	}
+	var pending []pendingStmt
+	gen := func(st *polyopt.Stmt, axes []axis, indent string) error {
+		ups, err := r.statement(st, axes, tmps)
+		if err != nil {
+			return err
+		}
+		for _, w := range st.Writes {
+			r.writtenSub[w.Array] = true
+		}
+		for _, u := range ups {
+			if u.op != "" {
+				if r.updates == nil {
+					r.updates = map[int]update{}
+				}
+				u.indent = indent
+				r.updates[len(r.lines)] = u
+			}
+			r.emit(indent, u.code)
+		}
+		r.vector++
+		return nil
+	}
 	var walk func(body []pyast.Stmt, axes []axis, parallel bool, indent string) error
 	// parallel says every vectorized loop so far is parallel: then an inner loop that carries
 	// a dependence can stay a Python loop inside, which moves the parallel loops innermost.
@@ -347,24 +377,13 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 				if st == nil {
 					return vecErr("a statement inside is not modelled")
 				}
-				ups, err := r.statement(st, axes, tmps)
-				if err != nil {
+				if reordered {
+					pending = append(pending, pendingStmt{st, axes})
+					continue
+				}
+				if err := gen(st, axes, indent); err != nil {
 					return err
 				}
-				for _, w := range st.Writes {
-					r.writtenSub[w.Array] = true
-				}
-				for _, u := range ups {
-					if u.op != "" {
-						if r.updates == nil {
-							r.updates = map[int]update{}
-						}
-						u.indent = indent
-						r.updates[len(r.lines)] = u
-					}
-					r.emit(indent, u.code)
-				}
-				r.vector++
 			}
 		}
 		return nil
@@ -375,6 +394,29 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 	}
 	if err := walk(f.Body, []axis{ax}, top.Parallel, indent); err != nil {
 		return err
+	}
+	if reordered {
+		if len(r.expand) > 0 {
+			return vecErr("a loop whose statements run in another order, around an expanded array")
+		}
+		pos := map[string]int{}
+		for i, name := range top.Order {
+			pos[name] = i
+		}
+		if len(pending) != len(top.Order) {
+			return vecErr("the statements of a reordered loop are not all modelled")
+		}
+		for _, p := range pending {
+			if _, ok := pos[p.st.Name]; !ok {
+				return vecErr("statement " + p.st.Name + " has no place in the loop's new order")
+			}
+		}
+		sort.SliceStable(pending, func(i, j int) bool { return pos[pending[i].st.Name] < pos[pending[j].st.Name] })
+		for _, p := range pending {
+			if err := gen(p.st, p.axes, indent); err != nil {
+				return err
+			}
+		}
 	}
 	for _, name := range sortedExpansions(r.expand) {
 		r.lines = append(r.lines, r.expand[name].writeBack(indent)...)
@@ -503,6 +545,14 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			// each point. Only safe if nothing outside the nest reads it.
 			if r.outside[w.Array] {
 				return nil, vecErr("scalar " + w.Array + " is used outside the loop nest")
+			}
+			for _, a := range axes {
+				if a.tri {
+					// Its value would be computed over the whole box, where accesses
+					// may leave their arrays, and later statements would read the
+					// points outside the domain as if they were in it.
+					return nil, vecErr("a temporary assigned inside triangular bounds")
+				}
 			}
 			e, err := r.expr(value, byIter, tmps, order)
 			if err != nil {
@@ -671,7 +721,12 @@ func (r *region) triMask(st *polyopt.Stmt, axes []axis, byIter map[string]axis, 
 	if len(tri) == 0 {
 		return "", nil, nil
 	}
-	if scalar || len(tmps) > 0 || len(r.expand) > 0 {
+	// A Python scalar or an expanded array updated over the box would need its own mask.
+	// A private temporary (an array over its loops, none of them triangular: see statement)
+	// holds the right value at every point of its box, so a statement may read it; it may
+	// be the target of a sum over a triangle (symm's temp2 += B[k, j] * A[i, k] for k < i),
+	// whose terms outside the triangle are left out below.
+	if (scalar && tmps[st.Writes[0].Array] == nil) || len(r.expand) > 0 {
 		return "", nil, vecErr("triangular bounds around a temporary")
 	}
 	t := &triangle{tri: tri, byIter: byIter}
@@ -691,6 +746,9 @@ func (r *region) triMask(st *polyopt.Stmt, axes []axis, byIter map[string]axis, 
 		if err := r.inBox(acc, byIter); err != nil {
 			return "", nil, err
 		}
+	}
+	if scalar && !reduced {
+		return "", nil, vecErr("a temporary assigned over triangular bounds")
 	}
 	if reduced {
 		if r.noMasked {
@@ -859,6 +917,19 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 	return o, nil
 }
 
+// read renders an array reference a statement reads: access, or where one vectorized
+// iterator indexes several dimensions (symm's A[i, i]), the diagonal through index arrays,
+// which NumPy reads into a new array.
+func (r *region) read(a polyopt.Access, byIter map[string]axis) (operand, error) {
+	o, err := r.access(a, byIter)
+	if err != nil {
+		if d, ok := r.diagonalIndex(r.expandedAccess(a), byIter); ok {
+			return d, nil
+		}
+	}
+	return o, err
+}
+
 // target renders the array reference a statement writes: access, with a slice kept where
 // access gives the whole array, so that the statement assigns into the array.
 func (r *region) target(a polyopt.Access, byIter map[string]axis) (operand, error) {
@@ -867,19 +938,25 @@ func (r *region) target(a polyopt.Access, byIter map[string]axis) (operand, erro
 		o.code = wholeSlice(a)
 	}
 	if err != nil {
-		if d, ok := r.diagonal(r.expandedAccess(a), byIter); ok {
+		if d, ok := r.diagonalIndex(r.expandedAccess(a), byIter); ok {
+			// NumPy and CuPy assign through the index arrays, but np.copyto into the
+			// expression would write into a copy: fuseZeroInit must leave it alone.
+			if r.fancy == nil {
+				r.fancy = map[string]bool{}
+			}
+			r.fancy[d.code] = true
 			return d, nil
 		}
 	}
 	return o, err
 }
 
-// diagonal renders a target whose every subscript is one vectorized iterator plus a constant
-// (correlation's corr[i, i] = 1.0) with index arrays, one arange per dimension: NumPy and
-// CuPy assign through them element by element, and the elements are distinct (each index
-// array is strictly increasing). Only the whole subscript may be such: an integer next to
-// index arrays would move the result's axis.
-func (r *region) diagonal(a polyopt.Access, byIter map[string]axis) (operand, bool) {
+// diagonalIndex renders an array reference whose every subscript is one vectorized iterator
+// plus a constant (correlation's corr[i, i] = 1.0, symm's A[i, i]) with index arrays, one
+// arange per dimension: NumPy and CuPy read and assign through them element by element, and
+// the elements are distinct (each index array is strictly increasing). Only the whole
+// subscript may be such: an integer next to index arrays would move the result's axis.
+func (r *region) diagonalIndex(a polyopt.Access, byIter map[string]axis) (operand, bool) {
 	if len(a.Index) < 2 {
 		return operand{}, false
 	}
@@ -900,12 +977,7 @@ func (r *region) diagonal(a polyopt.Access, byIter map[string]axis) (operand, bo
 		hi := r.names.aff(addAff(ax.hi, rest))
 		idx = append(idx, fmt.Sprintf("_np.arange(%s, max(%s, %s))", lo, lo, hi))
 	}
-	o := operand{a.Array + "[" + strings.Join(idx, ", ") + "]", []string{v}}
-	if r.fancy == nil {
-		r.fancy = map[string]bool{}
-	}
-	r.fancy[o.code] = true
-	return o, true
+	return operand{a.Array + "[" + strings.Join(idx, ", ") + "]", []string{v}}, true
 }
 
 // wholeSlice is a[:, ..., :].

@@ -104,6 +104,13 @@ func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 			return err
 		}
 		sequentialAroundChecks(s)
+		dims := 0
+		for _, st := range s.Stmts {
+			dims = max(dims, 2*len(st.Iters)+1)
+		}
+		if err := reorderLoops(sc, s, a, sched, dims); err != nil {
+			return err
+		}
 		return nil
 	})
 	if err != nil {

@@ -81,6 +81,8 @@ type LoopReport struct {
 	// Expand lists the arrays that, given one copy per iteration of the loops named, make a
 	// sequential loop parallel: "sum_ per (r, q)".
 	Expand []string `json:"expand,omitempty"`
+	// Order names the statements in the order whole-array code runs them (Loop.Order).
+	Order []string `json:"order,omitempty"`
 }
 
 // DepReport describes one dependence.
@@ -142,6 +144,7 @@ func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Repor
 				default:
 					lr.Verdict = "sequential"
 					lr.Anti = l.Anti
+					lr.Order = l.Order
 				}
 			}
 			sr.Loops = append(sr.Loops, lr)
@@ -208,6 +211,9 @@ func (r Report) Print(w io.Writer) {
 			verdict := l.Verdict
 			if l.Anti {
 				verdict += " (only anti dependences: whole-array code keeps them)"
+			}
+			if len(l.Order) > 0 {
+				verdict += " (whole-array code keeps every dependence running its statements in the order " + strings.Join(l.Order, ", ") + ")"
 			}
 			if len(l.Expand) > 0 {
 				verdict += "; parallel with one copy of " + strings.Join(l.Expand, " and ") + " (NumPy variant)"

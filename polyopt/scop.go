@@ -97,7 +97,13 @@ type Loop struct {
 	// keeps a sequential loop from being parallel, where one copy of each array per iteration
 	// of the loop (array expansion) removes them: see expandable. Parallel stays false, as
 	// only the NumPy variant expands.
-	Expand     []Expansion
+	Expand []Expansion
+	// Order, set by Analyze on a loop that is otherwise sequential, names its statements in an
+	// order in which whole-array code may run them, each for all of its points, where the
+	// source order would reverse a dependence it carries (see reorderLoops): isl proved that
+	// this order keeps every dependence. Parallel stays false, as only the NumPy variant
+	// distributes the loop.
+	Order      []string
 	Unanalyzed bool // Analyze was not run or failed
 }
 

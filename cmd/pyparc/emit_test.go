@@ -311,7 +311,7 @@ func TestEmitTriangles(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("emit: %s", stderr)
 	}
-	for _, fn := range []string{"trmm", "lower_product", "upper_sums", "shift"} {
+	for _, fn := range []string{"trmm", "lower_product", "upper_sums", "shift", "backward", "symm"} {
 		if !strings.Contains(stdout, "optimized  "+fn+" ") || !strings.Contains(stdout, fn) {
 			t.Errorf("%s not optimized:\n%s", fn, stdout)
 		}
@@ -322,6 +322,10 @@ func TestEmitTriangles(t *testing.T) {
 	}
 	if !strings.Contains(string(emitted), "if _rt.finite(") {
 		t.Errorf("no masked product in the emitted program:\n%s", emitted)
+	}
+	// symm's i loop runs as whole-array code, its last statement first, and reads A's diagonal.
+	if !strings.Contains(string(emitted), "(A[_np.arange(0, max(0, _p_") {
+		t.Errorf("symm's diagonal read is not vectorized:\n%s", emitted)
 	}
 	t.Setenv("PYPARC_VARIANT", "numpy")
 	for _, args := range [][]string{

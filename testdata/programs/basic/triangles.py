@@ -59,10 +59,24 @@ def shift(x, t):
 
 def backward(x, y, t):
     # y[i] reads x[i + 1] before the first statement of iteration i + 1 writes it: running
-    # each statement for all i in turn would read the new x.
+    # each statement for all i in turn would read the new x, but running the second one
+    # first keeps every dependence (Loop.Order).
     for i in range(x.shape[0] - 1):
         x[i] = t[i] * 2.0
         y[i] = x[i + 1] + 1.0
+
+
+def symm(alpha, beta, C, A, B):
+    # Row i of C, written by the last statement, is added to by the first in later
+    # iterations: whole-array code runs the last one first. temp2 sums over a triangle and
+    # A[i, i] is read along the diagonal.
+    for i in range(C.shape[0]):
+        for j in range(C.shape[1]):
+            temp2 = 0.0
+            for k in range(i):
+                C[k, j] += alpha * B[i, j] * A[i, k]
+                temp2 += B[k, j] * A[i, k]
+            C[i, j] = beta * C[i, j] + alpha * B[i, j] * A[i, i] + alpha * temp2
 
 
 def main():
@@ -82,10 +96,14 @@ def main():
     shift(x, t)
     y2 = np.zeros(args.n)
     backward(t, y2, x)
+    A3, B3, _, _ = init(args.n, args.m, args.bad)
+    C3 = np.copy(B3[:, ::-1])
+    symm(1.5, 1.2, C3, A3, B3)
     if args.out:
-        np.savez(args.out, A=A, B=B, C=C, x=x, y=y, t=t, y2=y2)
+        np.savez(args.out, A=A, B=B, C=C, x=x, y=y, t=t, y2=y2, C3=C3)
     with np.errstate(invalid="ignore"):
-        print("checksum %.6f %.6f %.6f %.6f" % (np.nansum(B[np.isfinite(B)]), C[np.isfinite(C)].sum(), y[np.isfinite(y)].sum(), y2.sum()))
+        print("checksum %.6f %.6f %.6f %.6f %.6f" % (np.nansum(B[np.isfinite(B)]), C[np.isfinite(C)].sum(), y[np.isfinite(y)].sum(), y2.sum(),
+                                                C3[np.isfinite(C3)].sum()))
 
 
 if __name__ == "__main__":
