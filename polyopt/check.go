@@ -68,15 +68,16 @@ func (b *builder) check(s *pyast.If, in nest) *Opaque {
 	return nil
 }
 
-// sequentialAroundChecks marks every loop around a check neither parallel nor a reduction,
-// with the reason.
+// sequentialAroundChecks marks every loop around a check sequential, with the reason: not
+// parallel, not a reduction, and none of the forms whole-array code may still vectorize
+// (only anti dependences, array expansion, a statement order).
 func sequentialAroundChecks(s *SCoP) {
 	for _, st := range s.Stmts {
 		if !st.Check {
 			continue
 		}
 		for _, l := range st.Loops {
-			l.Parallel, l.Reduction = false, false
+			l.Parallel, l.Reduction, l.Anti, l.Expand, l.Order = false, false, false, nil, nil
 			l.CarriedBy = appendOnce(l.CarriedBy, fmt.Sprintf("the order of the check %s (it raises)", st.Name))
 		}
 	}

@@ -53,8 +53,9 @@ def k(A, u):
 		t.Errorf("no flow dependence into the check: %+v", a.Deps)
 	}
 	for _, l := range s.Loops {
-		if l.Parallel || l.Reduction {
-			t.Errorf("loop %s: parallel %v, reduction %v; want sequential around a check", l.Iter, l.Parallel, l.Reduction)
+		if l.Parallel || l.Reduction || l.Anti || len(l.Expand) > 0 || len(l.Order) > 0 {
+			t.Errorf("loop %s: parallel %v, reduction %v, anti %v, expand %v, order %v; want sequential around a check",
+				l.Iter, l.Parallel, l.Reduction, l.Anti, l.Expand, l.Order)
 		}
 		if !strings.Contains(strings.Join(l.CarriedBy, "; "), "check") {
 			t.Errorf("loop %s: carried by %q, want the check named", l.Iter, l.CarriedBy)

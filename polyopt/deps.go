@@ -440,8 +440,11 @@ func privatizable(s *SCoP, a *Analysis, d Dependence, l *Loop) bool {
 }
 
 func carries(list []string, d Dependence) bool {
+	// An entry is the dependence itself, or it followed by a note in parentheses: a bare
+	// prefix test would take "S1 -> S12" for "S1 -> S1".
+	want := d.String()
 	for _, s := range list {
-		if strings.HasPrefix(s, d.String()) {
+		if s == want || strings.HasPrefix(s, want+" (") {
 			return true
 		}
 	}
