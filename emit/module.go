@@ -356,7 +356,12 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		}
 		fmt.Fprintf(&b, "            if %s:\n                return _%s__%s(%s)\n", cond, name, v, args)
 	}
-	if hasCupy {
+	tuned := dec != nil && decisionFits(*dec, variants)
+	if hasCupy && !tuned {
+		// Untuned, a GPU takes calls big enough to pay for the transfers. A tuned decision
+		// measured the variants it names on this target and is followed instead (a fixed
+		// threshold here sent fdtd-2d at MEDIUM to the GPU at 17 ms where the tuned
+		// numba_tiled takes 2.5 ms on 16 cores).
 		work, _ := f.WorkExpr()
 		fmt.Fprintf(&b, "        if _rt.HAVE_CUPY and %s >= _rt.CUPY_MIN_WORK:\n", work)
 		fmt.Fprintf(&b, "            return _%s__cupy(%s)\n", name, args)
@@ -377,7 +382,6 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		fmt.Fprintf(&b, "%sreturn _%s__%s(%s)\n", indent, name, variant, args)
 	}
 	chosen := ""
-	tuned := dec != nil && decisionFits(*dec, variants)
 	switch {
 	case tuned:
 		// pyparc tune measured the variants: choose by the work count of this call.

@@ -194,6 +194,10 @@ func TestTuneThenEmit(t *testing.T) {
 		if !strings.Contains(string(emitted), "_n = ") {
 			t.Errorf("%s: dispatcher does not compute the work count", k)
 		}
+		// The decision is followed where CuPy is present too: it did not measure the GPU.
+		if k == "gemm" && (!strings.Contains(string(emitted), "def _kernel_gemm__cupy(") || strings.Contains(string(emitted), "CUPY_MIN_WORK")) {
+			t.Errorf("%s: want a CuPy variant that the tuned dispatcher does not pick by a fixed threshold", k)
+		}
 	}
 	report := func() string {
 		cmd := exec.Command("python3", filepath.Join("..", "..", "emit", "testdata", "check_polybench.py"),
