@@ -537,8 +537,8 @@ func (g *gen) expr(sc scope, k kind, depth int, target string) Expr {
 	return &Call{Fn: "math.exp", Args: []Expr{&Unary{X: &Call{Fn: "abs", Args: []Expr{arg}}}}}
 }
 
-// complexExpr makes a complex value: sums and products, negation, conjugates (np.conj and
-// the method), and multiples of 1j. Min, max and math.* have no complex form; they stay out.
+// complexExpr makes a complex value: sums and products, negation, conjugates (np.conj, and
+// the method on elements), and multiples of 1j. Min, max and math.* have no complex form; they stay out.
 func (g *gen) complexExpr(sc scope, depth int, target string) Expr {
 	switch x := g.intn(100); {
 	case x < 50:
@@ -559,7 +559,16 @@ func (g *gen) complexExpr(sc scope, depth int, target string) Expr {
 	case x < 75:
 		return &Call{Fn: "np.conj", Args: []Expr{g.expr(sc, kComplex, depth-1, target)}}
 	case x < 85:
-		return &Call{Fn: ".conj", Args: []Expr{g.expr(sc, kComplex, depth-1, target)}}
+		// The method only on an element: Python's own complex and float have no conj().
+		var cands []*Array
+		for _, a := range g.p.Arrays {
+			if a.Complex() {
+				cands = append(cands, a)
+			}
+		}
+		if len(cands) > 0 {
+			return &Call{Fn: ".conj", Args: []Expr{g.ref(sc, cands[g.intn(len(cands))], false)}}
+		}
 	}
 	return &Bin{Op: "*", X: &Num{g.pick([]string{"1j", "-1j", "0.5j"})}, Y: g.expr(sc, kComplex, depth-1, target)}
 }
