@@ -96,10 +96,10 @@ type RaiseIf struct {
 	Msg   string
 }
 
-func (*Loop) stmt()   {}
-func (*If) stmt()     {}
-func (*Assign) stmt() {}
-func (*RaiseIf) stmt()  {}
+func (*Loop) stmt()    {}
+func (*If) stmt()      {}
+func (*Assign) stmt()  {}
+func (*RaiseIf) stmt() {}
 
 // Aff is an affine value Var + Off, Extent(Sym) + Off (Var empty, Sym >= 0), or the constant
 // Off (Var empty, Sym < 0).
