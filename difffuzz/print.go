@@ -237,6 +237,9 @@ func (pr *printer) expr(e Expr, paren bool) string {
 		}
 		return e.Fn + "(" + strings.Join(args, ", ") + ")"
 	case *Attr:
+		if n, ok := e.X.(*Num); ok {
+			return "(" + n.Text + ")." + e.Name // 2.real would not parse
+		}
 		return pr.expr(e.X, true) + "." + e.Name
 	}
 	pr.err = fmt.Errorf("unknown expression %T", e)
