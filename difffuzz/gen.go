@@ -417,6 +417,9 @@ func (g *gen) assign(sc scope) *Assign {
 				return &Assign{Target: &Name{name}, Op: op, Value: g.nearOne(sc)}
 			}
 		}
+		if k == kComplex && g.chance(50) {
+			return &Assign{Target: &Name{name}, Op: op, Value: g.dotTerm(sc, "")}
+		}
 		return &Assign{Target: &Name{name}, Op: op, Value: g.expr(sc, k, 2, "")}
 	case x < 25:
 		name := fmt.Sprintf("t%d", g.tmps)
@@ -445,6 +448,9 @@ func (g *gen) assign(sc scope) *Assign {
 		return &Assign{Target: ref, Op: "*=", Value: g.nearOne(sc)}
 	}
 	k := kindOf(arr)
+	if k == kComplex && (op == "+=" || op == "-=") && g.chance(40) {
+		return &Assign{Target: ref, Op: op, Value: g.dotTerm(sc, arr.Name)}
+	}
 	if g.cplx && k == kFloat && g.chance(4) {
 		// A complex value into a float64 array: the loop raises TypeError, and pyparc must
 		// not turn it into a whole-array store, which would drop the imaginary part.
@@ -571,6 +577,28 @@ func (g *gen) complexExpr(sc scope, depth int, target string) Expr {
 		}
 	}
 	return &Bin{Op: "*", X: &Num{g.pick([]string{"1j", "-1j", "0.5j"})}, Y: g.expr(sc, kComplex, depth-1, target)}
+}
+
+// dotTerm makes x * conj(y) (or conj(x) * y) of two elements, neither of the array target
+// being written (their products stay bounded): summed over a loop, a complex dot product or
+// matrix product with a conjugated operand, which NumPy computes with vdot, @ or einsum.
+func (g *gen) dotTerm(sc scope, target string) Expr {
+	var cands []*Array
+	for _, a := range g.p.Arrays {
+		if !a.Int() && a.Name != target {
+			cands = append(cands, a)
+		}
+	}
+	if len(cands) == 0 {
+		return g.expr(sc, kComplex, 2, target)
+	}
+	x := g.ref(sc, cands[g.intn(len(cands))], false)
+	y := g.ref(sc, cands[g.intn(len(cands))], false)
+	conj := &Call{Fn: "np.conj", Args: []Expr{y}}
+	if g.chance(50) {
+		return &Bin{Op: "*", X: conj, Y: x}
+	}
+	return &Bin{Op: "*", X: x, Y: conj}
 }
 
 // realOf makes a real value of a complex one: its modulus, real or imaginary part.
