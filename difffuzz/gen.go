@@ -8,14 +8,60 @@ import (
 
 // Generate returns the program of one seed; the same seed always gives the same program.
 func Generate(seed uint64) *Program {
-	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	g := &gen{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		aside: rand.New(rand.NewPCG(seed^0x5bd1e995, seed+0xc0ffee))}
 	return g.program()
 }
 
 type gen struct {
-	r    *rand.Rand
-	p    *Program
-	tmps int // temporaries made so far, for fresh names
+	r *rand.Rand
+	// aside decides the features added after the first campaigns (complex data, checks), so
+	// that a seed without them still gives the program it gave before, and the seeds named
+	// in notes and reproducers keep their meaning.
+	aside  *rand.Rand
+	p      *Program
+	tmps   int  // temporaries made so far, for fresh names
+	cplx   bool // some arrays are complex128
+	checks bool // loops may hold "if ...: raise" checks
+}
+
+// kind is the type of a generated value.
+type kind int
+
+const (
+	kFloat kind = iota
+	kInt
+	kComplex
+)
+
+// kindOf is the kind of an array's elements.
+func kindOf(a *Array) kind {
+	switch {
+	case a.Int():
+		return kInt
+	case a.Complex():
+		return kComplex
+	}
+	return kFloat
+}
+
+// fits reports whether a value of kind v can stand where kind k is wanted without changing
+// its type: ints in floats, both in complex.
+func fits(v, k kind) bool {
+	switch k {
+	case kInt:
+		return v == kInt
+	case kFloat:
+		return v != kComplex
+	}
+	return true
+}
+
+// withAside runs f drawing from the aside stream.
+func (g *gen) withAside(f func()) {
+	g.r, g.aside = g.aside, g.r
+	defer func() { g.r, g.aside = g.aside, g.r }()
+	f()
 }
 
 func (g *gen) intn(n int) int            { return g.r.IntN(n) }
@@ -25,8 +71,8 @@ func (g *gen) pick(list []string) string { return list[g.r.IntN(len(list))] }
 // scope is what a statement can see: the loops around it and the scalars bound so far.
 type scope struct {
 	loops []*Loop
-	tmps  map[string]bool // temporary name -> holds an int
-	reds  map[string]bool // reduction variables in reach -> holds an int
+	tmps  map[string]kind // temporary name -> the kind it holds
+	reds  map[string]kind // reduction variables in reach -> the kind they hold
 }
 
 func (s scope) with(l *Loop) scope {
@@ -36,8 +82,8 @@ func (s scope) with(l *Loop) scope {
 	return c
 }
 
-func copyMap(m map[string]bool) map[string]bool {
-	c := map[string]bool{}
+func copyMap(m map[string]kind) map[string]kind {
+	c := map[string]kind{}
 	for k, v := range m {
 		c[k] = v
 	}
@@ -47,6 +93,10 @@ func copyMap(m map[string]bool) map[string]bool {
 func (g *gen) program() *Program {
 	p := &Program{}
 	g.p = p
+	g.withAside(func() {
+		g.cplx = g.chance(20)
+		g.checks = g.chance(15)
+	})
 	// Symbols get distinct deltas, so that no two are equal at the profiled size and the
 	// hints keep them apart.
 	deltas := g.r.Perm(4)
@@ -93,6 +143,9 @@ func (g *gen) program() *Program {
 			p.Arrays = append(p.Arrays, &Array{Name: name, DType: "float64", Dims: []int{si}})
 		}
 	}
+	if g.cplx {
+		g.withAside(g.complexArrays)
+	}
 	for si, s := range p.Syms {
 		if s.Mode == ModeShape && g.chance(40) {
 			p.Locals = append(p.Locals, si)
@@ -105,10 +158,10 @@ func (g *gen) program() *Program {
 		}
 	}
 	// The body: one to three loop nests, some with a scalar reduction around them.
-	reds := map[string]bool{}
+	reds := map[string]kind{}
 	nnests := 1 + g.intn(3)
 	for k := 0; k < nnests; k++ {
-		sc := scope{tmps: map[string]bool{}, reds: copyMap(reds)}
+		sc := scope{tmps: map[string]kind{}, reds: copyMap(reds)}
 		if g.chance(30) && len(reds) < 2 {
 			name := fmt.Sprintf("s%d", len(reds))
 			isInt := g.chance(20)
@@ -119,9 +172,17 @@ func (g *gen) program() *Program {
 			case g.chance(20):
 				init = "1.0"
 			}
+			k := kFloat
+			switch {
+			case isInt:
+				k = kInt
+			case g.cplx && g.chance(40):
+				// A complex sum such as a dot product with a conjugate.
+				k, init = kComplex, init+"+0j"
+			}
 			p.Body = append(p.Body, &Assign{Target: &Name{name}, Op: "=", Value: &Num{init}})
-			reds[name] = isInt
-			sc.reds[name] = isInt
+			reds[name] = k
+			sc.reds[name] = k
 			p.Return = append(p.Return, name)
 		}
 		maxDepth := 1 + g.intn(3)
@@ -139,7 +200,7 @@ func (g *gen) program() *Program {
 	if len(p.Return) > 0 && g.chance(30) {
 		// Store a reduction into an array instead of returning it.
 		a := p.Arrays[g.intn(len(p.Arrays))]
-		if !a.Int() {
+		if !a.Int() && fits(reds[p.Return[0]], kindOf(a)) {
 			ref := &Ref{Array: a.Name}
 			for range a.Dims {
 				ref.Idx = append(ref.Idx, Idx{Off: g.intn(2)})
@@ -150,6 +211,24 @@ func (g *gen) program() *Program {
 	}
 	g.calls()
 	return p
+}
+
+// complexArrays turns some real arrays complex128, at least one. float32 arrays become
+// float64 first: the precision rules of float32 are another matter, tested elsewhere.
+func (g *gen) complexArrays() {
+	n := 0
+	for _, a := range g.p.Arrays {
+		if a.DType == "float32" {
+			a.DType = "float64"
+		}
+		if !a.Int() && g.chance(50) {
+			a.DType = "complex128"
+			n++
+		}
+	}
+	if n == 0 {
+		g.p.Arrays[0].DType = "complex128"
+	}
 }
 
 func (g *gen) usesSym(si int) bool {
@@ -221,7 +300,38 @@ func (g *gen) loop(sc scope, maxDepth int, perfect bool) *Loop {
 	if !hasAssign(l.Body) {
 		l.Body = append(l.Body, g.assign(in))
 	}
+	if g.checks {
+		g.withAside(func() {
+			if g.chance(35) {
+				at := g.intn(len(l.Body) + 1)
+				l.Body = slices.Insert(l.Body, at, Stmt(g.check(in)))
+			}
+		})
+	}
 	return l
+}
+
+// check makes "if X < limit: raise ...": X an element of some array (its real part or
+// modulus if complex). Some limits are beyond what the data reaches, others are crossed by
+// a few of the driver's random elements, so that some calls raise part way through a loop.
+func (g *gen) check(sc scope) *RaiseIf {
+	arr := g.p.Arrays[g.intn(len(g.p.Arrays))]
+	var x Expr = g.ref(sc, arr, false)
+	if arr.Complex() {
+		x = g.realOf(x)
+	}
+	c := &RaiseIf{X: x, Exc: "ValueError", Msg: "neg"}
+	switch g.intn(4) {
+	case 0:
+		c.Op, c.Limit = "<", "-5.0"
+	case 1:
+		c.Op, c.Limit, c.Exc, c.Msg = ">", "50.0", "RuntimeError", "big"
+	case 2:
+		c.Op, c.Limit, c.Exc, c.Msg = ">", "1.45", "RuntimeError", "big"
+	default:
+		c.Op, c.Limit = "<", "0.52"
+	}
+	return c
 }
 
 func hasAssign(list []Stmt) bool {
@@ -298,22 +408,30 @@ func (g *gen) assign(sc scope) *Assign {
 		}
 		slices.Sort(names)
 		name := g.pick(names)
-		isInt := sc.reds[name]
+		k := sc.reds[name]
 		op := g.pick([]string{"+=", "+=", "-=", "=+", "*="})
 		if op == "*=" {
-			if isInt {
+			if k == kInt {
 				op = "+="
 			} else {
 				return &Assign{Target: &Name{name}, Op: op, Value: g.nearOne(sc)}
 			}
 		}
-		return &Assign{Target: &Name{name}, Op: op, Value: g.expr(sc, isInt, 2, "")}
+		if k == kComplex && g.chance(50) {
+			return &Assign{Target: &Name{name}, Op: op, Value: g.dotTerm(sc, "")}
+		}
+		return &Assign{Target: &Name{name}, Op: op, Value: g.expr(sc, k, 2, "")}
 	case x < 25:
 		name := fmt.Sprintf("t%d", g.tmps)
 		g.tmps++
-		isInt := g.chance(25)
-		a := &Assign{Target: &Name{name}, Op: "=", Value: g.expr(sc, isInt, 2, "")}
-		sc.tmps[name] = isInt
+		k := kFloat
+		if g.chance(25) {
+			k = kInt
+		} else if g.cplx && g.chance(40) {
+			k = kComplex
+		}
+		a := &Assign{Target: &Name{name}, Op: "=", Value: g.expr(sc, k, 2, "")}
+		sc.tmps[name] = k
 		return a
 	}
 	arr := g.p.Arrays[g.intn(len(g.p.Arrays))]
@@ -329,12 +447,21 @@ func (g *gen) assign(sc scope) *Assign {
 	case y < 45 && !arr.Int():
 		return &Assign{Target: ref, Op: "*=", Value: g.nearOne(sc)}
 	}
-	return &Assign{Target: ref, Op: op, Value: g.expr(sc, arr.Int(), 3, arr.Name)}
+	k := kindOf(arr)
+	if k == kComplex && (op == "+=" || op == "-=") && g.chance(40) {
+		return &Assign{Target: ref, Op: op, Value: g.dotTerm(sc, arr.Name)}
+	}
+	if g.cplx && k == kFloat && g.chance(4) {
+		// A complex value into a float64 array: the loop raises TypeError, and pyparc must
+		// not turn it into a whole-array store, which would drop the imaginary part.
+		k = kComplex
+	}
+	return &Assign{Target: ref, Op: op, Value: g.expr(sc, k, 3, arr.Name)}
 }
 
 // nearOne is a factor close to 1, so that products over many iterations stay finite.
 func (g *gen) nearOne(sc scope) Expr {
-	return &Bin{Op: "+", X: &Num{"1.0"}, Y: &Bin{Op: "*", X: &Num{"0.01"}, Y: g.leaf(sc, false, "")}}
+	return &Bin{Op: "+", X: &Num{"1.0"}, Y: &Bin{Op: "*", X: &Num{"0.01"}, Y: g.leaf(sc, kFloat, "")}}
 }
 
 // ref makes a subscript of arr that stays in bounds: each dimension takes an index of its
@@ -374,60 +501,143 @@ func (g *gen) ref(sc scope, arr *Array, write bool) *Ref {
 	return r
 }
 
-// expr makes a value; isInt keeps it within int arithmetic (+, -, * and int operands).
-// target is the array being written: a product of two of its elements could grow without
-// bound along a recurrence, so products take a bounded factor then.
-func (g *gen) expr(sc scope, isInt bool, depth int, target string) Expr {
+// expr makes a value of kind k; kInt keeps it within int arithmetic (+, -, * and int
+// operands). target is the array being written: a product of two of its elements could grow
+// without bound along a recurrence, so products take a bounded factor then.
+func (g *gen) expr(sc scope, k kind, depth int, target string) Expr {
 	if depth == 0 || g.chance(30) {
-		return g.leaf(sc, isInt, target)
+		return g.leaf(sc, k, target)
+	}
+	if k == kComplex {
+		return g.complexExpr(sc, depth, target)
+	}
+	if k == kFloat && g.cplx && g.chance(20) {
+		return g.realOf(g.expr(sc, kComplex, depth-1, target))
 	}
 	switch x := g.intn(100); {
 	case x < 55:
 		op := g.pick([]string{"+", "+", "-", "*"})
-		left := g.expr(sc, isInt, depth-1, target)
+		left := g.expr(sc, k, depth-1, target)
 		var right Expr
 		if op == "*" {
-			right = g.factor(sc, isInt)
+			right = g.factor(sc, k)
 		} else {
-			right = g.expr(sc, isInt, depth-1, target)
+			right = g.expr(sc, k, depth-1, target)
 		}
 		return &Bin{Op: op, X: left, Y: right}
 	case x < 62:
-		return &Unary{X: g.expr(sc, isInt, depth-1, target)}
+		return &Unary{X: g.expr(sc, k, depth-1, target)}
 	case x < 72:
 		fn := g.pick([]string{"min", "max"})
-		return &Call{Fn: fn, Args: []Expr{g.expr(sc, isInt, depth-1, target), g.expr(sc, isInt, depth-1, target)}}
+		return &Call{Fn: fn, Args: []Expr{g.expr(sc, k, depth-1, target), g.expr(sc, k, depth-1, target)}}
 	case x < 78:
-		return &Call{Fn: "abs", Args: []Expr{g.expr(sc, isInt, depth-1, target)}}
+		return &Call{Fn: "abs", Args: []Expr{g.expr(sc, k, depth-1, target)}}
 	}
-	if isInt {
-		return g.leaf(sc, isInt, target)
+	if k == kInt {
+		return g.leaf(sc, k, target)
 	}
-	arg := g.expr(sc, false, depth-1, target)
+	arg := g.expr(sc, kFloat, depth-1, target)
 	if g.chance(60) {
 		return &Call{Fn: "np.sqrt", Args: []Expr{&Call{Fn: "np.abs", Args: []Expr{arg}}}}
 	}
 	return &Call{Fn: "math.exp", Args: []Expr{&Unary{X: &Call{Fn: "abs", Args: []Expr{arg}}}}}
 }
 
+// complexExpr makes a complex value: sums and products, negation, conjugates (np.conj, and
+// the method on elements), and multiples of 1j. Min, max and math.* have no complex form; they stay out.
+func (g *gen) complexExpr(sc scope, depth int, target string) Expr {
+	switch x := g.intn(100); {
+	case x < 50:
+		op := g.pick([]string{"+", "+", "-", "*"})
+		left := g.expr(sc, kComplex, depth-1, target)
+		var right Expr
+		switch {
+		case op == "*":
+			right = g.factor(sc, kComplex)
+		case g.chance(30):
+			right = g.expr(sc, kFloat, depth-1, target)
+		default:
+			right = g.expr(sc, kComplex, depth-1, target)
+		}
+		return &Bin{Op: op, X: left, Y: right}
+	case x < 60:
+		return &Unary{X: g.expr(sc, kComplex, depth-1, target)}
+	case x < 75:
+		return &Call{Fn: "np.conj", Args: []Expr{g.expr(sc, kComplex, depth-1, target)}}
+	case x < 85:
+		// The method only on an element: Python's own complex and float have no conj().
+		var cands []*Array
+		for _, a := range g.p.Arrays {
+			if a.Complex() {
+				cands = append(cands, a)
+			}
+		}
+		if len(cands) > 0 {
+			return &Call{Fn: ".conj", Args: []Expr{g.ref(sc, cands[g.intn(len(cands))], false)}}
+		}
+	}
+	return &Bin{Op: "*", X: &Num{g.pick([]string{"1j", "-1j", "0.5j"})}, Y: g.expr(sc, kComplex, depth-1, target)}
+}
+
+// dotTerm makes x * conj(y) (or conj(x) * y) of two elements, neither of the array target
+// being written (their products stay bounded): summed over a loop, a complex dot product or
+// matrix product with a conjugated operand, which NumPy computes with vdot, @ or einsum.
+func (g *gen) dotTerm(sc scope, target string) Expr {
+	var cands []*Array
+	for _, a := range g.p.Arrays {
+		if !a.Int() && a.Name != target {
+			cands = append(cands, a)
+		}
+	}
+	if len(cands) == 0 {
+		return g.expr(sc, kComplex, 2, target)
+	}
+	x := g.ref(sc, cands[g.intn(len(cands))], false)
+	y := g.ref(sc, cands[g.intn(len(cands))], false)
+	conj := &Call{Fn: "np.conj", Args: []Expr{y}}
+	if g.chance(50) {
+		return &Bin{Op: "*", X: conj, Y: x}
+	}
+	return &Bin{Op: "*", X: x, Y: conj}
+}
+
+// realOf makes a real value of a complex one: its modulus, real or imaginary part.
+func (g *gen) realOf(e Expr) Expr {
+	switch g.intn(4) {
+	case 0:
+		return &Call{Fn: "abs", Args: []Expr{e}}
+	case 1:
+		return &Call{Fn: "np.abs", Args: []Expr{e}}
+	case 2:
+		return &Attr{X: e, Name: "real"}
+	}
+	return &Attr{X: e, Name: "imag"}
+}
+
 // factor is a bounded multiplier: a constant, a float parameter, or an element of an array
-// that is never written (its values stay as the driver made them).
-func (g *gen) factor(sc scope, isInt bool) Expr {
-	if isInt {
+// that is never written (its values stay as the driver made them). Complex factors have
+// modulus one.
+func (g *gen) factor(sc scope, k kind) Expr {
+	if k == kInt {
 		return &Num{g.pick([]string{"2", "3", "-1"})}
+	}
+	if k == kComplex && g.chance(50) {
+		return &Num{g.pick([]string{"1j", "-1j", "(0.6+0.8j)", "(0.8-0.6j)"})}
 	}
 	if len(g.p.Floats) > 0 && g.chance(50) {
 		return &Name{g.pick(g.p.Floats)}
 	}
 	if g.chance(40) {
-		return &Call{Fn: "math.exp", Args: []Expr{&Unary{X: &Call{Fn: "abs", Args: []Expr{g.leaf(sc, false, "")}}}}}
+		return &Call{Fn: "math.exp", Args: []Expr{&Unary{X: &Call{Fn: "abs", Args: []Expr{g.leaf(sc, kFloat, "")}}}}}
 	}
 	return &Num{g.pick([]string{"0.5", "1.5", "2.0", "-0.25"})}
 }
 
 // leaf makes an operand: an array element, a loop index, a temporary, a parameter or a
 // constant. Writes to target are read back often, which makes loop-carried dependences.
-func (g *gen) leaf(sc scope, isInt bool, target string) Expr {
+// Complex elements in a real context come through realOf.
+func (g *gen) leaf(sc scope, k kind, target string) Expr {
+	isInt := k == kInt
 	x := g.intn(100)
 	switch {
 	case x < 55:
@@ -445,14 +655,22 @@ func (g *gen) leaf(sc scope, isInt bool, target string) Expr {
 			}
 		}
 		if len(cands) > 0 {
-			return g.ref(sc, cands[g.intn(len(cands))], false)
+			a := cands[g.intn(len(cands))]
+			ref := g.ref(sc, a, false)
+			switch {
+			case a.Complex() && k != kComplex:
+				return g.realOf(ref)
+			case a.Complex() && g.chance(20):
+				return &Call{Fn: "np.conj", Args: []Expr{ref}}
+			}
+			return ref
 		}
 	case x < 65:
 		return &Name{sc.loops[g.intn(len(sc.loops))].Var}
 	case x < 78:
 		var names []string
-		for n, tInt := range sc.tmps {
-			if !isInt || tInt {
+		for n, tk := range sc.tmps {
+			if fits(tk, k) {
 				names = append(names, n)
 			}
 		}
@@ -465,6 +683,9 @@ func (g *gen) leaf(sc scope, isInt bool, target string) Expr {
 	}
 	if isInt {
 		return &Num{g.pick([]string{"1", "2", "3", "-2"})}
+	}
+	if k == kComplex && g.chance(40) {
+		return &Num{g.pick([]string{"1j", "2j", "(1+2j)", "(0.5-1j)"})}
 	}
 	return &Num{g.pick([]string{"0.5", "1.0", "2.0", "0.125", "-1.5"})}
 }

@@ -85,6 +85,15 @@ func TestGenerateCovers(t *testing.T) {
 		{"strided view", `S\w\[::2\]`},
 		{"several calls", `(?s)def kernel.*kernel\(.*kernel\(`},
 		{"float32 scalar", `np\.float32\(0\.5\)`},
+		{"complex128", `1j \* \(rng\.random`},
+		{"complex literal", `(0\.5j|2j|\(1\+2j\)|\(0\.5-1j\)|-1j|\(0\.6\+0\.8j\))`},
+		{".real", `\.real\b`},
+		{".imag", `\.imag\b`},
+		{"np.conj", `np\.conj\(`},
+		{".conj()", `\.conj\(\)`},
+		{"complex sum", `s\d = \d\.\d\+0j`},
+		{"raise check", `(?m)^ +raise (ValueError|RuntimeError)\("\w+"\)$`},
+		{"exception kept", `out\["e\d"\] = np\.asarray\(type\(e\)\.__name__\)`},
 	}
 	count := make([]int, len(features))
 	res := make([]*regexp.Regexp, len(features))

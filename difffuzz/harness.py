@@ -4,8 +4,11 @@ usage: harness.py SRC_DIR OUT_DIR JOB_JSON
 
 JOB_JSON lists {"name", "seed", "sizes"}: SRC_DIR/NAME.py is the original program and
 OUT_DIR/NAME.py the emitted one; both define run(size, seed) returning a dict of arrays. For
-each program and size both run, and every saved array must agree (float64: rtol 1e-9, atol
-1e-12; float32: rtol 1e-4, atol 1e-5; integers exactly; NaN equals NaN). One JSON line per
+each program and size both run, and every saved array must agree (float64 and complex128:
+rtol 1e-9, atol 1e-12; float32: rtol 1e-4, atol 1e-5; integers and strings, such as the name
+of an exception a driver caught, exactly; NaN equals NaN). A run that raises one of the
+exceptions programs raise on purpose (TypeError, ValueError, RuntimeError) agrees with a run
+that raises the same type: a kernel's exceptions are part of its contract. One JSON line per
 program goes to stdout as soon as it is done, so that the caller knows where a crash happened.
 Many programs run in one process: starting Python and importing NumPy once saves most of the
 time of a campaign.
@@ -57,9 +60,9 @@ def compare(want, got):
         if not ret and x.dtype != y.dtype:
             return "%s: dtype %s, emitted %s" % (key, x.dtype, y.dtype)
         kx, ky = x.dtype.kind, y.dtype.kind
-        if (kx in "iub") != (ky in "iub"):
+        if (kx in "iubU") != (ky in "iubU"):
             return "%s: kind %s, emitted %s" % (key, x.dtype, y.dtype)
-        if kx in "iub":
+        if kx in "iubU":
             bad = x != y
         else:
             rtol, atol = tolerance(x.dtype, y.dtype)
@@ -128,12 +131,20 @@ def check(src, out, case):
     return res
 
 
+# The exceptions generated programs raise on purpose: a check's raise, a complex value
+# stored into a real array. Others (IndexError, Timeout) mean a broken program.
+ON_PURPOSE = (TypeError, ValueError, RuntimeError)
+
+
 def compare_sizes(orig, new, case, res):
     """Runs both programs at each size; returns (status, detail) of the first failure."""
     for size in case["sizes"]:
         signal.alarm(TIMEOUT_S)
+        raised = None
         try:
             want = orig.run(size, case["seed"])
+        except ON_PURPOSE as e:
+            raised = e
         except BaseException as e:
             signal.alarm(0)
             return "invalid", "size %d: the original raised: %s" % (size, tail(e))
@@ -142,8 +153,13 @@ def compare_sizes(orig, new, case, res):
             got = new.run(size, case["seed"])
         except BaseException as e:
             signal.alarm(0)
+            if raised is not None and type(e) is type(raised):
+                continue  # both raise the same exception: they agree
             return "emitted-raised", "size %d: %s" % (size, tail(e))
         signal.alarm(0)
+        if raised is not None:
+            return "mismatch", "size %d: the original raised %s, the emitted program returned" % (
+                size, type(raised).__name__)
         why = compare(want, got)
         if why:
             return "mismatch", "size %d: %s" % (size, why)

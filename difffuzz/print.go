@@ -106,6 +106,8 @@ func (pr *printer) stmt(s Stmt, indent string) {
 			fmt.Fprintf(pr.b, "%selse:\n", indent)
 			pr.body(s.Else, indent+"    ")
 		}
+	case *RaiseIf:
+		fmt.Fprintf(pr.b, "%sif %s %s %s:\n%s    raise %s(%q)\n", indent, pr.expr(s.X, true), s.Op, s.Limit, indent, s.Exc, s.Msg)
 	case *Assign:
 		t := pr.expr(s.Target, false)
 		switch s.Op {
@@ -222,11 +224,23 @@ func (pr *printer) expr(e Expr, paren bool) string {
 	case *Unary:
 		return wrap("-" + pr.expr(e.X, true))
 	case *Call:
+		if strings.HasPrefix(e.Fn, ".") {
+			if len(e.Args) != 1 {
+				pr.err = fmt.Errorf("method %s has %d receivers", e.Fn, len(e.Args))
+				return "0"
+			}
+			return pr.expr(e.Args[0], true) + e.Fn + "()"
+		}
 		var args []string
 		for _, a := range e.Args {
 			args = append(args, pr.expr(a, false))
 		}
 		return e.Fn + "(" + strings.Join(args, ", ") + ")"
+	case *Attr:
+		if n, ok := e.X.(*Num); ok {
+			return "(" + n.Text + ")." + e.Name // 2.real would not parse
+		}
+		return pr.expr(e.X, true) + "." + e.Name
 	}
 	pr.err = fmt.Errorf("unknown expression %T", e)
 	return "0"
@@ -255,6 +269,8 @@ func (p *Program) driver(b *strings.Builder) error {
 			return fmt.Sprintf("rng.integers(-3, 4, size=%s)", shp)
 		case "float32":
 			return fmt.Sprintf("(rng.random(%s) + 0.5).astype(np.float32)", shp)
+		case "complex128":
+			return fmt.Sprintf("rng.random(%s) + 0.5 + 1j * (rng.random(%s) - 0.5)", shp, shp)
 		}
 		return fmt.Sprintf("rng.random(%s) + 0.5", shp)
 	}
@@ -292,6 +308,7 @@ func (p *Program) driver(b *strings.Builder) error {
 		}
 	}
 	b.WriteString("    out = {}\n")
+	raises := p.mayRaise()
 	for k, c := range p.Calls {
 		var args []string
 		for i, arg := range c.Args {
@@ -327,16 +344,26 @@ func (p *Program) driver(b *strings.Builder) error {
 		}
 		args = append(args, c.Floats...)
 		call := fmt.Sprintf("kernel(%s)", strings.Join(args, ", "))
+		// A kernel that may raise on purpose runs under try: the exception's type is an
+		// output like the arrays, and the arrays as the kernel left them are compared too.
+		indent := "    "
+		if raises {
+			b.WriteString("    try:\n")
+			indent = "        "
+		}
 		switch len(p.Return) {
 		case 0:
-			fmt.Fprintf(b, "    %s\n", call)
+			fmt.Fprintf(b, "%s%s\n", indent, call)
 		case 1:
-			fmt.Fprintf(b, "    out[\"r%d\"] = np.asarray(%s)\n", k, call)
+			fmt.Fprintf(b, "%sout[\"r%d\"] = np.asarray(%s)\n", indent, k, call)
 		default:
-			fmt.Fprintf(b, "    r = %s\n", call)
+			fmt.Fprintf(b, "%sr = %s\n", indent, call)
 			for i := range p.Return {
-				fmt.Fprintf(b, "    out[\"r%d_%d\"] = np.asarray(r[%d])\n", k, i, i)
+				fmt.Fprintf(b, "%sout[\"r%d_%d\"] = np.asarray(r[%d])\n", indent, k, i, i)
 			}
+		}
+		if raises {
+			fmt.Fprintf(b, "    except (TypeError, ValueError, RuntimeError) as e:\n        out[\"e%d\"] = np.asarray(type(e).__name__)\n", k)
 		}
 	}
 	for _, n := range saved {
@@ -357,4 +384,31 @@ func sameKind(a, b *Array) bool {
 		}
 	}
 	return true
+}
+
+// mayRaise reports a kernel that may raise on purpose: it has a check, or complex values
+// that a store into a real array refuses with TypeError.
+func (p *Program) mayRaise() bool {
+	for _, a := range p.Arrays {
+		if a.Complex() {
+			return true
+		}
+	}
+	found := false
+	var walk func(list []Stmt)
+	walk = func(list []Stmt) {
+		for _, s := range list {
+			switch s := s.(type) {
+			case *RaiseIf:
+				found = true
+			case *Loop:
+				walk(s.Body)
+			case *If:
+				walk(s.Then)
+				walk(s.Else)
+			}
+		}
+	}
+	walk(p.Body)
+	return found
 }

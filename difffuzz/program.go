@@ -49,14 +49,17 @@ const (
 // Array is one array parameter of the kernel.
 type Array struct {
 	Name  string
-	DType string // "float64", "float32" or "int64"
+	DType string // "float64", "float32", "int64" or "complex128"
 	Dims  []int  // the symbol of each dimension
 }
 
 // Int reports an integer array.
 func (a *Array) Int() bool { return a.DType == "int64" }
 
-// Stmt is a statement of the kernel: *Loop, *If or *Assign.
+// Complex reports a complex array.
+func (a *Array) Complex() bool { return a.DType == "complex128" }
+
+// Stmt is a statement of the kernel: *Loop, *If, *Assign or *RaiseIf.
 type Stmt interface{ stmt() }
 
 // Loop is "for Var in range(...)" visiting the values of [Lo, Hi) with Step (negative steps
@@ -83,9 +86,20 @@ type Assign struct {
 	Value  Expr
 }
 
-func (*Loop) stmt()   {}
-func (*If) stmt()     {}
-func (*Assign) stmt() {}
+// RaiseIf is "if X Op Limit: raise Exc(Msg)": a test of computed data that stops the kernel, the
+// way numerical code refuses a bad value. X is real.
+type RaiseIf struct {
+	X     Expr
+	Op    string // "<" or ">"
+	Limit string // a float literal
+	Exc   string // "ValueError" or "RuntimeError"
+	Msg   string
+}
+
+func (*Loop) stmt()    {}
+func (*If) stmt()      {}
+func (*Assign) stmt()  {}
+func (*RaiseIf) stmt() {}
 
 // Aff is an affine value Var + Off, Extent(Sym) + Off (Var empty, Sym >= 0), or the constant
 // Off (Var empty, Sym < 0).
@@ -118,7 +132,7 @@ func (*Cmp) cond()      {}
 func (*BoolCond) cond() {}
 func (*NotCond) cond()  {}
 
-// Expr is a value: *Num, *Name, *Ref, *Bin, *Unary or *Call.
+// Expr is a value: *Num, *Name, *Ref, *Bin, *Unary, *Call or *Attr.
 type Expr interface{ expr() }
 
 // Num is a literal, written as Text.
@@ -150,10 +164,17 @@ type Bin struct {
 // Unary is -X.
 type Unary struct{ X Expr }
 
-// Call is Fn(Args...): np.sqrt, np.abs, math.exp, abs, min, max.
+// Call is Fn(Args...): np.sqrt, np.abs, np.conj, math.exp, abs, min, max; or, when Fn starts
+// with a dot, the method call Args[0].Fn() (".conj").
 type Call struct {
 	Fn   string
 	Args []Expr
+}
+
+// Attr is X.Name: the .real or .imag part of a complex value.
+type Attr struct {
+	X    Expr
+	Name string
 }
 
 func (*Num) expr()   {}
@@ -162,6 +183,7 @@ func (*Ref) expr()   {}
 func (*Bin) expr()   {}
 func (*Unary) expr() {}
 func (*Call) expr()  {}
+func (*Attr) expr()  {}
 
 // Invocation is one call of the kernel by the driver: what each parameter receives.
 type Invocation struct {
@@ -226,6 +248,10 @@ func cloneStmt(s Stmt) Stmt {
 		return &If{Cond: cloneCond(s.Cond), Then: cloneStmts(s.Then), Else: cloneStmts(s.Else)}
 	case *Assign:
 		return &Assign{Target: cloneExpr(s.Target), Op: s.Op, Value: cloneExpr(s.Value)}
+	case *RaiseIf:
+		c := *s
+		c.X = cloneExpr(s.X)
+		return &c
 	}
 	return s
 }
@@ -262,6 +288,8 @@ func cloneExpr(x Expr) Expr {
 			c.Args = append(c.Args, cloneExpr(a))
 		}
 		return c
+	case *Attr:
+		return &Attr{X: cloneExpr(x.X), Name: x.Name}
 	}
 	return x
 }

@@ -275,6 +275,8 @@ func (e *editor) details(list []Stmt) {
 				e.index(r)
 			}
 			e.expr(&s.Value)
+		case *RaiseIf:
+			e.expr(&s.X)
 		}
 	}
 }
@@ -326,6 +328,12 @@ func (e *editor) expr(x *Expr) {
 		for i := range v.Args {
 			e.expr(&v.Args[i])
 		}
+	case *Attr:
+		if e.hit() {
+			*x = v.X
+			return
+		}
+		e.expr(&v.X)
 	case *Ref:
 		if e.hit() {
 			*x = &Num{"1"}
@@ -367,6 +375,8 @@ func substStmt(s Stmt, v string) Stmt {
 	case *Assign:
 		s.Target = substExpr(s.Target, v)
 		s.Value = substExpr(s.Value, v)
+	case *RaiseIf:
+		s.X = substExpr(s.X, v)
 	}
 	return s
 }
@@ -420,6 +430,8 @@ func substExpr(x Expr, v string) Expr {
 		for i := range x.Args {
 			x.Args[i] = substExpr(x.Args[i], v)
 		}
+	case *Attr:
+		x.X = substExpr(x.X, v)
 	}
 	return x
 }
@@ -443,6 +455,8 @@ func (p *Program) refersTo(name string) bool {
 			for _, a := range x.Args {
 				expr(a)
 			}
+		case *Attr:
+			expr(x.X)
 		}
 	}
 	var stmts func(list []Stmt)
@@ -457,6 +471,8 @@ func (p *Program) refersTo(name string) bool {
 			case *Assign:
 				expr(s.Target)
 				expr(s.Value)
+			case *RaiseIf:
+				expr(s.X)
 			}
 		}
 	}

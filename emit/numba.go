@@ -21,6 +21,12 @@ type compiled struct {
 var pyBuiltins = map[string]bool{"range": true, "abs": true, "min": true, "max": true, "float": true,
 	"int": true, "len": true, "pow": true, "round": true, "True": true, "False": true, "None": true}
 
+// raisable are the built-in exceptions a check in a Numba region may raise: Numba raises them
+// with their constant arguments, as the interpreter does.
+var raisable = map[string]bool{"ValueError": true, "RuntimeError": true, "ArithmeticError": true,
+	"FloatingPointError": true, "ZeroDivisionError": true, "OverflowError": true, "AssertionError": true,
+	"IndexError": true, "KeyError": true, "TypeError": true}
+
 // numbaOptions select the variant a region is compiled for.
 type numbaOptions struct {
 	// inner keeps prange on parallel loops inside a loop that stays sequential (a time loop):
@@ -84,7 +90,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	outside := usedOutside(def, s)
 	var ins, outs []string
 	for v := range used {
-		if iters[v] || pyBuiltins[v] || modules[v] != "" {
+		if iters[v] || pyBuiltins[v] || modules[v] != "" || raisable[v] && !assigned[v] && !before[v] {
 			continue
 		}
 		if before[v] {
@@ -95,7 +101,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		}
 	}
 	for v := range used {
-		if !before[v] && !assigned[v] && !iters[v] && !pyBuiltins[v] && modules[v] == "" {
+		if !before[v] && !assigned[v] && !iters[v] && !pyBuiltins[v] && !raisable[v] && modules[v] == "" {
 			return nil, vecErr("the loop nest uses " + v + ", which is neither bound before it nor in it")
 		}
 	}

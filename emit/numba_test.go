@@ -102,3 +102,28 @@ func TestGuardChecksNumPyScalars(t *testing.T) {
 		t.Errorf("guard %q does not check alpha of a union type", conds)
 	}
 }
+
+// TestNumbaRaisesChecks checks that a loop holding "if ...: raise ValueError(...)" compiles
+// with Numba, which raises the same exception, with no prange around the check (the first
+// failing check must raise and nothing after it run); and that a check raising a class that
+// is not built in (a module's own, which the helper cannot see) stays out.
+func TestNumbaRaisesChecks(t *testing.T) {
+	params := map[string]*typeinfer.Type{"A": typeinfer.Array("float64", typeinfer.SymDim("N"))}
+	modules := map[string]string{"np": "numpy", "math": "math"}
+	check := func(exc string) (*compiled, error) {
+		src := "def k(A):\n    for i in range(A.shape[0]):\n        if A[i] < -5.0:\n            raise " + exc +
+			"(\"neg\")\n        A[i] = 2.0 * A[i]\n"
+		s, f, def := firstSCoP(t, src, params)
+		return numbaRegion(s, 0, f, def, modules, numbaOptions{})
+	}
+	c, err := check("ValueError")
+	if err != nil {
+		t.Fatalf("numbaRegion: %v", err)
+	}
+	if c.prange != 0 || !strings.Contains(c.helper, `raise ValueError("neg")`) {
+		t.Errorf("prange loops %d, helper:\n%s", c.prange, c.helper)
+	}
+	if _, err := check("SolverError"); err == nil || !strings.Contains(err.Error(), "SolverError") {
+		t.Errorf("a check raising a module's own class: numbaRegion error %v", err)
+	}
+}

@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"sort"
@@ -592,6 +593,9 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		if op != "+=" && op != "-=" && op != "*=" {
 			return nil, vecErr("a statement writes the same element at several points of a vectorized loop")
 		}
+		if err := r.float32SumStays(w.Array); err != nil {
+			return nil, err
+		}
 		var reduced operand
 		var err error
 		if op == "*=" {
@@ -1129,6 +1133,28 @@ func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
 	})
 	if bad != "" {
 		return vecErr(bad + " of float32 elements: Python computes it on Python floats, NumPy on float32 arrays")
+	}
+	return nil
+}
+
+// float32SumStays refuses to reorder a sum into the float32 array target when a statement of
+// the SCoP copies target's elements into a wider array or a Python scalar. The reordered sum
+// rounds otherwise than the loop's float32 steps: within float32's tolerance, but a float64
+// copy of it is then compared, and used, at float64 precision.
+func (r *region) float32SumStays(target string) error {
+	if r.dtype(target) != "float32" {
+		return nil
+	}
+	for _, st := range r.scop.Stmts {
+		if st.Check || len(st.Writes) == 0 || r.dtype(st.Writes[0].Array) == "float32" {
+			continue
+		}
+		for _, a := range st.Reads {
+			if a.Array == target {
+				return vecErr(fmt.Sprintf("a float32 sum into %s reordered, and %s copies %s into a wider %s: NumPy's rounding would reach it at float64 precision",
+					target, r.source(st.Node), target, cmp.Or(r.dtype(st.Writes[0].Array), "Python scalar")))
+			}
+		}
 	}
 	return nil
 }

@@ -165,3 +165,38 @@ func TestAntiAndTriangles(t *testing.T) {
 		})
 	}
 }
+
+// TestFloat32SumsStay is difffuzz's known failure p60011: a float32 sum reordered by NumPy
+// rounds otherwise than the loop's float32 steps, which is within float32's tolerance, but a
+// statement copying the float32 array into a float64 one exposes the difference at float64
+// precision. Without such a copy the sum is still vectorized.
+func TestFloat32SumsStay(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		vectorized bool
+	}{
+		{"copied into float64", "for i in range(A.shape[0]):\n        A[i] = D[i]\n    for j in range(A.shape[0]):\n        D[0] += E[j]\n", false},
+		{"summed into a scalar", "for j in range(A.shape[0]):\n        D[0] += E[j]\n    for i in range(A.shape[0]):\n        s += D[i]\n", false},
+		{"stays float32", "for i in range(A.shape[0]):\n        F[i] = D[i]\n    for j in range(A.shape[0]):\n        D[0] += E[j]\n", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := "def k(A, D, E, F):\n    s = 0.0\n    " + tc.body + "    return s\n"
+			vec := func(dtype string) *typeinfer.Type { return typeinfer.Array(dtype, typeinfer.SymDim("N")) }
+			s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+				"A": vec("float64"), "D": vec("float32"), "E": vec("float64"), "F": vec("float32"),
+			})
+			ctx, err := isl.NewContext()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ctx.Free()
+			if _, err := polyopt.Analyze(ctx, s); err != nil {
+				t.Fatal(err)
+			}
+			code := strings.Join(newRegion(s, f, def.Body).generate("    "), "\n")
+			if got := !strings.Contains(code, "for j in range"); got != tc.vectorized {
+				t.Errorf("sum vectorized %v, want %v:\n%s", got, tc.vectorized, code)
+			}
+		})
+	}
+}

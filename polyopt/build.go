@@ -16,23 +16,25 @@ type builder struct {
 	count   int                // statements built
 	next    int64              // schedule position of the next top-level statement
 	cons    map[*Stmt][]string // domain constraints per statement
+	condOps map[*Stmt][]Affine // the affine operands of those constraints, for the parameters
 	pre     map[*Stmt][]int64  // schedule positions per statement, one per depth plus one
 	scalars map[string]bool    // Python locals modelled as rank-0 arrays
 	exists  int                // counter for existential variables
 }
 
 func (x *extractor) newBuilder() *builder {
-	return &builder{x: x, cons: map[*Stmt][]string{}, pre: map[*Stmt][]int64{},
+	return &builder{x: x, cons: map[*Stmt][]string{}, condOps: map[*Stmt][]Affine{}, pre: map[*Stmt][]int64{},
 		scalars: map[string]bool{}}
 }
 
 // nest is where a statement sits: its enclosing loops, the constraints of the enclosing ifs,
 // and its schedule prefix.
 type nest struct {
-	loops []*Loop
-	conds []string
-	pre   []int64
-	next  *int64
+	loops   []*Loop
+	conds   []string
+	condOps []Affine // the affine operands of conds
+	pre     []int64
+	next    *int64
 }
 
 func (b *builder) reject(kind RejectKind, n pyast.Node, format string, args ...any) *Opaque {
@@ -210,8 +212,10 @@ func (b *builder) ifStmt(s *pyast.If, in nest) *Opaque {
 		return b.reject(RejectNonAffineCond, s.Cond, "if condition %s: %s", exprText(b.x.fn.File, s.Cond), why)
 	}
 	neg, _ := b.condition(s.Cond, env, true)
+	ops := append(append([]Affine(nil), in.condOps...), condOperands(s.Cond, env)...)
 	then := in
 	then.conds = append(append([]string(nil), in.conds...), cond)
+	then.condOps = ops
 	for _, st := range s.Body {
 		if op := b.stmtIn(st, then); op != nil {
 			return op
@@ -219,12 +223,33 @@ func (b *builder) ifStmt(s *pyast.If, in nest) *Opaque {
 	}
 	els := in
 	els.conds = append(append([]string(nil), in.conds...), neg)
+	els.condOps = ops
 	for _, st := range s.Else {
 		if op := b.stmtIn(st, els); op != nil {
 			return op
 		}
 	}
 	return nil
+}
+
+// condOperands are the affine operands of the comparisons in an if's condition. Their
+// variables become parameters of the SCoP like those of subscripts and loop bounds: the
+// index of a loop around the SCoP may appear in a condition and nowhere else.
+func condOperands(e pyast.Expr, env affineEnv) []Affine {
+	var out []Affine
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		c, ok := n.(*pyast.Compare)
+		if !ok {
+			return true
+		}
+		for _, o := range append([]pyast.Expr{c.X}, c.Ys...) {
+			if a, why := toAffine(o, env); why == "" {
+				out = append(out, a)
+			}
+		}
+		return false
+	})
+	return out
 }
 
 // condition renders an affine condition (or its negation) as an isl constraint.
@@ -348,6 +373,7 @@ func (b *builder) assign(s pyast.Stmt, target, value pyast.Expr, augOp string, i
 	*in.next++
 	b.pre[st] = append(append([]int64(nil), in.pre...), pos)
 	b.cons[st] = append([]string(nil), in.conds...)
+	b.condOps[st] = in.condOps
 	st.Name = fmt.Sprintf("S%d", len(b.stmts))
 	b.stmts = append(b.stmts, st)
 	for _, l := range in.loops {
@@ -589,6 +615,11 @@ func (b *builder) finish(run []pyast.Stmt) *SCoP {
 	for _, l := range b.loops {
 		use(l.Lo)
 		use(l.Hi)
+	}
+	for _, st := range b.stmts {
+		for _, a := range b.condOps[st] {
+			use(a)
+		}
 	}
 	for p := range params {
 		s.Params = append(s.Params, p)

@@ -59,6 +59,7 @@ func (b *builder) check(s *pyast.If, in nest) *Opaque {
 	*in.next++
 	b.pre[st] = append(append([]int64(nil), in.pre...), pos)
 	b.cons[st] = append([]string(nil), in.conds...)
+	b.condOps[st] = in.condOps
 	st.Name = fmt.Sprintf("S%d", len(b.stmts))
 	b.stmts = append(b.stmts, st)
 	for _, l := range in.loops {

@@ -3,6 +3,7 @@ package polyopt
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -202,5 +203,29 @@ func TestExtractNeverPanics(t *testing.T) {
 			}
 			return true
 		})
+	}
+}
+
+// TestExtractConditionParams is difffuzz's p32421: a SCoP inside a loop that is not modelled
+// (here a method call in a loop beside it) whose only mention of that loop's index is an if
+// condition. The index must be a parameter of the SCoP, or isl cannot read its domains.
+func TestExtractConditionParams(t *testing.T) {
+	src := "def k(A, n):\n    for i in range(n):\n        if i <= n - 5:\n            A[0] = 1.0\n" +
+		"        for j in range(n):\n            A[j] = 2.0 * A[j]\n        A[0] = A[0].conj()\n"
+	fn := extract(t, src, map[string]*typeinfer.Type{"A": vec("N"), "n": intT()})
+	if len(fn.SCoPs) != 1 {
+		t.Fatalf("%d SCoPs, want 1: %+v", len(fn.SCoPs), fn.Opaque)
+	}
+	s := fn.SCoPs[0]
+	if !slices.Contains(s.Params, "i") {
+		t.Errorf("params %v lack the index i; domain %s", s.Params, s.Stmts[0].Domain)
+	}
+	ctx, err := isl.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Free()
+	if _, err := Analyze(ctx, s); err != nil {
+		t.Errorf("Analyze: %v", err)
 	}
 }
