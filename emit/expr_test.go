@@ -128,3 +128,24 @@ func TestConjugateProductReachesMatmul(t *testing.T) {
 		t.Errorf("want a matrix product with a conjugated operand, got:\n%s", code)
 	}
 }
+
+// TestPlainSum: a sum of one operand is np.sum over its reduced axes, transposed to the
+// output's order; diagonals and products are not.
+func TestPlainSum(t *testing.T) {
+	cases := []struct {
+		axes, out []string
+		want      string
+	}{
+		{[]string{"b", "a"}, []string{"a"}, "_np.sum(X, axis=(0,))"},
+		{[]string{"a", "b", "c"}, []string{"c", "a"}, "(_np.sum(X, axis=(1,))).transpose(1, 0)"},
+		{[]string{"a", "b"}, nil, "_np.sum(X, axis=(0, 1,))"},
+		{[]string{"a", "a"}, []string{"a"}, ""},
+		{[]string{"a", "b"}, []string{"a", "b"}, ""},
+	}
+	for _, c := range cases {
+		got, ok := plainSum([]operand{{"X", c.axes}}, c.out)
+		if (c.want == "") == ok || (ok && got.code != c.want) {
+			t.Errorf("%v -> %v: got %q (ok %v), want %q", c.axes, c.out, got.code, ok, c.want)
+		}
+	}
+}

@@ -109,6 +109,9 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 		core, ok = batchedMatmul(arrays, out)
 	}
 	if !ok {
+		core, ok = plainSum(arrays, out)
+	}
+	if !ok {
 		letters := map[string]byte{}
 		for i, a := range axes {
 			letters[a.iter] = byte('a' + i)
@@ -372,4 +375,56 @@ func (r *region) conjOf(c *pyast.Call) *pyast.Subscript {
 	}
 	sub, _ := c.Args[0].(*pyast.Subscript)
 	return sub
+}
+
+// plainSum writes the sum of one operand over some of its axes as np.sum (transposed to the
+// output's order where needed): einsum with one operand runs a generic loop, several times
+// slower than a reduction on the GPU (77 us against 15 us for covariance's column sums on an
+// H100).
+func plainSum(arrays []operand, out []string) (operand, bool) {
+	if len(arrays) != 1 {
+		return operand{}, false
+	}
+	x := arrays[0]
+	seen := map[string]bool{}
+	for _, a := range x.axes {
+		if seen[a] {
+			return operand{}, false // a diagonal
+		}
+		seen[a] = true
+	}
+	isOut := map[string]bool{}
+	for _, o := range out {
+		if !seen[o] {
+			return operand{}, false
+		}
+		isOut[o] = true
+	}
+	var reduced []string
+	var kept []string
+	for i, a := range x.axes {
+		if isOut[a] {
+			kept = append(kept, a)
+		} else {
+			reduced = append(reduced, fmt.Sprint(i))
+		}
+	}
+	if len(reduced) == 0 {
+		return operand{}, false
+	}
+	code := fmt.Sprintf("_np.sum(%s, axis=(%s,))", x.code, strings.Join(reduced, ", "))
+	perm := make([]string, len(out))
+	identity := true
+	for i, o := range out {
+		for j, k := range kept {
+			if k == o {
+				perm[i] = fmt.Sprint(j)
+				identity = identity && i == j
+			}
+		}
+	}
+	if !identity {
+		code = fmt.Sprintf("(%s).transpose(%s)", code, strings.Join(perm, ", "))
+	}
+	return operand{code, out}, true
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pyparc/pyparc/polyopt"
@@ -192,7 +193,19 @@ func (r *region) sharedMask(mask string) string {
 	}
 	name := fmt.Sprintf("_mask%d", len(r.masks))
 	r.masks[mask] = name
-	r.maskDefs = append(r.maskDefs, name+" = "+mask)
+	// Built once per extent and kept by the runtime: on a GPU the few small kernels that
+	// build a mask cost more than the where() that uses it (130 us for covariance's at
+	// LARGE on an H100). _np.ndarray in the key keeps NumPy's and CuPy's masks apart.
+	var params []string
+	seen := map[string]bool{}
+	for _, id := range identifier.FindAllString(mask, -1) {
+		if strings.HasPrefix(id, "_p_") && !seen[id] {
+			seen[id] = true
+			params = append(params, id)
+		}
+	}
+	key := append([]string{"_np.ndarray", strconv.Quote(mask)}, params...)
+	r.maskDefs = append(r.maskDefs, fmt.Sprintf("%s = _rt.cached_mask((%s,), lambda: %s)", name, strings.Join(key, ", "), mask))
 	return name
 }
 

@@ -48,3 +48,20 @@ def test_int_list():
     assert rt.int_list([0, 3, -1]) and rt.int_list([])
     assert not rt.int_list([1, True]) and not rt.int_list([1.0]) and not rt.int_list((1, 2))
     assert not rt.int_list([np.int64(1)])
+
+
+def test_cached_mask_builds_once_per_key():
+    built = []
+
+    def build():
+        built.append(1)
+        return np.arange(3)[:, None] >= np.arange(3)[None, :]
+
+    a = rt.cached_mask((np.ndarray, "tri", 3), build)
+    b = rt.cached_mask((np.ndarray, "tri", 3), build)
+    assert a is b and len(built) == 1 and a.sum() == 6
+    rt.cached_mask((np.ndarray, "tri", 4), build)
+    assert len(built) == 2
+    for n in range(rt._MAX_MASKS + 1):  # the cache starts over instead of growing
+        rt.cached_mask(("bound", n), build)
+    assert len(rt._MASKS) <= rt._MAX_MASKS

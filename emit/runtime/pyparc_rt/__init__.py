@@ -175,6 +175,23 @@ def to_host(x):
 
 
 
+# Masks of triangular loop nests, by (array type, mask expression, extents): see cached_mask.
+_MASKS = {}
+_MAX_MASKS = 16
+
+
+def cached_mask(key, build):
+    """The boolean mask a variant selects a triangle with, built once per key (the array
+    module's ndarray type, the mask's expression, the extents it reads) and kept for later
+    calls: masks are only read. At most _MAX_MASKS are kept; past that the cache starts over."""
+    m = _MASKS.get(key)
+    if m is None:
+        if len(_MASKS) >= _MAX_MASKS:
+            _MASKS.clear()
+        m = _MASKS[key] = build()
+    return m
+
+
 def inexact(a):
     """A private temporary the NumPy variant makes of a scalar computed per loop point: float
     (later updates may add fractions to it) unless its values are complex (float would drop
