@@ -149,3 +149,27 @@ func TestPlainSum(t *testing.T) {
 		}
 	}
 }
+
+// TestMaskedZeroThenSumFuses: over a triangle, T = 0 then T += A @ A^T is one where() taking
+// the product inside the triangle, and the mask is built through the runtime's cache.
+func TestMaskedZeroThenSumFuses(t *testing.T) {
+	src := "def k(A, C):\n    for i in range(C.shape[0]):\n        for j in range(i + 1):\n            C[i, j] = 0.0\n            for k in range(A.shape[1]):\n                C[i, j] += A[i, k] * A[j, k]\n"
+	s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+		"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("M")),
+		"C": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+	})
+	ctx, err := isl.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Free()
+	if _, err := polyopt.Analyze(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	r := newRegion(s, f, def.Body)
+	code := strings.Join(r.generate("    "), "\n")
+	if r.vector != 2 || strings.Count(code, "_np.where(") != 1 || !strings.Contains(code, " @ ") ||
+		strings.Contains(code, ", 0.0, ") || !strings.Contains(code, "_rt.cached_mask((_np.ndarray, ") {
+		t.Errorf("want one where() over a cached mask taking the product, got:\n%s", code)
+	}
+}

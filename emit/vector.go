@@ -133,7 +133,14 @@ func (r *region) fuseZeroInit() {
 		}
 		for k := at + 1; k < len(r.lines); k++ {
 			v, isUpdate := r.updates[k]
-			if isUpdate && v.target == u.target && v.indent == u.indent && v.op == "+=" && !namesIn(v.value)[u.array] {
+			if isUpdate && v.target == u.target && v.indent == u.indent && v.op == "+=" && v.mask == u.mask && !namesIn(v.value)[u.array] {
+				if u.mask != "" {
+					// Over a triangle: one where() that takes the sum inside it, the
+					// array's own values outside (what the zero and the add left there).
+					r.lines[k] = fmt.Sprintf("%s%s = _np.where(%s, %s, %s)", v.indent, v.target, v.mask, v.value, v.target)
+					drop[at] = true
+					break
+				}
 				dst := v.target
 				if wholeTarget.MatchString(dst) {
 					dst = u.array // copyto writes into the array: no view needed
@@ -522,6 +529,7 @@ type operand struct {
 type update struct {
 	code                     string
 	target, array, op, value string
+	mask                     string // the points it updates, "" for all
 	indent                   string // set once emitted
 }
 
@@ -640,8 +648,8 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 // adds to a slice of an array.
 func (r *region) line(array string, tgt operand, op, value, mask string, scalar bool) update {
 	u := update{code: masked(tgt.code, op, value, mask)}
-	if mask == "" && !scalar && !r.fancy[tgt.code] && len(tgt.axes) > 0 && (op == "" || op == "+=") {
-		u.target, u.array, u.op, u.value = tgt.code, array, op, value
+	if !scalar && !r.fancy[tgt.code] && len(tgt.axes) > 0 && (op == "" || op == "+=") {
+		u.target, u.array, u.op, u.value, u.mask = tgt.code, array, op, value, mask
 		if op == "" {
 			u.op = "="
 		}
