@@ -42,7 +42,7 @@ type FuncJob struct {
 // ParamSpec describes how to synthesize one argument.
 type ParamSpec struct {
 	Name  string    `json:"name"`
-	Kind  string    `json:"kind"` // "array", "int", "float", "none"
+	Kind  string    `json:"kind"` // "array", "int", "float", "none", "intlist"
 	DType string    `json:"dtype,omitempty"`
 	Shape []DimSpec `json:"shape,omitempty"`
 	Sym   string    `json:"sym,omitempty"`   // int tied to a shape symbol
@@ -102,6 +102,14 @@ func JobFor(f *typeinfer.Function, variants []string, scales []float64) (FuncJob
 			spec.Kind = "float"
 		case typeinfer.None:
 			spec.Kind = "none"
+		case typeinfer.List:
+			if t.Elem == nil || t.Elem.Kind != typeinfer.Int {
+				return FuncJob{}, fmt.Errorf("parameter %s: cannot synthesize a %s", p.Name, t)
+			}
+			// Ints that index every dimension of every array argument (the worker draws
+			// them below the smallest extent): such lists are indices in the code pyparc
+			// optimizes (a gather of training cells, say).
+			spec.Kind = "intlist"
 		default:
 			return FuncJob{}, fmt.Errorf("parameter %s: cannot synthesize a %s", p.Name, t)
 		}

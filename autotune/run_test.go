@@ -116,3 +116,59 @@ func TestRunCancelKeepsMeasurements(t *testing.T) {
 		t.Errorf("err = %v after %d measurements; want a cancellation after 3", err, got)
 	}
 }
+
+// gatherModule's kernel gathers columns by a list of ints, as pyparc's gathers do; its
+// original raises IndexError on an index outside the array.
+const gatherModule = `import numpy as np
+
+
+def _guard_g(X, cells):
+    return type(cells) is list and all(type(c) is int for c in cells)
+
+
+def _g__orig(X, cells):
+    R = np.zeros((X.shape[0], X.shape[0]), dtype=X.dtype)
+    for c in cells:
+        R += np.outer(X[:, c], X[:, c].conj())
+    return R
+
+
+def _g__take(X, cells):
+    G = np.take(X, cells, axis=1)
+    return G @ G.conj().T
+`
+
+// TestRunSynthesizesIndexLists: a list of ints is drawn so that it indexes the arrays (the
+// original then runs), and complex square matrices are made diagonally dominant too.
+func TestRunSynthesizesIndexLists(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3")
+	}
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "gather.py")
+	if err := os.WriteFile(mod, []byte(gatherModule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	job := FuncJob{Name: "g", Variants: []string{"orig", "take"},
+		Params: []ParamSpec{
+			{Name: "X", Kind: "array", DType: "complex128", Shape: []DimSpec{{Sym: "N"}, {Sym: "M"}}},
+			{Name: "cells", Kind: "intlist"},
+		},
+		Symbols: map[string]int64{"N": 12, "M": 300}, Scales: []float64{1}, WorkSyms: []string{"N", "M"}, Work: "X.size"}
+	var ms []Measurement
+	err := Run(context.Background(), mod, []FuncJob{job}, Options{Python: "python3", Runs: 2, Budget: 5, Seed: 1},
+		func(m Measurement) error { ms = append(ms, m); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := map[string]bool{}
+	for _, m := range ms {
+		if m.Detail != "" && !m.OK {
+			t.Errorf("%s: %s", m.Variant, m.Detail)
+		}
+		ok[m.Variant] = ok[m.Variant] || m.OK
+	}
+	if !ok["orig"] || !ok["take"] {
+		t.Errorf("measurements %+v: want the original and the gather timed and checked", ms)
+	}
+}

@@ -23,6 +23,10 @@ def emit(obj):
 def build(fn, syms, seed):
     rng = np.random.default_rng(seed)
     args = []
+    # A list of ints is drawn below the smallest extent of the array arguments, so that it
+    # indexes any of their dimensions.
+    extents = [syms[d["sym"]] if "sym" in d else d["lit"] for p in fn["params"] if p["kind"] == "array" for d in p["shape"]]
+    smallest = max(1, min(extents)) if extents else 8
     for i, p in enumerate(fn["params"]):
         kind = p["kind"]
         if kind == "array":
@@ -35,6 +39,8 @@ def build(fn, syms, seed):
                     a += shape[0] * np.eye(shape[0], dtype=dt)
             elif dt.kind == "c":
                 a = (rng.random(shape) + 1j * rng.random(shape)).astype(dt)
+                if len(shape) == 2 and shape[0] == shape[1]:
+                    a += shape[0] * np.eye(shape[0], dtype=dt)
             elif dt.kind == "b":
                 a = rng.random(shape) < 0.5
             else:
@@ -44,6 +50,8 @@ def build(fn, syms, seed):
             args.append(int(syms[p["sym"]]) if "sym" in p else int(p["value"]))
         elif kind == "float":
             args.append(0.5 + 0.25 * (i % 3))
+        elif kind == "intlist":
+            args.append([int(v) for v in rng.integers(0, smallest, size=smallest)])
         else:
             args.append(None)
     return args
