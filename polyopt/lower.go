@@ -236,7 +236,9 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 		l.dropBinding(s, v)
 		return
 	}
-	if !l.arrayStatement(target, value) {
+	// x.conj() of a number is rewritten too: Numba knows np.conj(x), not the method.
+	conj := hasConjMethod(value)
+	if !l.arrayStatement(target, value) && !conj {
 		return
 	}
 	if why := l.complexIntoReal(target, value); why != "" {
@@ -268,7 +270,7 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 		return
 	}
 	if len(rhs.shape) == 0 && l.scalarTarget(target, env) {
-		if len(rhs.pre) == 0 {
+		if len(rhs.pre) == 0 && !conj {
 			return // a scalar statement: extraction models it as it is
 		}
 		// A scalar statement that sums arrays: the sums run first.

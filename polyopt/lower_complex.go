@@ -249,3 +249,17 @@ func neverWritten(write, read []Affine, its []string) bool {
 	}
 	return false
 }
+
+// hasConjMethod reports a call x.conj() or x.conjugate() (no arguments) in e.
+func hasConjMethod(e pyast.Expr) bool {
+	found := false
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		if c, ok := n.(*pyast.Call); ok && len(c.Args) == 0 {
+			if f, ok := c.Func.(*pyast.Attribute); ok && (f.Attr == "conj" || f.Attr == "conjugate") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}

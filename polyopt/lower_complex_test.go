@@ -126,3 +126,14 @@ func TestLowerComplexLeftAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestLowerScalarConjugate: a scalar statement with x.conj() is written with np.conj, which
+// the model and Numba know.
+func TestLowerScalarConjugate(t *testing.T) {
+	params := map[string]*typeinfer.Type{"x": cvec("N"), "y": cvec("N")}
+	got := lower(t, "def k(x, y):\n    for i in range(x.shape[0]):\n        y[i] = x[i].conj() * 2.0\n", params)
+	want := "def k(x, y):\n    for i in range(x.shape[0]):\n        y[i] = (np.conj(x[i]) * (2.0))\n"
+	if got == nil || got.Text+"\n" != want {
+		t.Errorf("lowered:\n%+v\nwant:\n%s", got, want)
+	}
+}
