@@ -65,6 +65,11 @@ func explainAction(ctx context.Context, cmd *cli.Command) error {
 	if only != "" && len(reports) == 0 {
 		return fmt.Errorf("%s: no function %s", script, only)
 	}
+	if len(reports) == 0 {
+		// A module profiled through the script that imports it has its calls recorded
+		// under that script: explaining the script covers it.
+		return fmt.Errorf("%s: no function was profiled or annotated (run `pyparc profile run` on the script that calls them, then explain that script, which covers the local modules it imports; or name one: %s:FUNC)", script, script)
+	}
 	if cmd.Bool("json") {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")

@@ -338,3 +338,14 @@ smooth(np.linspace(0.0, 1.0, 70) ** 2, 0.25, 4)
 	}
 	checkGolden(t, filepath.Join("testdata", "explain", "numpy_stencil.golden"), strings.ReplaceAll(out, dir+string(filepath.Separator), ""))
 }
+
+// TestExplainUnprofiledModule: a module with nothing profiled or annotated says so and where
+// to look (the script that imports it), instead of printing nothing.
+func TestExplainUnprofiledModule(t *testing.T) {
+	dir := t.TempDir()
+	script := write(t, dir, "kernels.py", "def k(x, n):\n    for i in range(n):\n        x[i] = 2.0 * x[i]\n")
+	code, stdout, stderr := pyparc(t, "explain", "--db", filepath.Join(dir, "p.db"), script)
+	if code == 0 || stdout != "" || !strings.Contains(stderr, "no function was profiled or annotated") {
+		t.Errorf("exit %d, stdout %q, stderr %q: want an error naming what to do", code, stdout, stderr)
+	}
+}
