@@ -96,7 +96,9 @@ type Signature struct {
 
 // MaxLiteralDim is the largest extent kept as a literal when it never varied: small fixed
 // axes (3 for xyz, 2 for complex pairs) are part of an algorithm; larger ones are problem sizes.
-const MaxLiteralDim = 8
+// It was 8 until a STAP pipeline profiled with 4 channels got guards refusing 12: a literal
+// extent in the guard sends every other size to the original.
+const MaxLiteralDim = 3
 
 // symbolLetters name symbols not tied to an int parameter, in order of first appearance.
 var symbolLetters = []string{"N", "M", "K", "L", "P", "Q", "R", "S", "T", "U", "V", "W"}
