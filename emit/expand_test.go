@@ -76,7 +76,7 @@ func TestExpandedCode(t *testing.T) {
         D[i, i] = 1.0
         for j in range(B.shape[1]):
             B[i, j] = 0.0
-`, []string{"D[_np.arange(0, max(0, _p_N)), _np.arange(0, max(0, _p_N))] = 1.0", "B[:, :] = 0.0"}, []string{"for i", "copyto(D"}},
+`, []string{"_rt.diag_view(D, (0, 0,), max(0, _p_N))[...] = 1.0", "B[:, :] = 0.0"}, []string{"for i", "copyto(D"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, f, def := firstSCoP(t, tc.src, types)

@@ -65,3 +65,19 @@ def test_cached_mask_builds_once_per_key():
     for n in range(rt._MAX_MASKS + 1):  # the cache starts over instead of growing
         rt.cached_mask(("bound", n), build)
     assert len(rt._MASKS) <= rt._MAX_MASKS
+
+
+def test_diag_view_writes_the_diagonal():
+    a = np.zeros((4, 5))
+    rt.diag_view(a, (0, 1), 3)[...] = 1.0  # a[k, k + 1] for k < 3
+    want = np.zeros((4, 5))
+    for k in range(3):
+        want[k, k + 1] = 1.0
+    assert (a == want).all()
+    v = rt.diag_view(a[1:, :], (0, 0), 3)
+    v += 2.0  # through a view of a view
+    assert a[1, 0] == 2.0 and a[3, 2] == 2.0 and a[1, 1] == 0.0
+    with pytest.raises(IndexError):
+        rt.diag_view(a, (2, 0), 3)  # rows 2..4: past the last
+    with pytest.raises(IndexError):
+        rt.diag_view(a, (-1, 0), 2)

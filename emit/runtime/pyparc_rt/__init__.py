@@ -192,6 +192,18 @@ def cached_mask(key, build):
     return m
 
 
+def diag_view(a, starts, n):
+    """The elements a[s0 + k, s1 + k, ...] for k in range(n) as a writable strided view (NumPy
+    or CuPy, as a is): where a vectorized loop writes A[i, i]. Starts and n come from bounds
+    pyparc proved inside the array; a diagonal that is not raises IndexError instead of
+    reaching past the array's memory."""
+    base = a[tuple(slice(s, None) for s in starts)]
+    if any(s < 0 for s in starts) or any(n > d for d in base.shape):
+        raise IndexError("pyparc: a diagonal past the array's bounds")
+    mod = cp if cp is not None and isinstance(a, cp.ndarray) else _np
+    return mod.lib.stride_tricks.as_strided(base, shape=(n,), strides=(sum(base.strides),))
+
+
 def inexact(a):
     """A private temporary the NumPy variant makes of a scalar computed per loop point: float
     (later updates may add fractions to it) unless its values are complex (float would drop
