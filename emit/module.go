@@ -567,9 +567,18 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 			if gathered[p.Name] {
 				conds = append(conds, fmt.Sprintf("_rt.int_list(%s)", p.Name))
 			}
+		case typeinfer.Complex:
+			conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
 		case typeinfer.Union:
-			if allReal(t) {
+			switch {
+			case allReal(t):
 				conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
+			case allNumbers(t):
+				conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
+			case anyNumber(t):
+				// The variants compute with it as a number: its other kinds (an array,
+				// None) run the original.
+				conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
 			}
 		}
 	}
@@ -601,6 +610,26 @@ func arrayCheck(x, dtype string, ndim int) string {
 		return fmt.Sprintf("type(%s) is _np.ndarray and %s.ndim == %d and %s.dtype == _rt.dtype_%s", x, x, ndim, x, dtype)
 	}
 	return fmt.Sprintf("_rt.array(%s, %q, %d)", x, dtype, ndim)
+}
+
+// allNumbers reports a union of ints, floats, complex numbers and NumPy scalars.
+func allNumbers(t *typeinfer.Type) bool {
+	for _, a := range t.Alts {
+		if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float && a.Kind != typeinfer.Complex && a.Kind != typeinfer.NPScalar {
+			return false
+		}
+	}
+	return true
+}
+
+// anyNumber reports a union with a number among its alternatives.
+func anyNumber(t *typeinfer.Type) bool {
+	for _, a := range t.Alts {
+		if a.Kind == typeinfer.Int || a.Kind == typeinfer.Float || a.Kind == typeinfer.Complex || a.Kind == typeinfer.NPScalar {
+			return true
+		}
+	}
+	return false
 }
 
 func allReal(t *typeinfer.Type) bool {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/pyast"
 	"github.com/pyparc/pyparc/typeinfer"
 )
@@ -125,5 +126,53 @@ func TestNumbaRaisesChecks(t *testing.T) {
 	}
 	if _, err := check("SolverError"); err == nil || !strings.Contains(err.Error(), "SolverError") {
 		t.Errorf("a check raising a module's own class: numbaRegion error %v", err)
+	}
+}
+
+// TestGuardChecksComplexScalars: a scalar recorded complex, or as a number and an array, is
+// admitted as a number only (the review's x1, x2: an array passed where the variant multiplies
+// by a number).
+func TestGuardChecksComplexScalars(t *testing.T) {
+	f, err := pyast.ParseFile("k.py", []byte("def k(B, alpha):\n    for i in range(B.shape[0]):\n        B[i] = alpha * B[i]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := f.Module.Body[0].(*pyast.FunctionDef)
+	for _, alpha := range []*typeinfer.Type{
+		typeinfer.Simple(typeinfer.Complex),
+		{Kind: typeinfer.Union, Alts: []*typeinfer.Type{typeinfer.Simple(typeinfer.Complex), typeinfer.Simple(typeinfer.Float)}},
+		{Kind: typeinfer.Union, Alts: []*typeinfer.Type{typeinfer.Simple(typeinfer.Complex), typeinfer.Array("float64", typeinfer.LitDim(5))}},
+	} {
+		fn := &typeinfer.Function{QualName: "k", Def: def, Declared: map[string]*typeinfer.Type{
+			"B": typeinfer.Array("complex128", typeinfer.SymDim("N")), "alpha": alpha}}
+		if conds := guardCode(fn, nil, "B, alpha"); !strings.Contains(strings.Join(conds, " and "), "_rt.is_number(alpha)") {
+			t.Errorf("alpha %s: guard %q does not check it is a number", alpha, conds)
+		}
+	}
+}
+
+// TestComplexParamIntoRealStaysLoop: alpha may be complex (recorded so), B is real: the loop
+// raises TypeError where whole-array code would drop the imaginary part.
+func TestComplexParamIntoRealStaysLoop(t *testing.T) {
+	src := "def k(alpha, A, B):\n    for i in range(B.shape[0]):\n        B[i] = alpha * A[i]\n"
+	for _, c := range []struct {
+		alpha      *typeinfer.Type
+		vectorized int
+	}{{typeinfer.Simple(typeinfer.Complex), 0}, {typeinfer.Simple(typeinfer.Float), 1}} {
+		s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{"alpha": c.alpha,
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N")), "B": typeinfer.Array("float64", typeinfer.SymDim("N"))})
+		ctx, err := isl.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := polyopt.Analyze(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		r := newRegion(s, f, def.Body)
+		code := strings.Join(r.generate("    "), "\n")
+		if r.vector != c.vectorized {
+			t.Errorf("alpha %s: %d statements vectorized, want %d:\n%s", c.alpha, r.vector, c.vectorized, code)
+		}
+		ctx.Free()
 	}
 }

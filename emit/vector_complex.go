@@ -17,8 +17,11 @@ func (r *region) sameComplex(st *polyopt.Stmt, value pyast.Expr) error {
 		complexIn = complexIn || strings.HasPrefix(r.dtype(a.Array), "complex")
 	}
 	pyast.Inspect(value, func(n pyast.Node) bool {
-		if num, ok := n.(*pyast.Num); ok && strings.ContainsAny(num.Raw, "jJ") {
-			complexIn = true
+		switch n := n.(type) {
+		case *pyast.Num:
+			complexIn = complexIn || strings.ContainsAny(n.Raw, "jJ")
+		case *pyast.Name:
+			complexIn = complexIn || r.scop.MaybeComplex[n.Id]
 		}
 		return !complexIn
 	})
@@ -82,6 +85,7 @@ func (r *region) maybeComplex(e pyast.Expr, unknown bool) bool {
 			if a := r.scop.Arrays[n.Id]; a != nil && a.Scalar && ((unknown && a.DType == "") || strings.HasPrefix(a.DType, "complex")) {
 				found = true
 			}
+			found = found || r.scop.MaybeComplex[n.Id]
 		}
 		return !found
 	})

@@ -586,7 +586,8 @@ func (b *builder) pureCall(f pyast.Expr) bool {
 // finish assembles the SCoP: parameters, domains, schedules and access relations in isl form.
 func (b *builder) finish(run []pyast.Stmt) *SCoP {
 	s := &SCoP{Func: b.x.fn.QualName, Pos: run[0].Pos(), End: run[len(run)-1].End(), Body: run,
-		Stmts: b.stmts, Loops: b.loops, Arrays: map[string]*Array{}, ParamSource: map[string]string{}}
+		Stmts: b.stmts, Loops: b.loops, Arrays: map[string]*Array{}, ParamSource: map[string]string{},
+		MaybeComplex: complexParams(b.x.fn)}
 	params := map[string]bool{}
 	use := func(a Affine) {
 		for _, v := range a.Vars() {

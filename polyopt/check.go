@@ -25,8 +25,14 @@ func isCheck(s *pyast.If) bool {
 	exc := r.Exc
 	if call, ok := exc.(*pyast.Call); ok {
 		for _, a := range call.Args {
-			switch a.(type) {
-			case *pyast.Str, *pyast.Num, *pyast.Constant:
+			switch a := a.(type) {
+			case *pyast.Str:
+				for _, part := range a.Parts {
+					if isFString(part) {
+						return false // it formats values, as Numba would not
+					}
+				}
+			case *pyast.Num, *pyast.Constant:
 			default:
 				return false // an argument computed from data would need its value kept too
 			}

@@ -66,10 +66,12 @@ def k(A, u):
 		t.Errorf("wavefronts %d, why %q; want none because of the check", len(waves), why)
 	}
 
-	// Not checks: an else branch, a raise with a computed message, an if that also assigns.
+	// Not checks: an else branch, a raise with a computed message (an f-string too: Numba
+	// would format it otherwise), an if that also assigns.
 	for _, src := range []string{
 		"def k(A, u):\n    for i in range(A.shape[0]):\n        if u[i] < 0.0:\n            raise ValueError('x')\n        else:\n            u[i] = 1.0\n",
 		"def k(A, u):\n    for i in range(A.shape[0]):\n        if u[i] < 0.0:\n            raise ValueError(u[i])\n",
+		"def k(A, u):\n    for i in range(A.shape[0]):\n        if u[i] < 0.0:\n            raise ValueError(f'negative at {i}')\n",
 		"def k(A, u):\n    for i in range(A.shape[0]):\n        if u[i] < 0.0:\n            u[i] = 0.0\n            raise ValueError('x')\n",
 	} {
 		fn := extract(t, src, params)

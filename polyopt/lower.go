@@ -119,8 +119,9 @@ type lowerer struct {
 	// views are names bound once to a slice of a read-only array, rendered as that slice
 	// wherever a lowered statement reads them (lower_views.go); gathers are loops over the
 	// ints of a list, by the loop's original target.
-	views   map[string]*view
-	gathers map[string]*gather
+	views    map[string]*view
+	gathers  map[string]*gather
+	gathered map[string]*gather // by list: the first gather loop already rewritten
 	// hoist holds what the statement being lowered needs before its top-level statement:
 	// buffers for reductions, locals bound to extents; locals says which local holds the
 	// Python expression of an extent ("A.shape[0]").

@@ -142,6 +142,12 @@ func (l *lowerer) complexLocal(name string, seen map[string]bool) bool {
 				if mentions([]pyast.Expr{n.Target}, name) && l.complexValue(n.Value, seen) {
 					found = true
 				}
+			case *pyast.For:
+				// A loop target takes the values of what it iterates: numbers of a range,
+				// anything otherwise.
+				if mentions([]pyast.Expr{n.Target}, name) && !isRangeCall(n.Iter) {
+					found = true
+				}
 			case *pyast.FunctionDef, *pyast.ClassDef:
 				return false
 			}
@@ -262,4 +268,31 @@ func hasConjMethod(e pyast.Expr) bool {
 		return !found
 	})
 	return found
+}
+
+// complexParams returns the scalar parameters whose type admits a complex number.
+func complexParams(fn Func) map[string]bool {
+	out := map[string]bool{}
+	var admits func(t *typeinfer.Type) bool
+	admits = func(t *typeinfer.Type) bool {
+		switch t.Kind {
+		case typeinfer.Complex:
+			return true
+		case typeinfer.NPScalar:
+			return isComplexDType(t.DType)
+		case typeinfer.Union:
+			for _, a := range t.Alts {
+				if admits(a) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for name, t := range fn.Params {
+		if t != nil && admits(t) {
+			out[name] = true
+		}
+	}
+	return out
 }

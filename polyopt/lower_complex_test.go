@@ -102,12 +102,15 @@ def k(x, y):
 
 // TestLowerComplexLeftAlone checks the complex statements that must stay as they are.
 func TestLowerComplexLeftAlone(t *testing.T) {
-	params := map[string]*typeinfer.Type{"x": cvec("N"), "u": vec("N"), "v": vec("N"), "n": intT()}
+	params := map[string]*typeinfer.Type{"x": cvec("N"), "u": vec("N"), "v": vec("N"), "n": intT(),
+		"c": typeinfer.Simple(typeinfer.Complex)}
 	tests := []struct{ src, why string }{
 		// NumPy drops the imaginary part with a warning; the loop raises TypeError.
 		{"def k(x, u):\n    u[:] = x * 2.0\n", "may be complex stored into u"},
 		{"def k(u, v):\n    u[:] = v * 1j\n", "may be complex stored into u"},
 		{"def k(x, u, n):\n    for m in range(n):\n        t = 1j * m\n        u[:] += t * x\n", "may be complex stored into u"},
+		// A loop target over anything but a range may be complex (the review's x4).
+		{"def k(u, v, c):\n    for w in (c, c):\n        u[:] = u + v * w\n", "may be complex stored into u"},
 		// A real array times a complex scalar is complex: not the float64 the operands have.
 		{"def k(u):\n    z = u * 1j\n    return z\n", "not known to be float64 or complex128"},
 	}

@@ -50,7 +50,7 @@ func (l *lowerer) expr(e pyast.Expr, env lowerEnv) (*arrayExpr, string) {
 			}
 			return nil, fmt.Sprintf("%s is not an array of known shape", exprText(l.fn.File, e.X))
 		}
-		if name, index, ok := l.gathered(arr.Id, e.Index); ok {
+		if name, index, ok := l.gatheredRef(arr.Id, e.Index); ok {
 			return l.index(name, index, env)
 		}
 		return l.index(arr.Id, e.Index, env)
@@ -198,14 +198,12 @@ func (l *lowerer) call(e *pyast.Call, env lowerEnv) (*arrayExpr, string) {
 	case *pyast.Name:
 		if l.x.assigned[f.Id] == 0 && f.Id == "len" && len(e.Args) == 1 {
 			if arg, ok := e.Args[0].(*pyast.Name); ok {
-				for _, g := range l.gathers {
-					if g.list == arg.Id {
-						// The gathered copy's extent, bound to a local: compiled code then
-						// never receives the list itself (Numba would convert it at every
-						// call).
-						ga := g.arrays[gatheredNames(g.arrays)[0]]
-						text = l.pyLocal(l.x.arrays[ga.name].Extent[ga.dim])
-					}
+				if g := l.gathered[arg.Id]; g != nil {
+					// The extent of a copy gathered earlier in the function, bound to a
+					// local: compiled code then never receives the list itself (Numba would
+					// convert it at every call).
+					ga := g.arrays[gatheredNames(g.arrays)[0]]
+					text = l.pyLocal(l.x.arrays[ga.name].Extent[ga.dim])
 				}
 				return &arrayExpr{elem: func([]string) string { return "(" + text + ")" }}, ""
 			}

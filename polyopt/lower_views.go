@@ -2,6 +2,7 @@ package polyopt
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/pyparc/pyparc/pyast"
@@ -79,7 +80,7 @@ func (l *lowerer) viewOf(s *pyast.Assign, after []pyast.Stmt, loopVars map[strin
 		return nil
 	}
 	name, ok := s.Targets[0].(*pyast.Name)
-	if !ok || refused[name.Id] || l.x.assigned[name.Id] != 1 || l.fn.Params[name.Id] != nil {
+	if !ok || refused[name.Id] || l.x.assigned[name.Id] != 1 || l.fn.Params[name.Id] != nil || l.inFString(name.Id) {
 		return nil
 	}
 	sub, ok := s.Value.(*pyast.Subscript)
@@ -320,7 +321,12 @@ func (l *lowerer) findGathers(refused map[string]bool) {
 			continue
 		}
 		target, ok := f.Target.(*pyast.Name)
-		if !ok || refused[target.Id] || l.x.assigned[target.Id] != 1 {
+		if !ok || refused[target.Id] || l.x.assigned[target.Id] != 1 || l.inFString(target.Id) {
+			continue
+		}
+		// The gather runs before the loop: a raise in the body, or an argument the body
+		// updates in place, would show that an out-of-range index now fails first.
+		if raises(f.Body) || l.writesParams(f.Body) {
 			continue
 		}
 		list, ok := f.Iter.(*pyast.Name)
@@ -375,12 +381,14 @@ func (l *lowerer) gatherOf(f *pyast.For, iter, list string) *gather {
 			g.uses = append(g.uses, v.binding)
 		}
 	}
+	// Every mention in the function is the loop's own target or a selecting subscript in
+	// its body: after the rewrite the name is bound nowhere.
 	total := 0
-	for _, s := range f.Body {
+	for _, s := range l.fn.Def.Body {
 		total += countMentions(s, iter)
 	}
-	if total == 0 || selected != total {
-		return nil // the target is used as a number somewhere
+	if selected == 0 || selected+1 != total {
+		return nil // the target is used as a number somewhere, or outside the loop
 	}
 	for arr, d := range dims {
 		if d < 0 || l.writes(arr) {
@@ -423,6 +431,12 @@ func (l *lowerer) rewriteGatherLoop(g *gather) {
 	l.edits = append(l.edits, edit{at, at, hoist.String(), f.Pos()},
 		edit{at, headerEnd, fmt.Sprintf("%sfor %s in range(%s.shape[%d]):", indent, g.index, first.name, first.dim), f.Pos()})
 	l.count++
+	if l.gathered == nil {
+		l.gathered = map[string]*gather{}
+	}
+	if l.gathered[g.list] == nil {
+		l.gathered[g.list] = g // len(list) may read this copy's extent from here on
+	}
 }
 
 func gatheredNames(m map[string]gatheredArray) []string {
@@ -440,7 +454,7 @@ func gatheredNames(m map[string]gatheredArray) []string {
 
 // gathered renders A[..., g, ...] of a gather loop's target as the gathered copy indexed by
 // the new loop's index.
-func (l *lowerer) gathered(array string, index pyast.Expr) (string, pyast.Expr, bool) {
+func (l *lowerer) gatheredRef(array string, index pyast.Expr) (string, pyast.Expr, bool) {
 	for _, g := range l.gathers {
 		ga, ok := g.arrays[array]
 		if !ok {
@@ -490,4 +504,72 @@ func (l *lowerer) unfinished() []string {
 		}
 	}
 	return failed
+}
+
+// inFString reports a name an f-string of the function may read: the parser keeps f-strings
+// as text, so countMentions does not see the names in them.
+func (l *lowerer) inFString(name string) bool {
+	re := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`)
+	found := false
+	pyast.Inspect(l.fn.Def, func(n pyast.Node) bool {
+		if str, ok := n.(*pyast.Str); ok {
+			for _, part := range str.Parts {
+				if isFString(part) && re.MatchString(part) {
+					found = true
+				}
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// isFString reports a string literal part with an f prefix (f"...", rf'...').
+func isFString(part string) bool {
+	prefix := strings.ToLower(part[:strings.IndexAny(part+"'", "'\"")])
+	return strings.Contains(prefix, "f")
+}
+
+// writesParams reports a store into an array parameter in stmts (the in-place effects a
+// raise part-way through would leave).
+func (l *lowerer) writesParams(stmts []pyast.Stmt) bool {
+	isParam := map[string]bool{}
+	for _, p := range l.fn.Def.Params {
+		isParam[p.Name] = true
+	}
+	found := false
+	for _, s := range stmts {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			var targets []pyast.Expr
+			switch n := n.(type) {
+			case *pyast.Assign:
+				targets = n.Targets
+			case *pyast.AugAssign:
+				targets = []pyast.Expr{n.Target}
+			}
+			for _, t := range targets {
+				if root := rootName(t); isParam[root] {
+					if _, isName := t.(*pyast.Name); !isName || l.x.arrays[root] != nil {
+						found = true
+					}
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// raises reports a raise statement in stmts.
+func raises(stmts []pyast.Stmt) bool {
+	found := false
+	for _, s := range stmts {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			if _, ok := n.(*pyast.Raise); ok {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }

@@ -35,6 +35,10 @@ type SCoP struct {
 	Context string
 	// Arrays are the arrays the statements access, by name.
 	Arrays map[string]*Array
+	// MaybeComplex names the scalar parameters that may hold a complex number (recorded or
+	// declared complex, alone or in a union): code generation must not store their products
+	// into real arrays as whole-array code.
+	MaybeComplex map[string]bool
 }
 
 // Array is a NumPy array (or a scalar variable, with rank 0) accessed in a SCoP.

@@ -279,6 +279,14 @@ def is_real(x):
     return t is float or t is int or isinstance(x, (_np.float64, _np.integer))
 
 
+def is_number(x):
+    """True for a Python complex, float or int, or a NumPy complex128, float64 or integer
+    scalar: the numbers a complex scalar parameter was recorded as (narrower NumPy scalars
+    compute otherwise, as is_real explains)."""
+    t = type(x)
+    return t is complex or t is float or t is int or isinstance(x, (_np.complex128, _np.float64, _np.integer))
+
+
 def no_alias(arrays, written):
     """True when no written array may share memory with any other array argument.
 
