@@ -109,20 +109,10 @@ func TestIndexValueNextToFloat32(t *testing.T) {
 // sum over a broadcast product of every (i, k, j).
 func TestConjugateProductReachesMatmul(t *testing.T) {
 	src := "def k(A, R):\n    for i in range(R.shape[0]):\n        for k in range(R.shape[1]):\n            for j in range(A.shape[1]):\n                R[i, k] += A[i, j] * np.conj(A[k, j])\n"
-	s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+	r, code := generated(t, src, map[string]*typeinfer.Type{
 		"A": typeinfer.Array("complex128", typeinfer.SymDim("N"), typeinfer.SymDim("M")),
 		"R": typeinfer.Array("complex128", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
 	})
-	ctx, err := isl.NewContext()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ctx.Free()
-	if _, err := polyopt.Analyze(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	r := newRegion(s, f, def.Body)
-	code := strings.Join(r.generate("    "), "\n")
 	if r.vector != 1 || strings.Contains(code, "_np.sum(") || !strings.Contains(code, "_np.conj(A") ||
 		!(strings.Contains(code, " @ ") || strings.Contains(code, "einsum")) {
 		t.Errorf("want a matrix product with a conjugated operand, got:\n%s", code)
@@ -154,10 +144,21 @@ func TestPlainSum(t *testing.T) {
 // the product inside the triangle, and the mask is built through the runtime's cache.
 func TestMaskedZeroThenSumFuses(t *testing.T) {
 	src := "def k(A, C):\n    for i in range(C.shape[0]):\n        for j in range(i + 1):\n            C[i, j] = 0.0\n            for k in range(A.shape[1]):\n                C[i, j] += A[i, k] * A[j, k]\n"
-	s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+	r, code := generated(t, src, map[string]*typeinfer.Type{
 		"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("M")),
 		"C": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
 	})
+	if r.vector != 2 || strings.Count(code, "_np.where(") != 1 || !strings.Contains(code, " @ ") ||
+		strings.Contains(code, ", 0.0, ") || !strings.Contains(code, "_rt.cached_mask((_np.ndarray, ") {
+		t.Errorf("want one where() over a cached mask taking the product, got:\n%s", code)
+	}
+}
+
+// generated runs the vectorizer on the first SCoP of src, analyzed, and returns the region and
+// the code it generated.
+func generated(t *testing.T, src string, params map[string]*typeinfer.Type) (*region, string) {
+	t.Helper()
+	s, f, def := firstSCoP(t, src, params)
 	ctx, err := isl.NewContext()
 	if err != nil {
 		t.Fatal(err)
@@ -167,9 +168,5 @@ func TestMaskedZeroThenSumFuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := newRegion(s, f, def.Body)
-	code := strings.Join(r.generate("    "), "\n")
-	if r.vector != 2 || strings.Count(code, "_np.where(") != 1 || !strings.Contains(code, " @ ") ||
-		strings.Contains(code, ", 0.0, ") || !strings.Contains(code, "_rt.cached_mask((_np.ndarray, ") {
-		t.Errorf("want one where() over a cached mask taking the product, got:\n%s", code)
-	}
+	return r, strings.Join(r.generate("    "), "\n")
 }

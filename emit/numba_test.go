@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/pyparc/pyparc/polyopt"
-	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/pyast"
 	"github.com/pyparc/pyparc/typeinfer"
 )
@@ -159,20 +158,10 @@ func TestComplexParamIntoRealStaysLoop(t *testing.T) {
 		alpha      *typeinfer.Type
 		vectorized int
 	}{{typeinfer.Simple(typeinfer.Complex), 0}, {typeinfer.Simple(typeinfer.Float), 1}} {
-		s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{"alpha": c.alpha,
+		r, code := generated(t, src, map[string]*typeinfer.Type{"alpha": c.alpha,
 			"A": typeinfer.Array("float64", typeinfer.SymDim("N")), "B": typeinfer.Array("float64", typeinfer.SymDim("N"))})
-		ctx, err := isl.NewContext()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := polyopt.Analyze(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-		r := newRegion(s, f, def.Body)
-		code := strings.Join(r.generate("    "), "\n")
 		if r.vector != c.vectorized {
 			t.Errorf("alpha %s: %d statements vectorized, want %d:\n%s", c.alpha, r.vector, c.vectorized, code)
 		}
-		ctx.Free()
 	}
 }
