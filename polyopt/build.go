@@ -369,6 +369,13 @@ func (b *builder) assign(s pyast.Stmt, target, value pyast.Expr, augOp string, i
 	if st.Reduction != "" && readsOtherwise(st, w) {
 		st.Reduction = "" // the update also reads its target elsewhere: not a plain reduction
 	}
+	b.record(st, in)
+	return nil
+}
+
+// record gives a built statement its place: the next position in its nest's schedule, the
+// conditions around it, its isl name, and membership of every loop around it.
+func (b *builder) record(st *Stmt, in nest) {
 	pos := *in.next
 	*in.next++
 	b.pre[st] = append(append([]int64(nil), in.pre...), pos)
@@ -380,7 +387,6 @@ func (b *builder) assign(s pyast.Stmt, target, value pyast.Expr, augOp string, i
 		l.Stmts = append(l.Stmts, st)
 	}
 	b.count++
-	return nil
 }
 
 func isAug(s pyast.Stmt) bool {

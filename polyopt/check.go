@@ -61,17 +61,7 @@ func (b *builder) check(s *pyast.If, in nest) *Opaque {
 	if op := b.reads(s.Cond, env, st); op != nil {
 		return op
 	}
-	pos := *in.next
-	*in.next++
-	b.pre[st] = append(append([]int64(nil), in.pre...), pos)
-	b.cons[st] = append([]string(nil), in.conds...)
-	b.condOps[st] = in.condOps
-	st.Name = fmt.Sprintf("S%d", len(b.stmts))
-	b.stmts = append(b.stmts, st)
-	for _, l := range in.loops {
-		l.Stmts = append(l.Stmts, st)
-	}
-	b.count++
+	b.record(st, in)
 	return nil
 }
 
