@@ -20,6 +20,7 @@ type builder struct {
 	pre     map[*Stmt][]int64  // schedule positions per statement, one per depth plus one
 	scalars map[string]bool    // Python locals modelled as rank-0 arrays
 	exists  int                // counter for existential variables
+	calls   int                // call statements built
 }
 
 func (x *extractor) newBuilder() *builder {
@@ -35,6 +36,12 @@ type nest struct {
 	condOps []Affine // the affine operands of conds
 	pre     []int64
 	next    *int64
+}
+
+// liftedByCall reports the reasons a call statement may lift: the value calls a function or
+// uses arrays whole or by rows.
+func liftedByCall(k RejectKind) bool {
+	return k == RejectCall || k == RejectSlice || k == RejectUnknownArray || k == RejectStatement
 }
 
 func (b *builder) reject(kind RejectKind, n pyast.Node, format string, args ...any) *Opaque {
@@ -68,7 +75,13 @@ func (b *builder) stmtIn(s pyast.Stmt, in nest) *Opaque {
 		if len(in.loops) == 0 && (b.definesAffineLocals(s) || b.x.allocs[s]) {
 			return nil
 		}
-		return b.assign(s, s.Targets[0], s.Value, "", in)
+		op := b.assign(s, s.Targets[0], s.Value, "", in)
+		if op != nil && len(in.loops) > 0 && liftedByCall(op.Kind) {
+			if cop := b.callStmt(s, s.Targets[0], s.Value, in); cop == nil {
+				return nil
+			}
+		}
+		return op
 	case *pyast.AugAssign:
 		op := ""
 		switch s.Op {
@@ -677,21 +690,30 @@ func (b *builder) finish(run []pyast.Stmt) *SCoP {
 		}
 		st.Schedule = prefix + "{ " + tuple + " -> [" + strings.Join(sched, ", ") + "] }"
 		for i := range st.Reads {
-			st.Reads[i].Relation = relation(prefix, tuple, st.Reads[i])
+			st.Reads[i].Relation = relation(prefix, tuple, st.Reads[i], s.Arrays[st.Reads[i].Array])
 		}
 		for i := range st.Writes {
-			st.Writes[i].Relation = relation(prefix, tuple, st.Writes[i])
+			st.Writes[i].Relation = relation(prefix, tuple, st.Writes[i], s.Arrays[st.Writes[i].Array])
 		}
 	}
 	return s
 }
 
-func relation(prefix, tuple string, a Access) string {
+func relation(prefix, tuple string, a Access, arr *Array) string {
 	idx := make([]string, len(a.Index))
+	var cons []string
 	for i, ix := range a.Index {
 		idx[i] = ix.String()
+		if i < len(a.Free) && a.Free[i] && arr != nil && i < len(arr.Extent) {
+			idx[i] = fmt.Sprintf("w%d", i)
+			cons = append(cons, freeRange(idx[i], arr.Extent[i]))
+		}
 	}
-	return prefix + "{ " + tuple + " -> " + a.Array + "[" + strings.Join(idx, ", ") + "] }"
+	rel := prefix + "{ " + tuple + " -> " + a.Array + "[" + strings.Join(idx, ", ") + "]"
+	if len(cons) > 0 {
+		rel += " : " + strings.Join(cons, " and ")
+	}
+	return rel + " }"
 }
 
 // exprText is the source text of a node, or its printed form for a node built in Go.

@@ -49,6 +49,7 @@ type extractor struct {
 	rebound map[string]int
 	floats  map[string]bool     // parameters that are scalars other than int
 	allocs  map[pyast.Stmt]bool // top-level statements that allocate a local array
+	pure    map[string]bool     // the module's pure functions, once asked (builder.pure)
 }
 
 func newExtractor(fn Func) *extractor {
@@ -295,6 +296,7 @@ func bindNames(t pyast.Expr, counts map[string]int) {
 // searched for SCoPs in turn.
 func (x *extractor) blocks(body []pyast.Stmt, out *Function) {
 	var run []pyast.Stmt
+	runCalls := false // the run's statements have call statements
 	flush := func() {
 		if len(run) > 0 {
 			// A SCoP without a loop has nothing to parallelize or vectorize.
@@ -322,6 +324,13 @@ func (x *extractor) blocks(body []pyast.Stmt, out *Function) {
 			flush() // a statement with nothing to optimize, such as an affine local
 			continue
 		}
+		// Nests with call statements get SCoPs of their own: only the Ray variant covers
+		// those, and the other variants still take the nests around them.
+		calls := b.calls > 0
+		if len(run) > 0 && calls != runCalls {
+			flush()
+		}
+		runCalls = calls
 		run = append(run, s)
 	}
 	flush()

@@ -67,13 +67,19 @@ type Stmt struct {
 	// Check marks "if cond: raise E(...)" on values the SCoP computes: a statement that
 	// reads and writes nothing. Every loop around it stays sequential (see Analyze).
 	Check bool
+	// Call marks a call statement (build_calls.go): v = f(...) with f a pure function of the
+	// module or NumPy's, run as written; only the Ray variant covers SCoPs that have one.
+	Call bool
 }
 
 // Access is one array reference of a statement.
 type Access struct {
-	Node     pyast.Expr // the subscript or name in the source
-	Array    string
-	Index    []Affine
+	Node  pyast.Expr // the subscript or name in the source
+	Array string
+	Index []Affine
+	// Free marks the dimensions a call statement reads whole (A passed to a function, the
+	// row S[k]): Index holds 0 there and the relation spans the extent. nil: none.
+	Free     []bool
 	Relation string // isl map: "[N] -> { S0[i, j] -> A[i, j + 1] }"
 }
 
@@ -151,6 +157,16 @@ func (k RejectKind) String() string {
 // paramPrefix is the isl parameter list "[N, M] -> ".
 func (s *SCoP) paramPrefix() string {
 	return "[" + strings.Join(s.Params, ", ") + "] -> "
+}
+
+// HasCalls reports a SCoP with a call statement.
+func (s *SCoP) HasCalls() bool {
+	for _, st := range s.Stmts {
+		if st.Call {
+			return true
+		}
+	}
+	return false
 }
 
 // StmtByName returns the statement with the given isl name.
