@@ -157,6 +157,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	var cuts, nbCuts, nbiCuts, nbtCuts, rayCuts []cut
 	var helpers, innerHelpers, tiledHelpers, rayDefs []string
 	innerPranges, tiledWaves := 0, 0
+	rayCalls := false // a Ray kernel runs call statements
 	var used []*polyopt.SCoP
 	var notes []string
 	var nonEmpty []string // guard conditions the bounds proofs assumed
@@ -189,6 +190,21 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		}
 		from, to := lineStart(file.Src, int(s.Pos)), lineEnd(file.Src, int(s.End))
 		indent := string(file.Src[from:int(s.Pos)])
+		if s.HasCalls() {
+			// Call statements run as written: only the Ray variant, which runs chunks of the
+			// loop's iterations in other processes, has something to offer.
+			d, err := rayRegion(s, i, file, vdef, m.Modules())
+			if err != nil {
+				notes = append(notes, fmt.Sprintf("%s: its loop calls functions, and no Ray variant: %v", file.Position(s.Pos), err))
+				continue
+			}
+			used = append(used, s)
+			rayCuts = append(rayCuts, cut{from, to, d.call})
+			rayDefs = append(rayDefs, d.defs...)
+			rayCalls = true
+			numpyFull = false
+			continue
+		}
 		used = append(used, s)
 		if nb, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{}); err == nil {
 			nbCuts = append(nbCuts, cut{from, to, nb.call})
@@ -243,7 +259,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		scalarInLoops += r.scalarInLoops
 		cuts = append(cuts, cut{from, to, lines})
 	}
-	if len(cuts) == 0 && len(nbCuts) == 0 {
+	if len(cuts) == 0 && len(nbCuts) == 0 && len(rayDefs) == 0 {
 		if len(notes) == 0 {
 			notes = append(notes, "every loop carries a dependence")
 		}
@@ -366,7 +382,12 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		fmt.Fprintf(&b, "        if _rt.HAVE_CUPY and %s >= _rt.CUPY_MIN_WORK:\n", work)
 		fmt.Fprintf(&b, "            return _%s__cupy(%s)\n", name, args)
 	}
-	if hasRay {
+	if hasRay && rayCalls {
+		// Ray whenever the user points the program at a cluster: the work of a loop that
+		// calls functions is not in its trip counts.
+		fmt.Fprintf(&b, "        if _rt.USE_RAY:\n")
+		fmt.Fprintf(&b, "            return _%s__ray(%s)\n", name, args)
+	} else if hasRay {
 		// Ray only when the user points the program at a cluster (RAY_ADDRESS, or
 		// PYPARC_RAY=1 for a local one), and only for calls worth shipping data for.
 		work, _ := f.WorkExpr()
@@ -398,6 +419,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			}
 		}
 		chosen = "as tuned: " + strings.Join(parts, ", ")
+	case len(cuts) == 0 && len(nbCuts) == 0:
+		call("        ", "orig")
+		chosen = "orig (ray when a cluster is named)"
 	case lowered > 0 && !numpyFull && len(nbCuts) == 0:
 		call("        ", "orig")
 		chosen = "orig (its lowered array statements would run element by element)"

@@ -51,7 +51,14 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 		if leaks(def.Body, f.Pos(), f.End(), l.Iter) {
 			return nil, vecErr("the loop variable " + l.Iter + " is read after its loop")
 		}
-		ins, mods, err := loopInputs(f, def, modules)
+		// A loop with call statements runs in the module's namespace (its functions, the
+		// module's constants), on workers too: they import the emitted module.
+		calls := s.HasCalls()
+		var globals map[string]bool
+		if calls {
+			globals = moduleNames(file)
+		}
+		ins, mods, err := loopInputs(f, def, modules, globals)
 		if err != nil {
 			return nil, err
 		}
@@ -63,20 +70,29 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 		// The kernel: the chunk's part of the loop as whole-array NumPy code where the loop
 		// vectorizes completely (contractions reach BLAS in every task), else the loop as
 		// written, which the worker compiles with Numba.
-		source, jit := vectorChunk(s, l, f, file, def, ins, mods, modules, name), false
+		var source string
+		jit := false
+		if !calls {
+			source = vectorChunk(s, l, f, file, def, ins, mods, modules, name)
+		}
 		if source == "" {
-			source, jit = loopChunk(l, f, src, ins, mods, modules, name, lo, hi), true
+			// Calls into the interpreter's functions: Numba could not compile the loop.
+			source, jit = loopChunk(l, f, src, ins, mods, modules, name, lo, hi), !calls
 		}
 		jitArg := "False"
 		if jit {
 			jitArg = "True"
 		}
+		moduleArg := ""
+		if calls {
+			moduleArg = ", module=__name__"
+		}
 		out.defs = append(out.defs,
 			fmt.Sprintf("%s_source = %s", name, strconv.Quote(source)),
 			regions,
-			fmt.Sprintf("%s = _rt.ray_kernel(%q, %s_source, %s_regions, jit=%s)", name, name, name, name, jitArg))
+			fmt.Sprintf("%s = _rt.ray_kernel(%q, %s_source, %s_regions, jit=%s%s)", name, name, name, name, jitArg, moduleArg))
 		gpu := ""
-		if !jit && len(mods) == 0 {
+		if !jit && !calls && len(mods) == 0 {
 			// On a cluster with GPUs each chunk runs the same whole-array code with CuPy, on
 			// device copies of its pieces (one GPU per task).
 			gpu = ", gpu=" + name + "_gpu"
@@ -86,13 +102,14 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 
 		// A call Ray cannot take (no cluster, chunks whose written boxes overlap, aliased
 		// arguments) is refused before any task starts; the same kernel then runs here, over
-		// the whole range.
+		// the whole range. So does a call one of whose tasks failed: nothing was written back,
+		// and running here raises what the original raises, where it raises it.
 		indent := string(src[lineStart(src, int(f.Pos())):int(f.Pos())])
 		args := fmt.Sprintf("(%s), %s, %s", tupleOf(ins), lo, hi)
 		out.call = append(out.call,
 			indent+"try:",
 			fmt.Sprintf("%s    _rt.ray_run(%s, %s%s)", indent, name, args, gpu),
-			indent+"except _rt.RayUnsuitable:",
+			indent+"except (_rt.RayUnsuitable, _rt.RayTaskFailed):",
 			fmt.Sprintf("%s    _rt.ray_local(%s, %s)", indent, name, args))
 	}
 	return out, nil
@@ -186,9 +203,50 @@ func vectorChunk(s *polyopt.SCoP, l *polyopt.Loop, f *pyast.For, file *pyast.Fil
 
 func text(src []byte, n pyast.Node) string { return string(src[n.Pos():n.End()]) }
 
+// moduleNames are the names a file binds at module level: its functions, classes, imports
+// and constants.
+func moduleNames(file *pyast.File) map[string]bool {
+	names := map[string]bool{}
+	if file.Module == nil {
+		return names
+	}
+	counts := map[string]int{}
+	for _, s := range file.Module.Body {
+		switch s := s.(type) {
+		case *pyast.FunctionDef:
+			names[s.Name] = true
+		case *pyast.ClassDef:
+			names[s.Name] = true
+		case *pyast.Import:
+			for _, a := range s.Names {
+				names[importedName(a)] = true
+			}
+		case *pyast.ImportFrom:
+			for _, a := range s.Names {
+				names[importedName(a)] = true
+			}
+		default:
+			polyopt.CountBindings([]pyast.Stmt{s}, counts)
+		}
+	}
+	for n := range counts {
+		names[n] = true
+	}
+	return names
+}
+
+func importedName(a *pyast.Alias) string {
+	if a.AsName != "" {
+		return a.AsName
+	}
+	first, _, _ := strings.Cut(a.Name, ".")
+	return first
+}
+
 // loopInputs lists the variables a loop reads that are bound before it (its kernel's
-// parameters) and the module names it uses.
-func loopInputs(f *pyast.For, def *pyast.FunctionDef, modules map[string]string) ([]string, []string, error) {
+// parameters) and the module names it uses. Names in globals (a kernel that runs in the
+// module's namespace) are neither: the kernel finds them there.
+func loopInputs(f *pyast.For, def *pyast.FunctionDef, modules map[string]string, globals map[string]bool) ([]string, []string, error) {
 	used, mods := map[string]bool{}, map[string]bool{}
 	pyast.Inspect(f, func(n pyast.Node) bool {
 		switch n := n.(type) {
@@ -212,6 +270,7 @@ func loopInputs(f *pyast.For, def *pyast.FunctionDef, modules map[string]string)
 			ins = append(ins, v)
 		case bound[v] > 0:
 			// bound inside the loop (an iterator, a temporary): the kernel binds it too
+		case globals[v] && !before[v]:
 		default:
 			return nil, nil, vecErr("the loop uses " + v + ", which is neither bound before it nor in it")
 		}
@@ -310,11 +369,14 @@ func regionsFunc(s *polyopt.SCoP, l *polyopt.Loop, f *pyast.For, name string, in
 					per[a.Array] = bx
 				}
 				for d, ix := range a.Index {
-					mn, err := bound(ix, true)
-					if err != nil {
-						return "", err
+					var mn, mx string
+					var err error
+					if d < len(a.Free) && a.Free[d] {
+						// Read whole along d (an array passed to a function).
+						mn, mx = "0", fmt.Sprintf("%s.shape[%d] - 1", a.Array, d)
+					} else if mn, err = bound(ix, true); err == nil {
+						mx, err = bound(ix, false)
 					}
-					mx, err := bound(ix, false)
 					if err != nil {
 						return "", err
 					}

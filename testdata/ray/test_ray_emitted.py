@@ -100,3 +100,74 @@ def test_ray_variant_on_cluster(name, emitted, cluster):
 @pytest.mark.parametrize("name", PARTLY)
 def test_ray_variant_with_refused_loops(name, emitted, cluster):
     run_ray_variant(name, emitted, cluster)
+
+
+# STAP's adaptive filter: a loop over Doppler bins that calls the module's functions (snapshots,
+# training cells, covariance, Cholesky solve) for every range gate. Its Ray variant runs chunks
+# of bins as tasks that import the emitted module on the workers.
+STAP = os.path.join(ROOT, "testdata", "programs", "stap")
+
+STAP_DRIVER = r"""
+import importlib.util, json, os, sys
+import numpy as np
+stap_dir, out_dir = sys.argv[1:3]
+sys.path.insert(0, out_dir)
+import stap as em_stap
+import stap_kernels as em
+spec_ = importlib.util.spec_from_file_location("orig_stap_kernels", os.path.join(stap_dir, "stap_kernels.py"))
+orig = importlib.util.module_from_spec(spec_)
+spec_.loader.exec_module(orig)
+P = em_stap.SIZES["small"]
+cube = em_stap.simulate_datacube(P["n_chan"], P["n_pulse"], P["n_range"], P["n_patches"],
+                                 P["target_range"], P["target_bin"] / P["n_pulse"], P["snr_db"])
+window = em_stap.pulse_window(P["n_pulse"])
+spec = orig.doppler_filter(cube, window)
+S = orig.steering_vectors(P["n_chan"], P["n_pulse"], window, 0.0)
+want = orig.stap_filter(spec, S, P["n_guard"], P["n_train"], em_stap.LOADING)
+got = em.stap_filter(spec, S, P["n_guard"], P["n_train"], em_stap.LOADING)
+for w, g in zip(want, got):
+    if not np.allclose(g, w, rtol=1e-9, atol=0):
+        print("MISMATCH", float(np.max(np.abs(g - w))))
+        sys.exit(1)
+from pyparc_rt import _ray
+stats = _ray.last_stats()
+# A negative loading makes the first covariance indefinite: the tasks fail, and the loop rerun
+# here raises what the original raises.
+errors = []
+for mod in (orig, em):
+    try:
+        mod.stap_filter(spec, S, P["n_guard"], P["n_train"], -1e9)
+        errors.append(None)
+    except Exception as e:
+        errors.append(f"{type(e).__name__}: {e}")
+stats["errors"] = errors
+print(json.dumps(stats))
+"""
+
+
+@pytest.fixture(scope="module")
+def emitted_stap(tmp_path_factory):
+    work = tmp_path_factory.mktemp("stap")
+    pyparc = os.path.join(ROOT, "bin", "pyparc")
+    subprocess.run(["go", "build", "-o", pyparc, "./cmd/pyparc"], cwd=ROOT, check=True)
+    db = str(work / "p.db")
+    subprocess.run([pyparc, "profile", "run", "--python", sys.executable, "--db", db,
+                    os.path.join(STAP, "stap.py"), "--size", "small", str(work / "p.npz")],
+                   check=True, capture_output=True)
+    res = subprocess.run([pyparc, "emit", "--db", db, "-o", str(work / "out"), os.path.join(STAP, "stap.py")],
+                         check=True, capture_output=True, text=True)
+    return str(work / "out"), res.stdout
+
+
+def test_stap_filter_calls_on_cluster(emitted_stap, cluster):
+    out, report = emitted_stap
+    line = next(ln for ln in report.splitlines() if "stap_filter (" in ln)
+    assert "ray:" in line, line
+    env = dict(os.environ, RAY_ADDRESS=cluster.address, PYPARC_VARIANT="ray")
+    res = subprocess.run([sys.executable, "-c", STAP_DRIVER, STAP, out], env=env, cwd=out,
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stdout + res.stderr[-3000:]
+    stats = json.loads(res.stdout.strip().splitlines()[-1])
+    assert stats["tasks"] >= 2 and len(stats["nodes"]) >= 2, stats
+    want = "LinAlgError: covariance matrix is not positive definite"
+    assert stats["errors"] == [want, want], stats["errors"]

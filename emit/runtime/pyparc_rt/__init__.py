@@ -55,6 +55,9 @@ def __getattr__(name):
     if name == "RayUnsuitable":
         from . import _ray
         return _ray.Unsuitable
+    if name == "RayTaskFailed":
+        from . import _ray
+        return _ray.TaskFailed
     raise AttributeError(name)
 
 
@@ -63,18 +66,19 @@ def __getattr__(name):
 RAY_MIN_WORK = float(os.environ.get("PYPARC_RAY_MIN_WORK", "1e8"))
 
 
-def ray_kernel(name, source, regions, jit=True, num_gpus=0):
+def ray_kernel(name, source, regions, jit=True, num_gpus=0, module=None):
     """The Kernel of one parallel loop of a Ray variant (no Ray import yet); jit: the source
     is a loop nest for Numba to compile (else whole-array code); num_gpus: GPUs per task, for
-    a CuPy source."""
+    a CuPy source; module: the name of the module whose globals the source runs with (a loop
+    that calls the module's functions), which the workers import."""
     from . import _ray
-    return _ray.Kernel(name, source, regions, jit=jit, num_gpus=num_gpus)
+    return _ray.Kernel(name, source, regions, jit=jit, num_gpus=num_gpus, module=module)
 
 
 def ray_local(kernel, args, lo, hi):
     """Run iterations [lo, hi) of a Ray variant's kernel in this process."""
     from . import _ray
-    _ray._kernel_function(kernel.name, kernel.source, kernel.jit)(lo, hi, *args)
+    _ray._kernel_function(kernel.name, kernel.source, kernel.jit, kernel.module)(lo, hi, *args)
 
 
 # What the Ray calls of this process moved, summed (benchmarks read and reset it).
@@ -133,7 +137,7 @@ class _Compiled:
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
-           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable"]
+           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).

@@ -24,6 +24,12 @@ class Unsuitable(Exception):
     before any task starts, so no argument has been touched)."""
 
 
+class TaskFailed(RuntimeError):
+    """A task of this call failed (its kernel raised, or no node could run it). No argument has
+    been touched: the caller reruns the loop in this process, which raises the original's
+    exception at the original's iteration, with the original's effects before it."""
+
+
 _available = None
 
 
@@ -45,13 +51,32 @@ def available():
 class Kernel:
     """One parallel loop: its source (defining `name(_lo, _hi, *args)`) and its footprint function."""
 
-    def __init__(self, name, source, regions, jit=True, num_gpus=0.0):
+    def __init__(self, name, source, regions, jit=True, num_gpus=0.0, module=None):
         self.name = name
         self.source = source
         self.regions = regions
         # GPU kernels do their own CuPy work; Numba would only get in the way.
         self.jit = bool(jit) and not num_gpus and os.environ.get("PYPARC_NUMBA") != "0"
         self.num_gpus = float(num_gpus or 0.0)
+        # (name, root): the module whose globals the kernel runs with, and the directory a
+        # worker puts on its path to import it (the driver's copy of the emitted program).
+        self.module = None
+        if module is not None:
+            self.module = (module, _module_root(module))
+
+
+def _module_root(name):
+    """The sys.path entry module `name` was imported from ("" when unknown)."""
+    mod = sys.modules.get(name)
+    path = getattr(mod, "__file__", None)
+    if not path:
+        return ""
+    root = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(path).startswith("__init__."):
+        root = os.path.dirname(root)
+    for _ in range(name.count(".")):
+        root = os.path.dirname(root)
+    return root
 
 
 # ---------------------------------------------------------------------------------------------
@@ -60,7 +85,7 @@ class Kernel:
 # cluster started separately with `ray start` runs these tasks as it is.
 
 
-def _kernel_function(name, source, jit):
+def _kernel_function(name, source, jit, module=None):
     # Cached per worker process. The cache lives in a module registered in sys.modules because
     # this function is rebuilt from its pickle, so a global of ours would not outlive one task.
     import types
@@ -69,16 +94,31 @@ def _kernel_function(name, source, jit):
         mod = types.ModuleType("_pyparc_ray_worker")
         mod.kernels = {}
         sys.modules["_pyparc_ray_worker"] = mod
-    key = (name, source, jit)  # the source itself, not just its hash: no collision can mix kernels
+    key = (name, source, jit, module)  # the source itself, not its hash: no collision can mix kernels
     fn = mod.kernels.get(key)
     if fn is None:
         ns = {"__name__": "_pyparc_kernel_" + name}
+        if module is not None:
+            ns = dict(vars(_import_module(*module)))
         exec(compile(source, "<pyparc ray kernel " + name + ">", "exec"), ns)
         fn = ns[name]
         if jit:
             fn = _jitted(fn)
         mod.kernels[key] = fn
     return fn
+
+
+def _import_module(name, root):
+    """The module a kernel calls into, imported from root when this process lacks it. A task
+    inside a worker must not start Ray tasks of its own: the module's dispatchers see
+    PYPARC_RAY=0 there."""
+    import importlib
+    if name in sys.modules:
+        return sys.modules[name]
+    os.environ["PYPARC_RAY"] = "0"
+    if root and os.path.isdir(root) and root not in sys.path:
+        sys.path.insert(0, root)
+    return importlib.import_module(name)
 
 
 def _jitted(py):
@@ -114,7 +154,7 @@ def _task(meta, *pieces):
     shape; `direct` means the piece is the whole array and is only read, so it is used as it came
     (read-only when it came from the object store)."""
     import ray
-    fn = _kernel_function(meta["name"], meta["source"], meta["jit"])
+    fn = _kernel_function(meta["name"], meta["source"], meta["jit"], meta.get("module"))
     # A GPU kernel (CuPy source) gets device arrays: each built on the device (zeroed there,
     # no host-to-device copy of the parts the chunk never touches) with its piece copied in.
     xp = np
@@ -305,7 +345,8 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
     """Runs iterations [lo, hi) of kernel over args as Ray tasks; writes results into args in place.
 
     Raises Unsuitable (nothing started, nothing touched) when the call cannot be distributed
-    safely, and RuntimeError when a task failed after its retries (nothing touched either).
+    safely, and TaskFailed (a RuntimeError) when a task failed after its retries (nothing touched
+    either).
     infeasible_timeout: seconds to wait while no live node could run a task (default
     PYPARC_RAY_INFEASIBLE_S or 30) before giving up instead of waiting forever.
     spread: place chunk c on the c-th task slot of the live nodes, round-robin over the nodes
@@ -331,6 +372,9 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
         raise Unsuitable(_connect_error) from e
     if not _feasible(ray, kernel):
         raise Unsuitable(f"{kernel.name}: no node of the Ray cluster can run its tasks")
+    if kernel.module is not None and kernel.module[0] == "__main__":
+        # A worker's __main__ is not the script: its functions cannot be imported there.
+        raise Unsuitable(f"{kernel.name}: it calls functions of the main script")
 
     n = hi - lo
     if chunks is None:
@@ -407,7 +451,8 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
                     pieces.append(piece)
                     direct = i not in written and piece.shape == a.shape
                     specs.append(("a", a.shape, a.dtype, tuple(s for s, _ in box), len(pieces) - 1, direct))
-            meta = {"name": kernel.name, "source": kernel.source, "jit": kernel.jit, "gpu": kernel.num_gpus > 0,
+            meta = {"name": kernel.name, "source": kernel.source, "jit": kernel.jit, "module": kernel.module,
+                    "gpu": kernel.num_gpus > 0,
                     "lo": bounds[c], "hi": bounds[c + 1], "args": specs, "writes": writes[c]}
             if slots:
                 opts["scheduling_strategy"] = NodeAffinitySchedulingStrategy(slots[c % len(slots)], soft=True)
@@ -434,7 +479,7 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
 
 
 def _gather(ray, kernel, refs, infeasible_timeout):
-    """All task results in order; raises RuntimeError on the first failure (after Ray's retries)
+    """All task results in order; raises TaskFailed on the first failure (after Ray's retries)
     or when no live node has been able to run the remaining tasks for infeasible_timeout seconds."""
     if infeasible_timeout is None:
         infeasible_timeout = float(os.environ.get("PYPARC_RAY_INFEASIBLE_S", "30"))
@@ -454,15 +499,15 @@ def _gather(ray, kernel, refs, infeasible_timeout):
                     # A kernel's own exception comes wrapped in a RayTaskError whose text is a
                     # colored remote traceback; name the cause plainly and chain the rest.
                     cause = getattr(e, "cause", None) or e
-                    raise RuntimeError(f"pyparc: Ray task for {kernel.name} failed: "
-                                       f"{type(cause).__name__}: {cause}") from e
+                    raise TaskFailed(f"pyparc: Ray task for {kernel.name} failed: "
+                                     f"{type(cause).__name__}: {cause}") from e
             if ready or _feasible(ray, kernel):
                 stuck_since = None
             elif stuck_since is None:
                 stuck_since = time.monotonic()
             elif time.monotonic() - stuck_since > infeasible_timeout:
-                raise RuntimeError(f"pyparc: Ray task for {kernel.name} failed: no live node of the cluster "
-                                   f"can run it ({len(pending)} of {len(refs)} tasks waiting)")
+                raise TaskFailed(f"pyparc: Ray task for {kernel.name} failed: no live node of the cluster "
+                                 f"can run it ({len(pending)} of {len(refs)} tasks waiting)")
     finally:
         for r in pending:
             try:

@@ -1,0 +1,74 @@
+package emit
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/polyopt/isl"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// TestRayRunsCallStatements: a loop that calls the module's pure functions becomes a Ray
+// kernel that runs in the module's namespace (workers import the module), as written, without
+// Numba or a CuPy form; a chunk ships the arrays passed whole and the rows it names, and a
+// failed task reruns the loop here.
+func TestRayRunsCallStatements(t *testing.T) {
+	src := `def filt(spec, S, out, loading):
+    for k in range(spec.shape[1]):
+        X = snapshots(spec, k)
+        s = S[k]
+        for cut in range(spec.shape[2]):
+            w = solve(X, s, cut, loading)
+            out[k, cut] = abs(np.vdot(s, w)) ** 2
+
+def snapshots(spec, k):
+    return spec[:, k, :].copy()
+
+def solve(X, s, cut, loading):
+    R = np.outer(X[:, cut], X[:, cut].conj())
+    for i in range(R.shape[0]):
+        R[i, i] += loading
+    return np.linalg.solve(R, s)
+`
+	params := map[string]*typeinfer.Type{
+		"spec":    typeinfer.Array("complex128", typeinfer.SymDim("C"), typeinfer.SymDim("D"), typeinfer.SymDim("G")),
+		"S":       typeinfer.Array("complex128", typeinfer.SymDim("D"), typeinfer.SymDim("C")),
+		"out":     typeinfer.Array("float64", typeinfer.SymDim("D"), typeinfer.SymDim("G")),
+		"loading": typeinfer.Simple(typeinfer.Float),
+	}
+	s, f, def := firstSCoP(t, src, params)
+	if !s.HasCalls() {
+		t.Fatal("no call statements")
+	}
+	ctx, err := isl.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Free()
+	if _, err := polyopt.Analyze(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	d, err := rayRegion(s, 0, f, def, map[string]string{"np": "numpy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defs := strings.Join(d.defs, "\n")
+	for _, want := range []string{
+		`jit=False, module=__name__)`,
+		`def _filt__ray0_0(_lo, _hi, S, loading, out, spec):`,
+		`X = snapshots(spec, k)`,
+		`(0, spec.shape[0] - 1 + 1)`,                        // spec passed whole
+		`0: ((_mn_k, _mx_k + 1), (0, S.shape[1] - 1 + 1),)`, // the rows S[k] of the chunk
+	} {
+		if !strings.Contains(defs, want) {
+			t.Errorf("kernel lacks %q:\n%s", want, defs)
+		}
+	}
+	if strings.Contains(defs, "_gpu") || strings.Contains(defs, "cupy") {
+		t.Errorf("a CuPy form of a loop that calls Python functions:\n%s", defs)
+	}
+	if call := strings.Join(d.call, "\n"); !strings.Contains(call, "except (_rt.RayUnsuitable, _rt.RayTaskFailed):") {
+		t.Errorf("a failed task does not rerun the loop here:\n%s", call)
+	}
+}
