@@ -18,6 +18,9 @@ import (
 
 // callStmt builds `target = value` as a call statement; nil when it cannot.
 func (b *builder) callStmt(s pyast.Stmt, target, value pyast.Expr, in nest) *Opaque {
+	if b.x.noCalls {
+		return b.reject(RejectCall, s, "call statements are off")
+	}
 	if len(in.loops) == 0 {
 		return b.reject(RejectCall, s, "a call statement outside every loop has nothing to parallelize")
 	}

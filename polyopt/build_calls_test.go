@@ -281,3 +281,24 @@ def row_sum(A, i):
 		t.Errorf("SCoPs with calls: %v, want [false true false]", kinds)
 	}
 }
+
+// TestCallsKeepInnerNests: a sequential loop that calls a helper around a nest the model
+// covers on its own stays as it was: the nest is a SCoP (every variant), the loop is not.
+func TestCallsKeepInnerNests(t *testing.T) {
+	src := `
+def k(A, B, steps):
+    for t in range(steps):
+        scale = norm(A)
+        for i in range(1, A.shape[0] - 1):
+            B[i] = (A[i - 1] + A[i] + A[i + 1]) / 3.0
+        for i in range(1, A.shape[0] - 1):
+            A[i] = B[i]
+
+def norm(A):
+    return np.sqrt(np.sum(A * A))
+`
+	fn := extract(t, src, map[string]*typeinfer.Type{"A": vec("N"), "B": vec("N"), "steps": intT()})
+	if len(fn.SCoPs) != 1 || fn.SCoPs[0].HasCalls() || len(fn.SCoPs[0].Loops) != 2 {
+		t.Fatalf("want the two inner loops as one SCoP without calls, got %d SCoPs", len(fn.SCoPs))
+	}
+}

@@ -50,6 +50,7 @@ type extractor struct {
 	floats  map[string]bool     // parameters that are scalars other than int
 	allocs  map[pyast.Stmt]bool // top-level statements that allocate a local array
 	pure    map[string]bool     // the module's pure functions, once asked (builder.pure)
+	noCalls bool                // build no call statements (see withoutCalls)
 }
 
 func newExtractor(fn Func) *extractor {
@@ -314,7 +315,11 @@ func (x *extractor) blocks(body []pyast.Stmt, out *Function) {
 			continue
 		}
 		b := x.newBuilder()
-		if op := b.stmt(s, nil, nil); op != nil {
+		op := b.stmt(s, nil, nil)
+		if op == nil && b.calls > 0 {
+			op = x.withoutCalls(s)
+		}
+		if op != nil {
 			flush()
 			out.addOpaque(*op)
 			x.inner(s, out)
@@ -334,6 +339,24 @@ func (x *extractor) blocks(body []pyast.Stmt, out *Function) {
 		run = append(run, s)
 	}
 	flush()
+}
+
+// withoutCalls decides a statement that builds only with call statements. Only the Ray
+// variant covers a nest with calls; where the nest without them holds SCoPs of its own (a
+// time loop calling a helper around a stencil), those keep every variant instead, and the
+// statement is opaque for the reason it had before calls were modelled. nil: take the calls.
+func (x *extractor) withoutCalls(s pyast.Stmt) *Opaque {
+	x.noCalls = true
+	defer func() { x.noCalls = false }()
+	probe := &Function{}
+	x.inner(s, probe)
+	if len(probe.SCoPs) == 0 {
+		return nil
+	}
+	if op := x.newBuilder().stmt(s, nil, nil); op != nil {
+		return op
+	}
+	return &Opaque{Kind: RejectCall, Pos: s.Pos(), Reason: "a call statement would hide the loop nests inside"}
 }
 
 // skippable statements do nothing a SCoP must model: pass, docstrings.
