@@ -170,3 +170,19 @@ func generated(t *testing.T, src string, params map[string]*typeinfer.Type) (*re
 	r := newRegion(s, f, def.Body)
 	return r, strings.Join(r.generate("    "), "\n")
 }
+
+// TestNarrowIntSumsKeepDType: np.sum widens int32 to int64, so a column sum of int32 arrays
+// stays an einsum (which wraps like the original); int64 takes np.sum.
+func TestNarrowIntSumsKeepDType(t *testing.T) {
+	src := "def k(A, s):\n    for j in range(A.shape[1]):\n        s[j] = 0\n        for i in range(A.shape[0]):\n            s[j] += A[i, j]\n"
+	for dtype, want := range map[string]string{"int32": "_np.einsum(", "int64": "_np.sum("} {
+		params := map[string]*typeinfer.Type{
+			"A": typeinfer.Array(dtype, typeinfer.SymDim("N"), typeinfer.SymDim("M")),
+			"s": typeinfer.Array(dtype, typeinfer.SymDim("M")),
+		}
+		_, code := generated(t, src, params)
+		if !strings.Contains(code, want) {
+			t.Errorf("%s: want %s in\n%s", dtype, want, code)
+		}
+	}
+}

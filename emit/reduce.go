@@ -108,7 +108,7 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 	if !ok {
 		core, ok = batchedMatmul(arrays, out)
 	}
-	if !ok {
+	if !ok && !r.narrowInts() {
 		core, ok = plainSum(arrays, out)
 	}
 	if !ok {
@@ -375,6 +375,18 @@ func (r *region) conjOf(c *pyast.Call) *pyast.Subscript {
 	}
 	sub, _ := c.Args[0].(*pyast.Subscript)
 	return sub
+}
+
+// narrowInts reports a SCoP with an integer array narrower than 64 bits: np.sum widens those
+// to int64 (a sum the original wraps would not), where einsum keeps their dtype.
+func (r *region) narrowInts() bool {
+	for _, a := range r.scop.Arrays {
+		switch a.DType {
+		case "int8", "int16", "int32", "uint8", "uint16", "uint32":
+			return true
+		}
+	}
+	return false
 }
 
 // plainSum writes the sum of one operand over some of its axes as np.sum (transposed to the
