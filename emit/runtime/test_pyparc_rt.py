@@ -67,6 +67,21 @@ def test_cached_mask_builds_once_per_key():
     assert len(rt._MASKS) <= rt._MAX_MASKS
 
 
+def test_cached_mask_one_per_gpu():
+    cp = pytest.importorskip("cupy")
+    if rt.cp is None or cp.cuda.runtime.getDeviceCount() < 2:
+        pytest.skip("needs two GPUs")
+
+    def build():
+        return cp.arange(3)[:, None] >= cp.arange(3)[None, :]
+
+    masks = []
+    for dev in (0, 1):
+        with cp.cuda.Device(dev):
+            masks.append(rt.cached_mask((cp.ndarray, "tri", 3), build))
+    assert [m.device.id for m in masks] == [0, 1]
+
+
 def test_diag_view_writes_the_diagonal():
     a = np.zeros((4, 5))
     rt.diag_view(a, (0, 1), 3)[...] = 1.0  # a[k, k + 1] for k < 3

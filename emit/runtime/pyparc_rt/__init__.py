@@ -187,7 +187,10 @@ _MAX_MASKS = 16
 def cached_mask(key, build):
     """The boolean mask a variant selects a triangle with, built once per key (the array
     module's ndarray type, the mask's expression, the extents it reads) and kept for later
-    calls: masks are only read. At most _MAX_MASKS are kept; past that the cache starts over."""
+    calls: masks are only read. At most _MAX_MASKS are kept; past that the cache starts over.
+    A CuPy mask lives on the device that was current when it was built: the key names it."""
+    if cp is not None and key and key[0] is cp.ndarray:
+        key = key + (cp.cuda.runtime.getDevice(),)
     m = _MASKS.get(key)
     if m is None:
         if len(_MASKS) >= _MAX_MASKS:
