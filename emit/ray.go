@@ -62,6 +62,11 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 		if err != nil {
 			return nil, err
 		}
+		for _, v := range ins {
+			if v == "_lo" || v == "_hi" || strings.HasPrefix(v, "_mn_") || strings.HasPrefix(v, "_mx_") || strings.HasPrefix(v, "_p_") {
+				return nil, vecErr("the loop uses " + v + ", a name the Ray kernel gives its own variables")
+			}
+		}
 		name := fmt.Sprintf("_%s__ray%d_%d", def.Name, index, k)
 		regions, err := regionsFunc(s, l, f, name+"_regions", ins, lo, hi)
 		if err != nil {
@@ -262,6 +267,8 @@ func loopInputs(f *pyast.For, def *pyast.FunctionDef, modules map[string]string,
 	bound := map[string]int{}
 	polyopt.CountBindings([]pyast.Stmt{f}, bound)
 	before := boundBefore(def, f.Pos())
+	inFunc := map[string]int{} // a name the function binds anywhere is its local, never a global
+	polyopt.CountBindings(def.Body, inFunc)
 	var ins []string
 	for v := range used {
 		switch {
@@ -270,7 +277,7 @@ func loopInputs(f *pyast.For, def *pyast.FunctionDef, modules map[string]string,
 			ins = append(ins, v)
 		case bound[v] > 0:
 			// bound inside the loop (an iterator, a temporary): the kernel binds it too
-		case globals[v] && !before[v]:
+		case globals[v] && !before[v] && inFunc[v] == 0:
 		default:
 			return nil, nil, vecErr("the loop uses " + v + ", which is neither bound before it nor in it")
 		}
@@ -400,6 +407,10 @@ func regionsFunc(s *polyopt.SCoP, l *polyopt.Loop, f *pyast.For, name string, in
 			dims := make([]string, len(bx.lo))
 			for d := range dims {
 				dims[d] = fmt.Sprintf("(%s, %s + 1)", bx.lo[d], bx.hi[d])
+			}
+			if len(dims) == 0 {
+				entries = append(entries, fmt.Sprintf("%d: ()", argIndex[n])) // a 0-d array
+				continue
 			}
 			entries = append(entries, fmt.Sprintf("%d: (%s,)", argIndex[n], strings.Join(dims, ", ")))
 		}

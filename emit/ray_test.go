@@ -72,3 +72,38 @@ def solve(X, s, cut, loading):
 		t.Errorf("a failed task does not rerun the loop here:\n%s", call)
 	}
 }
+
+// TestRayRegionsEdgeCases: a 0-d array argument has the empty box (not "(,)", which does not
+// parse), and a loop that uses a name the kernel takes for itself gets no Ray variant.
+func TestRayRegionsEdgeCases(t *testing.T) {
+	ctx, err := isl.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Free()
+	params := map[string]*typeinfer.Type{
+		"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("M")),
+		"s": typeinfer.Array("float64"), "out": typeinfer.Array("float64", typeinfer.SymDim("N")),
+		"_lo": typeinfer.Simple(typeinfer.Float),
+	}
+	for _, tc := range []struct{ body, want string }{
+		{"out[i] = total(A[i]) * s", "2: ()}"},
+		{"out[i] = total(A[i]) + _lo", "a name the Ray kernel gives its own variables"},
+	} {
+		src := "def k(A, s, out, _lo):\n    for i in range(A.shape[0]):\n        " + tc.body + "\n\ndef total(r):\n    return r.sum()\n"
+		s, f, def := firstSCoP(t, src, params)
+		if _, err := polyopt.Analyze(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		d, err := rayRegion(s, 0, f, def, map[string]string{"np": "numpy"})
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = strings.Join(d.defs, "\n")
+		}
+		if !strings.Contains(got, tc.want) {
+			t.Errorf("%s: want %q in\n%s", tc.body, tc.want, got)
+		}
+	}
+}

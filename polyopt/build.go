@@ -21,6 +21,7 @@ type builder struct {
 	scalars map[string]bool    // Python locals modelled as rank-0 arrays
 	exists  int                // counter for existential variables
 	calls   int                // call statements built
+	inside  map[string]int     // the names the top-level statement being built binds
 }
 
 func (x *extractor) newBuilder() *builder {
@@ -49,6 +50,8 @@ func (b *builder) reject(kind RejectKind, n pyast.Node, format string, args ...a
 }
 
 func (b *builder) stmt(s pyast.Stmt, _ []*Loop, _ []string) *Opaque {
+	b.inside = map[string]int{}
+	countAssignments([]pyast.Stmt{s}, b.inside, true)
 	return b.stmtIn(s, nest{next: &b.next})
 }
 
@@ -77,8 +80,12 @@ func (b *builder) stmtIn(s pyast.Stmt, in nest) *Opaque {
 		}
 		op := b.assign(s, s.Targets[0], s.Value, "", in)
 		if op != nil && len(in.loops) > 0 && liftedByCall(op.Kind) {
-			if cop := b.callStmt(s, s.Targets[0], s.Value, in); cop == nil {
+			cop := b.callStmt(s, s.Targets[0], s.Value, in)
+			if cop == nil {
 				return nil
+			}
+			if op.Kind == RejectCall {
+				return cop // why the call cannot be a call statement says more
 			}
 		}
 		return op
@@ -454,6 +461,9 @@ func (b *builder) access(e pyast.Expr, env affineEnv, write bool) (Access, *Opaq
 		if b.x.arrays[e.Id] != nil {
 			return Access{}, b.reject(RejectSlice, e, "whole-array use of %s is not modelled yet", e.Id)
 		}
+		if write && b.x.globalNames[e.Id] {
+			return Access{}, b.reject(RejectStatement, e, "%s is declared global: the loop writes a module variable", e.Id)
+		}
 		if _, ok := env.affineName(e.Id); ok {
 			return Access{}, b.reject(RejectShadowedIter, e, "%s is a loop index or parameter and is assigned", e.Id)
 		}
@@ -588,7 +598,8 @@ func (b *builder) reads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 func (b *builder) pureCall(f pyast.Expr) bool {
 	switch f := f.(type) {
 	case *pyast.Name:
-		return pureFuncs[f.Id] && b.x.assigned[f.Id] == 0
+		// Not when the module (or the function) binds the name: def abs(x) is no builtin.
+		return pureFuncs[f.Id] && b.x.assigned[f.Id] == 0 && b.x.localDefs[f.Id] == 0 && b.x.moduleBound()[f.Id] == 0
 	case *pyast.Attribute:
 		mod, ok := f.X.(*pyast.Name)
 		if !ok {

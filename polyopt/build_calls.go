@@ -48,6 +48,9 @@ func (b *builder) callStmt(s pyast.Stmt, target, value pyast.Expr, in nest) *Opa
 	if b.x.arrays[name.Id] != nil {
 		return b.reject(RejectCall, s, "the call's result replaces the array %s", name.Id)
 	}
+	if b.x.globalNames[name.Id] {
+		return b.reject(RejectCall, s, "%s is declared global: the loop writes a module variable", name.Id)
+	}
 	if _, ok := b.envFor(in).affineName(name.Id); ok {
 		return b.reject(RejectShadowedIter, s, "%s is a loop index or parameter and is assigned", name.Id)
 	}
@@ -83,10 +86,23 @@ func (b *builder) callReads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			switch {
 			case b.x.arrays[e.Id] != nil:
 				st.Reads = append(st.Reads, b.wholeAccess(e, e.Id, nil, env))
-			case isAffineName(env, e.Id):
-			case b.x.assigned[e.Id] > 0:
+			case isAffineName(env, e.Id), b.x.floats[e.Id]:
+			case b.x.globalNames[e.Id]:
+				op = b.reject(RejectCall, e, "%s is declared global", e.Id)
+			case b.x.assigned[e.Id] > 0 && b.x.assigned[e.Id] == b.inside[e.Id]:
+				// Bound only inside this nest (by a call statement or a scalar one): the
+				// model follows it.
 				b.scalars[e.Id] = true
 				st.Reads = append(st.Reads, Access{Node: e, Array: e.Id})
+			case b.x.assigned[e.Id] > 0 || isParam(b.x.fn.Def, e.Id) || b.x.localDefs[e.Id] > 0:
+				// A list of views, an iterator, an object: what it holds and what reading it
+				// changes are unknown.
+				op = b.reject(RejectCall, e, "a call reads %s, which is neither an array nor a number", e.Id)
+			case b.pure()[e.Id]:
+			case b.x.moduleBound()[e.Id] > 0 && b.x.moduleCallables()[e.Id]:
+				op = b.reject(RejectCall, e, "%s is passed as a value and is not a pure function", e.Id)
+			case impureBuiltins[e.Id]:
+				op = b.reject(RejectCall, e, "%s is passed as a value", e.Id)
 			}
 		case *pyast.Subscript:
 			root, ok := e.X.(*pyast.Name)
@@ -109,6 +125,9 @@ func (b *builder) callReads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			}
 			for _, ix := range idx {
 				walkSliceParts(ix, walk)
+			}
+			if !positionalIndex(idx, env) {
+				idx = nil // ..., None or an index array: which dimension is which is unknown
 			}
 			st.Reads = append(st.Reads, b.wholeAccess(e, root.Id, idx, env))
 		case *pyast.Slice:
@@ -172,6 +191,20 @@ func (b *builder) callReads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 	return op
 }
 
+// positionalIndex reports subscripts that each select along the dimension at their position:
+// affine expressions and slices.
+func positionalIndex(idx []pyast.Expr, env affineEnv) bool {
+	for _, ix := range idx {
+		if _, ok := ix.(*pyast.Slice); ok {
+			continue
+		}
+		if _, why := toAffine(ix, env); why != "" {
+			return false
+		}
+	}
+	return true
+}
+
 func walkSliceParts(ix pyast.Expr, walk func(pyast.Expr)) {
 	if sl, ok := ix.(*pyast.Slice); ok {
 		walk(sl.Lo)
@@ -188,31 +221,50 @@ func isAffineName(env affineEnv, name string) bool {
 }
 
 // callable says why a call statement may not make this call ("" when it may): a pure
-// function of the module, a NumPy function that writes no argument, a builtin that writes
-// none, or a method that only reads.
+// function of the module, a builtin that writes nothing, a NumPy function on the list (no
+// out=, no extra positional argument that would be one), or an ndarray method on the list
+// called on an array or a value of this nest.
 func (b *builder) callable(c *pyast.Call) string {
-	for _, a := range c.Args {
-		if k, ok := a.(*pyast.Keyword); ok && k.Name == "out" {
-			return "writes its out= argument"
-		}
+	if hasKeyword(c, "out") {
+		return "writes its out= argument"
 	}
 	switch f := c.Func.(type) {
 	case *pyast.Name:
-		if b.x.assigned[f.Id] > 0 || b.x.fn.Params[f.Id] != nil || isParam(b.x.fn.Def, f.Id) {
+		if b.x.assigned[f.Id] > 0 || b.x.localDefs[f.Id] > 0 || isParam(b.x.fn.Def, f.Id) {
 			return "calls a local name"
 		}
-		if pureBuiltins[f.Id] || b.pure()[f.Id] {
+		if b.x.moduleBound()[f.Id] > 0 {
+			if b.pure()[f.Id] {
+				return ""
+			}
+			return "may have side effects (not a pure function of this module)"
+		}
+		if pureBuiltins[f.Id] {
 			return ""
 		}
-		return "may have side effects (not a pure function of this module)"
+		return "may have side effects"
 	case *pyast.Attribute:
+		if fn, ok := numpyFunction(f, b.x.fn.Modules, b.x.localDefs); ok && b.x.assigned[rootName(f)] == 0 {
+			if fn.inputs >= 0 && positional(c) > fn.inputs {
+				return "has more positional arguments than inputs (one may be out=)"
+			}
+			return ""
+		}
 		if b.moduleFunc(f) {
-			if numpyReadOnly(f, b.x.fn.Modules, b.x.assigned) {
+			switch b.x.fn.Modules[rootName(f)] {
+			case "math", "cmath":
 				return ""
 			}
 			return "may have side effects"
 		}
-		if readMethods[f.Attr] {
+		root := rootName(f.X)
+		if root == "" || (b.x.arrays[root] == nil && !(b.x.assigned[root] > 0 && b.x.assigned[root] == b.inside[root])) {
+			return "is a method of an object the model does not follow"
+		}
+		if m, ok := npMethods[f.Attr]; ok {
+			if m.inputs >= 0 && positional(c) > m.inputs {
+				return "has more positional arguments than inputs (one may be out=)"
+			}
 			return ""
 		}
 		return "may change the object it is called on"

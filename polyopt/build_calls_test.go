@@ -112,6 +112,56 @@ def max_alias(A, B):
 def decorated_one(x):
     return x
 
+def out_by_position(r):
+    np.add(r, 1.0, r)
+    return r.sum()
+
+def method_out_by_position(r, lo, hi):
+    return r.clip(lo, hi, r)
+
+def astype_view(r):
+    b = r.astype(np.float64, copy=False)
+    b[0] = 0.0
+    return b
+
+def writes_through_list(M):
+    rows = list(M)
+    rows[0][0] = 0.0
+    return rows
+
+def passes_impure(r):
+    return max(r, key=noisy)
+
+def noisy(x):
+    print(x)
+    return x
+
+def other_module(r):
+    return helpers.count(r)
+
+def global_method(r):
+    return CACHE.get(r)
+
+def mutable_default(r, seen=[]):
+    return len(seen)
+
+def rebound_later(r):
+    return r.sum()
+
+def rebinder():
+    global rebound_later
+    rebound_later = noisy
+
+def abs(x):
+    print(x)
+    return x
+
+def calls_own_abs(x):
+    return abs(x)
+
+def unknown_numpy(r):
+    return np.nan_to_num(r, False)
+
 def rebinds_parameter(x):
     x = x + 1
     return x
@@ -129,6 +179,14 @@ def rebinds_parameter(x):
 	want := []string{"calls_pure", "fresh_writes", "list_building", "raises", "recursive_pure", "scalars"}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("pure functions:\n got %v\nwant %v", got, want)
+	}
+	// A star import may rebind any name after its def: nothing is pure then.
+	f, err = pyast.ParseFile("m.py", []byte("def f(x):\n    return x + 1\n\nfrom helpers import *\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pure := PureFunctions(f, nil); len(pure) != 0 {
+		t.Errorf("with a star import: %v pure", pure)
 	}
 }
 
@@ -231,6 +289,9 @@ def pure_row(A, i):
 def impure(A, i):
     A[i] = 0.0
     return A
+
+def pure_first(X, i):
+    return X[i][0]
 `
 	for _, tc := range []struct{ name, body, reason string }{
 		{"impure callee", "        v = impure(A, i)\n        u[i] = v[0]", "call impure may have side effects"},
@@ -238,9 +299,14 @@ def impure(A, i):
 		{"updated in place", "        v = A[i]\n        v += 1.0\n        u[i] = v[0]", "1 subscripts"},
 		{"printed", "        v = pure_row(A, i)\n        print(v)", "call print may have side effects"},
 		{"mutating method", "        v = pure_row(A, i)\n        v.sort()\n        u[i] = v[0]", "call v.sort may have side effects"},
+		{"local of unknown kind", "        u[i] = pure_first(T, i)", "a call reads T, which is neither an array nor a number"},
+		{"argument of unknown kind", "        u[i] = pure_first(rows, i)", "a call reads rows, which is neither an array nor a number"},
+		{"global target", "        G = pure_first(A, i)\n        u[i] = G", "G is declared global"},
+		{"out by position", "        u[i] = np.sum(np.add(A[i], 1.0, A[i]))", "one may be out="},
+		{"local import shadows", "        u[i] = pure_first(A, i)\n    from helpers import pure_first", "call pure_first may have side effects"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			src := "\ndef k(A, u):\n    for i in range(A.shape[0]):\n" + tc.body + "\n" + helpers
+			src := "\ndef k(A, u, rows):\n    global G\n    T = pure_row(A, 0)\n    for i in range(A.shape[0]):\n" + tc.body + "\n" + helpers
 			fn := extract(t, src, map[string]*typeinfer.Type{"A": mat("N", "M"), "u": vec("N")})
 			if len(fn.SCoPs) != 0 {
 				t.Fatalf("a SCoP was built: %+v", fn.SCoPs[0].Stmts)

@@ -51,6 +51,37 @@ type extractor struct {
 	allocs  map[pyast.Stmt]bool // top-level statements that allocate a local array
 	pure    map[string]bool     // the module's pure functions, once asked (builder.pure)
 	noCalls bool                // build no call statements (see withoutCalls)
+	// globalNames are declared global or nonlocal in the function: writing one is not a
+	// local's business. localDefs count every binding in the function, imports and nested
+	// defs included (they shadow the module's functions).
+	globalNames map[string]bool
+	localDefs   map[string]int
+	modBound    map[string]int  // module-level bindings (moduleBindings), once asked
+	modCalls    map[string]bool // the module's defs and classes, once asked
+}
+
+func (x *extractor) moduleBound() map[string]int {
+	if x.modBound == nil {
+		x.modBound = moduleBindings(x.fn.File)
+	}
+	return x.modBound
+}
+
+func (x *extractor) moduleCallables() map[string]bool {
+	if x.modCalls == nil {
+		x.modCalls = map[string]bool{}
+		if x.fn.File != nil && x.fn.File.Module != nil {
+			for _, s := range x.fn.File.Module.Body {
+				switch s := s.(type) {
+				case *pyast.FunctionDef:
+					x.modCalls[s.Name] = true
+				case *pyast.ClassDef:
+					x.modCalls[s.Name] = true
+				}
+			}
+		}
+	}
+	return x.modCalls
 }
 
 func newExtractor(fn Func) *extractor {
@@ -58,6 +89,25 @@ func newExtractor(fn Func) *extractor {
 		source: map[string]string{}, assigned: map[string]int{}, floats: map[string]bool{},
 		allocs: map[pyast.Stmt]bool{}}
 	countAssignments(fn.Def.Body, x.assigned, true)
+	x.localDefs = localBindings(fn.Def.Body)
+	x.globalNames = map[string]bool{}
+	for _, s := range fn.Def.Body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			switch n := n.(type) {
+			case *pyast.Global:
+				for _, name := range n.Names {
+					x.globalNames[name] = true
+				}
+			case *pyast.Nonlocal:
+				for _, name := range n.Names {
+					x.globalNames[name] = true
+				}
+			case *pyast.FunctionDef, *pyast.ClassDef:
+				return false
+			}
+			return true
+		})
+	}
 	x.rebound = map[string]int{}
 	countAssignments(fn.Def.Body, x.rebound, false)
 	// Arrays first, so that int parameters tied to their extents find them.

@@ -1,18 +1,24 @@
 package polyopt
 
-import "github.com/pyparc/pyparc/pyast"
+import (
+	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
+)
 
 // Pure functions are the module-level functions of a file that compute their result from their
 // arguments and module constants and change nothing else: they write no argument, no global,
-// no attribute of anything they did not create, and call only functions that are pure as well.
-// A loop may then call them as opaque statements (call statements, see builder.callStmt): the
-// model knows what each call reads (its arguments, whole) and writes (its target), which is
-// enough to prove iterations that call them independent, though not to look inside.
+// nothing reachable from an argument, and call only functions that are pure as well. A loop
+// may then call them as opaque statements (call statements, see builder.callStmt): the model
+// knows what each call reads (its arguments, whole) and writes (its target), which is enough to
+// prove iterations that call them independent, though not to look inside.
 //
-// The analysis is conservative and syntactic: whatever it cannot see through (closures,
-// lambdas, with/try, global statements, calls through local names, unknown methods on
-// objects the function did not create) makes the function impure. Exceptions are allowed: a
-// variant that runs calls elsewhere (Ray) reruns the loop here when one raises.
+// The analysis is conservative and syntactic, and works from lists: NumPy functions and
+// methods it knows (with how many positional arguments are inputs, since a further one may be
+// out= or copy=), builtins that only read. Whatever it cannot see through (closures, lambdas,
+// with/try, global statements, functions of other modules, methods of objects of unknown
+// kind, writes through a view) makes the function impure. Exceptions are allowed: a variant
+// that runs calls elsewhere (Ray) reruns the loop here when one raises.
 
 // pureBuiltins are builtins that neither mutate their arguments nor have other effects.
 var pureBuiltins = map[string]bool{
@@ -28,34 +34,64 @@ var freshBuiltins = map[string]bool{
 	"list": true, "round": true, "sorted": true, "sum": true, "divmod": true, "pow": true,
 }
 
-// numpyMutators write into an argument (or a file, or the random state) though given no out=.
-var numpyMutators = map[string]bool{
-	"copyto": true, "put": true, "place": true, "putmask": true, "fill_diagonal": true,
-	"put_along_axis": true, "save": true, "savez": true, "savez_compressed": true, "savetxt": true,
-	"load": true, "loadtxt": true, "genfromtxt": true, "fromfile": true, "seterr": true,
-	"set_printoptions": true, "random": true, "frombuffer": true,
+// impureBuiltins have effects (or reach the interpreter's state) even when only named.
+var impureBuiltins = map[string]bool{
+	"print": true, "input": true, "open": true, "exec": true, "eval": true, "compile": true,
+	"setattr": true, "delattr": true, "globals": true, "locals": true, "vars": true, "next": true,
+	"iter": true, "breakpoint": true, "__import__": true, "exit": true, "quit": true, "help": true,
+	"getattr": true, "id": true, "hash": true, "memoryview": true, "object": true, "super": true,
 }
 
-// numpyViews return a view of (or the very) argument: a local bound to one is not fresh.
-var numpyViews = map[string]bool{
-	"asarray": true, "asanyarray": true, "ascontiguousarray": true, "asfortranarray": true,
-	"ravel": true, "reshape": true, "transpose": true, "squeeze": true, "diagonal": true,
-	"atleast_1d": true, "atleast_2d": true, "atleast_3d": true, "broadcast_to": true,
-	"swapaxes": true, "moveaxis": true, "rollaxis": true, "expand_dims": true, "flip": true,
-	"fliplr": true, "flipud": true, "rot90": true, "split": true, "array_split": true,
-	"hsplit": true, "vsplit": true, "dsplit": true, "real": true, "imag": true, "require": true,
-	"broadcast_arrays": true, "meshgrid": true, "nditer": true,
+// npFunc describes a NumPy function a pure function may call: how many positional arguments
+// are inputs (-1: any; one more would be out= or copy=) and whether it returns a new array.
+type npFunc struct {
+	inputs int
+	fresh  bool
 }
 
-// readMethods neither mutate their receiver nor return a view of it that callers might write.
-var readMethods = map[string]bool{
-	"conj": true, "conjugate": true, "copy": true, "sum": true, "prod": true, "mean": true,
-	"max": true, "min": true, "dot": true, "astype": true, "item": true, "tolist": true,
-	"any": true, "all": true, "argmax": true, "argmin": true, "cumsum": true, "cumprod": true,
-	"flatten": true, "trace": true, "round": true, "clip": true, "std": true, "var": true,
-	"nonzero": true, "index": true, "count": true, "get": true, "keys": true, "values": true,
-	"items": true, "reshape": true, "transpose": true, "ravel": true, "squeeze": true,
-	"diagonal": true, "argsort": true, "searchsorted": true,
+var numpyFuncs = map[string]npFunc{}
+
+func init() {
+	add := func(inputs int, fresh bool, names string) {
+		for _, n := range strings.Fields(names) {
+			numpyFuncs[n] = npFunc{inputs, fresh}
+		}
+	}
+	add(-1, true, `zeros empty ones full zeros_like empty_like ones_like full_like arange linspace
+		logspace eye identity tri einsum cross copy sort argsort unique searchsorted roll tile repeat
+		pad interp polyval histogram average count_nonzero allclose isclose array_equal hstack
+		vstack column_stack nonzero argwhere flatnonzero cumulative_sum`)
+	add(1, true, `abs absolute sqrt exp expm1 log log1p log2 log10 sin cos tan arcsin arccos arctan
+		sinh cosh tanh conj conjugate square negative floor ceil trunc rint sign isnan isinf isfinite
+		float64 float32 int64 int32 complex128 complex64 bool_ reciprocal cbrt deg2rad rad2deg
+		logical_not tril triu`)
+	add(2, true, `add subtract multiply divide true_divide floor_divide power maximum minimum fmax
+		fmin hypot arctan2 mod remainder fmod matmul greater less equal not_equal greater_equal
+		less_equal logical_and logical_or logical_xor copysign dot vdot outer inner kron angle
+		concatenate stack round around max min amax amin any all argmax argmin median array
+		nanmax nanmin`)
+	add(3, true, `sum prod mean std var cumsum cumprod nansum nanmean take where clip tensordot`)
+	add(5, true, `trace`)
+	add(-1, false, `reshape transpose ravel squeeze swapaxes moveaxis expand_dims flip fliplr flipud
+		diagonal diag real imag asarray atleast_1d atleast_2d atleast_3d broadcast_to shape ndim size
+		iscomplexobj isrealobj result_type promote_types dtype`)
+}
+
+// npMethod describes an ndarray method a pure function may call on a value it did not create.
+var npMethods = map[string]npFunc{}
+
+func init() {
+	add := func(inputs int, fresh bool, names string) {
+		for _, n := range strings.Fields(names) {
+			npMethods[n] = npFunc{inputs, fresh}
+		}
+	}
+	add(0, true, "conj conjugate tolist")
+	add(-1, true, "copy argsort searchsorted")
+	add(1, true, "max min argmax argmin any all dot round flatten astype")
+	add(2, true, "sum prod mean std var cumsum cumprod clip")
+	add(4, true, "trace")
+	add(-1, false, "item reshape transpose ravel squeeze diagonal nonzero index count get keys values items")
 }
 
 // PureFunctions returns the names of the pure module-level functions of f (modules maps the
@@ -64,13 +100,54 @@ func PureFunctions(f *pyast.File, modules map[string]string) map[string]bool {
 	if f == nil || f.Module == nil {
 		return nil
 	}
-	bound := map[string]int{} // module-level bindings per name
+	bound := moduleBindings(f)
+	if bound["*"] > 0 {
+		return map[string]bool{} // a star import may rebind any name after its def
+	}
 	defs := map[string]*pyast.FunctionDef{}
+	callables := map[string]bool{} // every def and class of the module
+	for _, s := range f.Module.Body {
+		switch s := s.(type) {
+		case *pyast.FunctionDef:
+			defs[s.Name] = s
+			callables[s.Name] = true
+		case *pyast.ClassDef:
+			callables[s.Name] = true
+		}
+	}
+	pure := map[string]bool{}
+	for name, d := range defs {
+		if bound[name] == 1 && plainSignature(d) {
+			pure[name] = true
+		}
+	}
+	// Optimistic start, then remove until nothing changes: functions that call each other
+	// (or themselves) stay pure together when nothing else spoils them.
+	for changed := true; changed; {
+		changed = false
+		for name := range pure {
+			p := purity{modules: modules, pure: pure, module: bound, callables: callables}
+			if !p.function(defs[name]) {
+				delete(pure, name)
+				changed = true
+			}
+		}
+	}
+	return pure
+}
+
+// moduleBindings counts the bindings of each name at module level (defs, classes, imports,
+// assignments; "*" for a star import) plus, once more, every name some function declares
+// global (it may rebind it at run time).
+func moduleBindings(f *pyast.File) map[string]int {
+	bound := map[string]int{}
+	if f == nil || f.Module == nil {
+		return bound
+	}
 	for _, s := range f.Module.Body {
 		switch s := s.(type) {
 		case *pyast.FunctionDef:
 			bound[s.Name]++
-			defs[s.Name] = s
 		case *pyast.ClassDef:
 			bound[s.Name]++
 		case *pyast.Import:
@@ -85,66 +162,77 @@ func PureFunctions(f *pyast.File, modules map[string]string) map[string]bool {
 			countAssignments([]pyast.Stmt{s}, bound, true)
 		}
 	}
-	pure := map[string]bool{}
-	for name, d := range defs {
-		if bound[name] == 1 && plainSignature(d) {
-			pure[name] = true
-		}
-	}
-	// Optimistic start, then remove until nothing changes: functions that call each other
-	// (or themselves) stay pure together when nothing else spoils them.
-	for changed := true; changed; {
-		changed = false
-		for name := range pure {
-			p := purity{modules: modules, pure: pure}
-			if !p.function(defs[name]) {
-				delete(pure, name)
-				changed = true
+	pyast.Inspect(f.Module, func(n pyast.Node) bool {
+		if g, ok := n.(*pyast.Global); ok {
+			for _, name := range g.Names {
+				bound[name]++
 			}
 		}
-	}
-	return pure
+		return true
+	})
+	return bound
 }
 
 func aliasName(a *pyast.Alias) string {
 	if a.AsName != "" {
 		return a.AsName
 	}
-	if i := indexByte(a.Name, '.'); i >= 0 {
-		return a.Name[:i]
-	}
-	return a.Name
+	first, _, _ := strings.Cut(a.Name, ".")
+	return first
 }
 
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
-// plainSignature: no decorators (which could replace the function), not async, no **kwargs.
+// plainSignature: no decorators (which could replace the function), not async, no *args or
+// **kwargs, no default values (a mutable default is state kept between calls).
 func plainSignature(d *pyast.FunctionDef) bool {
 	if len(d.Decorators) > 0 || d.Async {
 		return false
 	}
 	for _, p := range d.Params {
-		if p.Kind == pyast.ParamKwArgs || p.Kind == pyast.ParamVarArgs {
+		if p.Kind == pyast.ParamKwArgs || p.Kind == pyast.ParamVarArgs || p.Default != nil {
 			return false
 		}
 	}
 	return true
 }
 
+// localBindings counts, besides assignments, the names a function body binds by import or by
+// a nested def or class: those shadow the module's functions inside it.
+func localBindings(body []pyast.Stmt) map[string]int {
+	counts := map[string]int{}
+	countAssignments(body, counts, true)
+	for _, s := range body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			switch n := n.(type) {
+			case *pyast.Import:
+				for _, a := range n.Names {
+					counts[aliasName(a)]++
+				}
+			case *pyast.ImportFrom:
+				for _, a := range n.Names {
+					counts[aliasName(a)]++
+				}
+			case *pyast.FunctionDef:
+				counts[n.Name]++
+				return false
+			case *pyast.ClassDef:
+				counts[n.Name]++
+				return false
+			}
+			return true
+		})
+	}
+	return counts
+}
+
 // purity checks one function body against the pure set as it stands.
 type purity struct {
-	modules map[string]string
-	pure    map[string]bool
-	params  map[string]bool
-	locals  map[string]int  // bindings per local name
-	fresh   map[string]bool // locals bound only to new objects
+	modules   map[string]string
+	pure      map[string]bool
+	module    map[string]int  // module-level bindings
+	callables map[string]bool // the module's defs and classes
+	params    map[string]bool
+	locals    map[string]int  // bindings per local name
+	fresh     map[string]bool // locals bound only to new objects
 }
 
 func (p *purity) function(d *pyast.FunctionDef) bool {
@@ -154,8 +242,7 @@ func (p *purity) function(d *pyast.FunctionDef) bool {
 			p.params[prm.Name] = true
 		}
 	}
-	p.locals = map[string]int{}
-	countAssignments(d.Body, p.locals, true)
+	p.locals = localBindings(d.Body)
 	for v := range p.params {
 		if p.locals[v] > 0 {
 			return false // a rebound parameter: too easy to confuse with the argument
@@ -202,6 +289,11 @@ func (p *purity) freshLocals(body []pyast.Stmt) {
 					if c, ok := n.Iter.(*pyast.Call); ok && isName(c.Func, "range") {
 						value = &pyast.Num{} // range yields ints
 					}
+				case *pyast.Comprehension:
+					targets = []pyast.Expr{n.Target}
+					if c, ok := n.Iter.(*pyast.Call); ok && isName(c.Func, "range") {
+						value = &pyast.Num{}
+					}
 				case *pyast.NamedExpr:
 					targets, value = []pyast.Expr{n.Target}, n.Value
 				}
@@ -241,7 +333,7 @@ func (p *purity) freshExpr(e pyast.Expr) bool {
 	case *pyast.Call:
 		switch f := e.Func.(type) {
 		case *pyast.Name:
-			if p.locals[f.Id] > 0 || p.params[f.Id] {
+			if p.locals[f.Id] > 0 || p.params[f.Id] || p.module[f.Id] > 0 {
 				return false
 			}
 			if f.Id == "min" || f.Id == "max" {
@@ -254,15 +346,12 @@ func (p *purity) freshExpr(e pyast.Expr) bool {
 			}
 			return freshBuiltins[f.Id]
 		case *pyast.Attribute:
-			if mod, ok := f.X.(*pyast.Name); ok && p.locals[mod.Id] == 0 && !p.params[mod.Id] {
-				switch p.modules[mod.Id] {
-				case "numpy":
-					return !numpyViews[f.Attr] && !numpyMutators[f.Attr]
-				case "math", "cmath":
-					return true
-				}
+			if fn, ok := numpyFunction(f, p.modules, p.locals); ok {
+				return fn.fresh && !hasKeyword(e, "copy")
 			}
-			return f.Attr == "copy" || f.Attr == "astype" || f.Attr == "tolist"
+			if m, ok := npMethods[f.Attr]; ok && !p.moduleRooted(f.X) {
+				return m.fresh && !hasKeyword(e, "copy")
+			}
 		}
 	}
 	return false
@@ -272,11 +361,24 @@ func (p *purity) freshExpr(e pyast.Expr) bool {
 func (p *purity) node(n pyast.Node) bool {
 	switch n := n.(type) {
 	case *pyast.Global, *pyast.Nonlocal, *pyast.FunctionDef, *pyast.ClassDef, *pyast.OpaqueStmt,
-		*pyast.Yield, *pyast.Await, *pyast.OpaqueExpr, *pyast.Import, *pyast.ImportFrom:
+		*pyast.Yield, *pyast.Await, *pyast.OpaqueExpr, *pyast.Import, *pyast.ImportFrom,
+		*pyast.Starred, *pyast.DoubleStarred:
 		return false
+	case *pyast.Name:
+		// Named anywhere (called or passed as a value, key=f): a function of the module must be
+		// pure, a builtin with effects is refused.
+		if p.locals[n.Id] > 0 || p.params[n.Id] {
+			return true
+		}
+		if impureBuiltins[n.Id] && p.module[n.Id] == 0 {
+			return false
+		}
+		if p.callables[n.Id] && !p.pure[n.Id] {
+			return false
+		}
 	case *pyast.Delete:
 		for _, t := range n.Targets {
-			if _, ok := t.(*pyast.Name); !ok && !p.freshRoot(t) {
+			if _, ok := t.(*pyast.Name); !ok && !p.ownedTarget(t) {
 				return false
 			}
 		}
@@ -308,7 +410,8 @@ func (p *purity) node(n pyast.Node) bool {
 	return true
 }
 
-// target: names bind locals; subscripts and attributes write an object, which must be fresh.
+// target: names bind locals; a subscript writes an object, which must be a fresh local named
+// directly (x[i] = v, not x[0][i] = v: the elements of a fresh list may be views).
 func (p *purity) target(t pyast.Expr) bool {
 	switch t := t.(type) {
 	case *pyast.Name:
@@ -327,79 +430,107 @@ func (p *purity) target(t pyast.Expr) bool {
 			}
 		}
 		return true
-	case *pyast.Starred:
-		return p.target(t.X)
-	case *pyast.Subscript, *pyast.Attribute:
-		return p.freshRoot(t)
+	case *pyast.Subscript:
+		return p.ownedTarget(t)
 	}
 	return false
 }
 
-// freshRoot reports x[...] or x.a[...] where x is a fresh local.
-func (p *purity) freshRoot(e pyast.Expr) bool {
-	r := rootName(e)
-	return r != "" && p.fresh[r] && p.locals[r] > 0 && !p.params[r]
+// ownedTarget reports x[...] with x a fresh local.
+func (p *purity) ownedTarget(e pyast.Expr) bool {
+	s, ok := e.(*pyast.Subscript)
+	if !ok {
+		return false
+	}
+	x, ok := s.X.(*pyast.Name)
+	return ok && p.fresh[x.Id] && p.locals[x.Id] > 0 && !p.params[x.Id]
 }
 
-// call checks a call: a pure function, a NumPy function that writes nothing, a method that
-// only reads, or any method of a fresh local.
+// moduleRooted reports an expression rooted at a name bound at module level and not shadowed:
+// a module, or a global object whose methods may do anything.
+func (p *purity) moduleRooted(e pyast.Expr) bool {
+	r := rootName(e)
+	return r == "" || (p.locals[r] == 0 && !p.params[r])
+}
+
+// call checks a call: a pure function of the module, a builtin that only reads, a NumPy
+// function it knows, a method it knows on a local or an argument, or any method of a fresh local.
 func (p *purity) call(c *pyast.Call) bool {
-	for _, a := range c.Args {
-		if k, ok := a.(*pyast.Keyword); ok && k.Name == "out" {
-			return false
-		}
+	if hasKeyword(c, "out") {
+		return false
 	}
 	switch f := c.Func.(type) {
 	case *pyast.Name:
 		if p.locals[f.Id] > 0 || p.params[f.Id] {
 			return false
 		}
-		return pureBuiltins[f.Id] || p.pure[f.Id]
+		if p.module[f.Id] > 0 {
+			return p.pure[f.Id]
+		}
+		return pureBuiltins[f.Id]
 	case *pyast.Attribute:
-		if mod, ok := f.X.(*pyast.Name); ok && p.locals[mod.Id] == 0 && !p.params[mod.Id] {
-			switch p.modules[mod.Id] {
-			case "numpy":
-				return !numpyMutators[f.Attr]
+		if fn, ok := numpyFunction(f, p.modules, p.locals); ok {
+			return fn.inputs < 0 || positional(c) <= fn.inputs
+		}
+		if root := rootName(f.X); root != "" && p.modules[root] != "" && p.locals[root] == 0 {
+			switch p.modules[root] {
 			case "math", "cmath":
 				return true
 			}
+			return false // another module's function, or NumPy's that the list lacks
 		}
-		// np.linalg.solve, np.fft.fft: the read-only submodules.
-		if sub, ok := f.X.(*pyast.Attribute); ok {
-			if mod, ok := sub.X.(*pyast.Name); ok && p.locals[mod.Id] == 0 && p.modules[mod.Id] == "numpy" {
-				return sub.Attr == "linalg" || sub.Attr == "fft"
-			}
+		if p.moduleRooted(f.X) {
+			return false // a method of a global object
 		}
-		if readMethods[f.Attr] {
-			return true
+		if x, ok := f.X.(*pyast.Name); ok && p.fresh[x.Id] && p.locals[x.Id] > 0 {
+			return true // any method of a fresh local (found.append)
 		}
-		return p.freshRoot(f.X)
+		if m, ok := npMethods[f.Attr]; ok {
+			return m.inputs < 0 || positional(c) <= m.inputs
+		}
 	}
 	return false
 }
 
-// numpyReadOnly reports np.f (or np.linalg.f, np.fft.f) that writes none of its arguments,
-// given no out=: what a call statement may call besides pure functions.
-func numpyReadOnly(f pyast.Expr, modules map[string]string, assigned map[string]int) bool {
-	a, ok := f.(*pyast.Attribute)
-	if !ok {
-		return false
-	}
-	switch x := a.X.(type) {
-	case *pyast.Name:
-		if assigned[x.Id] > 0 {
-			return false
-		}
-		switch modules[x.Id] {
-		case "numpy":
-			return !numpyMutators[a.Attr]
-		case "math", "cmath":
+func hasKeyword(c *pyast.Call, name string) bool {
+	for _, a := range c.Args {
+		if k, ok := a.(*pyast.Keyword); ok && k.Name == name {
 			return true
-		}
-	case *pyast.Attribute:
-		if mod, ok := x.X.(*pyast.Name); ok && assigned[mod.Id] == 0 && modules[mod.Id] == "numpy" {
-			return x.Attr == "linalg" || x.Attr == "fft"
 		}
 	}
 	return false
+}
+
+// positional counts a call's positional arguments; a *args or **kwargs counts as many.
+func positional(c *pyast.Call) int {
+	n := 0
+	for _, a := range c.Args {
+		switch a.(type) {
+		case *pyast.Keyword:
+		case *pyast.Starred, *pyast.DoubleStarred:
+			return 1 << 20
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+// numpyFunction finds np.f, np.linalg.f and np.fft.f (the module not shadowed by a local):
+// the listed functions, and every function of linalg and fft, which write no argument.
+func numpyFunction(f *pyast.Attribute, modules map[string]string, locals map[string]int) (npFunc, bool) {
+	switch x := f.X.(type) {
+	case *pyast.Name:
+		if locals[x.Id] > 0 || modules[x.Id] != "numpy" {
+			return npFunc{}, false
+		}
+		fn, ok := numpyFuncs[f.Attr]
+		return fn, ok
+	case *pyast.Attribute:
+		if mod, ok := x.X.(*pyast.Name); ok && locals[mod.Id] == 0 && modules[mod.Id] == "numpy" &&
+			(x.Attr == "linalg" || x.Attr == "fft") {
+			return npFunc{-1, true}, true
+		}
+	}
+	return npFunc{}, false
 }

@@ -98,10 +98,12 @@ def _kernel_function(name, source, jit, module=None):
     fn = mod.kernels.get(key)
     if fn is None:
         ns = {"__name__": "_pyparc_kernel_" + name}
-        if module is not None:
-            ns = dict(vars(_import_module(*module)))
         exec(compile(source, "<pyparc ray kernel " + name + ">", "exec"), ns)
         fn = ns[name]
+        if module is not None:
+            # The loop calls the module's functions: it runs with the module's own globals (not
+            # a copy), so that it sees them as they are at each call.
+            fn = types.FunctionType(fn.__code__, vars(_import_module(*module)), name, fn.__defaults__, fn.__closure__)
         if jit:
             fn = _jitted(fn)
         mod.kernels[key] = fn
@@ -119,6 +121,29 @@ def _import_module(name, root):
     if root and os.path.isdir(root) and root not in sys.path:
         sys.path.insert(0, root)
     return importlib.import_module(name)
+
+
+_PLAIN = (int, float, complex, bool, str, bytes, type(None), np.ndarray, np.generic)
+
+
+def _plain(v, depth=0):
+    if isinstance(v, _PLAIN):
+        return True
+    if depth < 3 and isinstance(v, (tuple, list)):
+        return all(_plain(x, depth + 1) for x in v)
+    if depth < 3 and isinstance(v, dict):
+        return all(isinstance(k, (str, int)) and _plain(x, depth + 1) for k, x in v.items())
+    return False
+
+
+def module_data(name):
+    """The module's global variables that hold plain data (numbers, strings, arrays and
+    containers of them), as they are now: workers import the module afresh, so a value the
+    program changed since (SCALE = 3.0, a table filled at start) travels with the tasks."""
+    mod = sys.modules.get(name)
+    if mod is None:
+        return {}
+    return {k: v for k, v in vars(mod).items() if not k.startswith("__") and _plain(v)}
 
 
 def _jitted(py):
@@ -155,6 +180,8 @@ def _task(meta, *pieces):
     (read-only when it came from the object store)."""
     import ray
     fn = _kernel_function(meta["name"], meta["source"], meta["jit"], meta.get("module"))
+    if meta.get("module") is not None and meta.get("data") is not None:
+        vars(sys.modules[meta["module"][0]]).update(pieces[meta["data"]])
     # A GPU kernel (CuPy source) gets device arrays: each built on the device (zeroed there,
     # no host-to-device copy of the parts the chunk never touches) with its piece copied in.
     xp = np
@@ -165,13 +192,14 @@ def _task(meta, *pieces):
         if spec[0] == "v":
             args.append(spec[1])
             continue
-        _, shape, dtype, starts, k, direct = spec
+        _, shape, dtype, starts, k, direct, order = spec
         piece = None if k is None else pieces[k]
         if direct and xp is np:
             args.append(piece)
             continue
-        # np.zeros maps untouched pages lazily, so a full-shape array costs only what the piece fills.
-        a = xp.zeros(shape, dtype)
+        # np.zeros maps untouched pages lazily, so a full-shape array costs only what the piece
+        # fills. The caller's memory order is kept: code may look at strides (ravel(order="K")).
+        a = xp.zeros(shape, dtype, order=order)
         if piece is not None:
             a[tuple(slice(s, s + n) for s, n in zip(starts, piece.shape))] = xp.asarray(piece)
         args.append(a)
@@ -243,6 +271,15 @@ def _remote_task():
         # Retries rerun a chunk whose worker or node died; a kernel's own exception is not retried.
         _remote = ray.remote(max_retries=3, retry_exceptions=False)(_task)
     return _remote
+
+
+def _order(a):
+    return "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+
+
+def _same_order(piece, like):
+    """A contiguous copy (or view) of piece in the memory order of the array it comes from."""
+    return np.asfortranarray(piece) if _order(like) == "F" else np.ascontiguousarray(piece)
 
 
 def _clip(box, shape):
@@ -419,6 +456,12 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
         whole = tuple((0, d) for d in args[i].shape)
         if i not in written and all(ship[c].get(i) == whole for c in range(chunks)):
             shared[i] = None
+        elif i not in written and all(ship[c].get(i) is None for c in range(chunks)):
+            # An array the model has no region of (a local the loop only passes to functions):
+            # every chunk gets all of it, never zeros.
+            shared[i] = None
+            for c in range(chunks):
+                ship[c][i] = whole
     task = _remote_task()
     opts = {"name": "pyparc:" + kernel.name}
     if kernel.num_gpus > 0:
@@ -430,8 +473,11 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
     refs = []
     try:
         for i in shared:
-            shared[i] = ray.put(np.ascontiguousarray(args[i]))
+            shared[i] = ray.put(_same_order(args[i], args[i]))
             shipped += args[i].nbytes
+        data_ref = None
+        if kernel.module is not None:
+            data_ref = ray.put(module_data(kernel.module[0]))
         for c in range(chunks):
             specs, pieces = [], []
             for i, a in enumerate(args):
@@ -439,24 +485,34 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
                     specs.append(("v", a))
                     continue
                 box = ship[c].get(i)
+                order = _order(a)
                 if i in shared:
                     pieces.append(shared[i])
-                    specs.append(("a", a.shape, a.dtype, (0,) * a.ndim, len(pieces) - 1, True))
+                    specs.append(("a", a.shape, a.dtype, (0,) * a.ndim, len(pieces) - 1, True, order))
                 elif box is None or _empty(box):
-                    specs.append(("a", a.shape, a.dtype, (0,) * a.ndim, None, False))
+                    specs.append(("a", a.shape, a.dtype, (0,) * a.ndim, None, False, order))
                 else:
                     # Ray copies the piece when the task is submitted, so a contiguous view suffices.
-                    piece = np.ascontiguousarray(a[_slices(box)])
+                    piece = _same_order(a[_slices(box)], a)
                     shipped += piece.nbytes
                     pieces.append(piece)
                     direct = i not in written and piece.shape == a.shape
-                    specs.append(("a", a.shape, a.dtype, tuple(s for s, _ in box), len(pieces) - 1, direct))
+                    specs.append(("a", a.shape, a.dtype, tuple(s for s, _ in box), len(pieces) - 1, direct, order))
+            data = None
+            if data_ref is not None:
+                pieces.append(data_ref)
+                data = len(pieces) - 1
             meta = {"name": kernel.name, "source": kernel.source, "jit": kernel.jit, "module": kernel.module,
-                    "gpu": kernel.num_gpus > 0,
+                    "data": data, "gpu": kernel.num_gpus > 0,
                     "lo": bounds[c], "hi": bounds[c + 1], "args": specs, "writes": writes[c]}
             if slots:
                 opts["scheduling_strategy"] = NodeAffinitySchedulingStrategy(slots[c % len(slots)], soft=True)
-            refs.append(task.options(**opts).remote(meta, *pieces))
+            try:
+                refs.append(task.options(**opts).remote(meta, *pieces))
+            except Exception as e:  # an argument Ray cannot serialize (a lock, a generator)
+                for r in refs:
+                    ray.cancel(r)
+                raise Unsuitable(f"{kernel.name}: cannot send its arguments: {e}") from e
         results = _gather(ray, kernel, refs, infeasible_timeout)
     finally:
         shared.clear()  # drop our references so the object store can free them
