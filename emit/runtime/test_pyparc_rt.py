@@ -96,3 +96,28 @@ def test_diag_view_writes_the_diagonal():
         rt.diag_view(a, (2, 0), 3)  # rows 2..4: past the last
     with pytest.raises(IndexError):
         rt.diag_view(a, (-1, 0), 2)
+
+
+def test_blas_for_small_calls_uses_one_thread_and_restores():
+    import pyparc_rt
+    blas = pyparc_rt._find_blas()
+    if not blas:
+        pytest.skip("no OpenBLAS found in this process")
+    get, put = blas
+    before = get()
+    put(2)
+    try:
+        with rt.blas_for(10):
+            assert get() == 1
+            with rt.blas_for(10):  # a dispatcher inside another's variant
+                assert get() == 1
+            assert get() == 1
+        assert get() == 2
+        with rt.blas_for(rt.SMALL_BLAS_WORK * 10):
+            assert get() == 2
+        with pytest.raises(ValueError):
+            with rt.blas_for(10):
+                raise ValueError("a variant raised")
+        assert get() == 2 and pyparc_rt._blas_depth == 0
+    finally:
+        put(before)

@@ -5,6 +5,7 @@ Guards call these helpers to decide whether an optimized variant may run; they m
 original function runs instead.
 """
 
+import contextlib
 import os
 
 import numpy as _np
@@ -137,7 +138,7 @@ class _Compiled:
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
-           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed"]
+           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
@@ -182,6 +183,71 @@ def to_host(x):
 # Masks of triangular loop nests, by (array type, mask expression, extents): see cached_mask.
 _MASKS = {}
 _MAX_MASKS = 16
+
+
+# Calls whose work count (the dispatcher's product of extents, not of flops) is below this run
+# with one BLAS thread (0 turns that off): OpenBLAS wakes all its threads for products as small
+# as 36 x 72, which then cost 10 to 300 times more (STAP's snapshots: 36 x 300 = 1.1e4). Kept
+# low because the count understates the flops of a product: correlation at MEDIUM counts 6e4
+# and gains from threads on 16 cores.
+SMALL_BLAS_WORK = float(os.environ.get("PYPARC_SMALL_BLAS_WORK", "3e4"))
+
+_blas = None          # (get, set) of the OpenBLAS NumPy uses, False when there is none
+_blas_depth = 0       # nesting of one-thread calls (a dispatcher inside another's variant)
+_blas_saved = 0       # the thread count the outermost one found
+
+
+def _find_blas():
+    """The thread-count functions of the OpenBLAS library this process loaded (NumPy's
+    scipy-openblas or a system libopenblas), found through /proc/self/maps; False elsewhere."""
+    try:
+        import ctypes
+        with open("/proc/self/maps") as f:
+            paths = sorted({ln.split()[-1] for ln in f if "openblas" in ln.rsplit("/", 1)[-1].lower()
+                            and ".so" in ln})
+        for path in paths:
+            lib = ctypes.CDLL(path)
+            for prefix, suffix in (("scipy_openblas_", "64_"), ("scipy_openblas_", ""),
+                                   ("openblas_", "64_"), ("openblas_", "")):
+                get = getattr(lib, prefix + "get_num_threads" + suffix, None)
+                put = getattr(lib, prefix + "set_num_threads" + suffix, None)
+                if get is not None and put is not None:
+                    get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
+                    return get, put
+    except Exception:
+        pass
+    return False
+
+
+class _OneBLASThread:
+    """One BLAS thread for the duration of the outermost of nested uses."""
+
+    def __enter__(self):
+        global _blas, _blas_depth, _blas_saved
+        if _blas is None:
+            _blas = _find_blas()
+        if _blas_depth == 0 and _blas:
+            _blas_saved = _blas[0]()
+            if _blas_saved > 1:
+                _blas[1](1)
+        _blas_depth += 1
+        return self
+
+    def __exit__(self, *exc):
+        global _blas_depth
+        _blas_depth -= 1
+        if _blas_depth == 0 and _blas and _blas_saved > 1:
+            _blas[1](_blas_saved)
+        return False
+
+
+_ONE_BLAS = _OneBLASThread()
+_NO_CHANGE = contextlib.nullcontext()
+
+
+def blas_for(work):
+    """The context a dispatcher runs a variant in: one BLAS thread below SMALL_BLAS_WORK."""
+    return _ONE_BLAS if work < SMALL_BLAS_WORK else _NO_CHANGE
 
 
 def cached_mask(key, build):
