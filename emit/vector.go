@@ -137,7 +137,7 @@ func (r *region) fuseZeroInit() {
 				if u.mask != "" {
 					// Over a triangle: one where() that takes the sum inside it, the
 					// array's own values outside (what the zero and the add left there).
-					r.lines[k] = fmt.Sprintf("%s%s = _np.where(%s, %s, %s)", v.indent, v.target, v.mask, v.value, v.target)
+					r.lines[k] = v.indent + maskedCopy(v.target, v.value, v.mask)
 					drop[at] = true
 					break
 				}
@@ -648,6 +648,9 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 // adds to a slice of an array.
 func (r *region) line(array string, tgt operand, op, value, mask string, scalar bool) update {
 	u := update{code: masked(tgt.code, op, value, mask)}
+	if mask != "" && (op == "" || op == "=") {
+		u.code = maskedCopy(tgt.code, value, mask)
+	}
 	if !scalar && !r.fancy[tgt.code] && len(tgt.axes) > 0 && (op == "" || op == "+=") {
 		u.target, u.array, u.op, u.value, u.mask = tgt.code, array, op, value, mask
 		if op == "" {
@@ -728,6 +731,39 @@ func masked(target, op, value, mask string) string {
 		return fmt.Sprintf("%s %s _np.where(%s, %s, 1)", target, op, mask, value)
 	}
 	return fmt.Sprintf("%s %s _np.where(%s, %s, 0)", target, op, mask, value)
+}
+
+// maskedCopy renders target = value on the points of mask as np.copyto with where=: one pass
+// that writes only those points, where target = np.where(mask, value, target) reads the whole
+// box, builds a temporary of its size and copies it all back. casting="unsafe" casts as the
+// assignment does. It needs value to read no memory of target's array: NumPy would copy an
+// overlapping source first, but CuPy's copyto runs one kernel over both (the variant's CuPy
+// form is this text), so such a value keeps the where form.
+func maskedCopy(target, value, mask string) string {
+	if base := baseArray(target); base == "" || namesIn(value)[base] {
+		return masked(target, "=", value, mask)
+	}
+	return fmt.Sprintf("_np.copyto(%s, %s, casting=\"unsafe\", where=%s)", target, value, mask)
+}
+
+// baseArray is the array a rendered target writes into: the name it subscripts, or the array
+// of a diagonal view (_rt.diag_view(A, ...)[...]); "" for any other form.
+func baseArray(target string) string {
+	ids := identifier.FindAllStringIndex(target, -1)
+	if len(ids) == 0 || ids[0][0] != 0 {
+		return ""
+	}
+	name := target[ids[0][0]:ids[0][1]]
+	if name != "_rt" {
+		if rest := target[ids[0][1]:]; rest == "" || rest[0] == '[' {
+			return name
+		}
+		return ""
+	}
+	if !strings.HasPrefix(target, "_rt.diag_view(") || len(ids) < 3 {
+		return ""
+	}
+	return target[ids[2][0]:ids[2][1]]
 }
 
 // triMask is the mask selecting the points of a statement's domain in the box of its
