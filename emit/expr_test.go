@@ -207,15 +207,16 @@ func TestSquareOfArrayExpression(t *testing.T) {
 	}
 }
 
-// TestMaskedStoreCopies: a store over a triangle is np.copyto with where= when its value reads
-// other arrays, and stays a where() when it reads its own target's array (CuPy's copyto would
-// read the source while writing it).
+// TestMaskedStoreCopies: a store over a triangle is np.copyto with where=; in the CuPy text it
+// stays so where its value reads other arrays, and is a where() where it reads its own
+// target's array (CuPy's copyto would read the source while writing it).
 func TestMaskedStoreCopies(t *testing.T) {
 	cases := []struct {
-		name, body, want string
+		name, body, numpy, cupy string
 	}{
-		{"other array", "C[i, j] = A[i, j] * 2.0", `_np.copyto(C[`},
-		{"own transpose", "C[j, i] = C[i, j]", `= _np.where(_mask`},
+		{"other array", "C[i, j] = A[i, j] * 2.0", `_np.copyto(C[:, 1:max(1, _p_N)], (A[:, 1:max(1, _p_N)] * 2.0), casting="unsafe", where=_mask0)`, `_np.copyto(C[`},
+		{"own transpose", "C[j, i] = C[i, j]", `_np.copyto(C[1:max(1, _p_N), :], (C[:, 1:max(1, _p_N)]).transpose(1, 0), casting="unsafe", where=_mask0)`,
+			`C[1:max(1, _p_N), :] = _np.where(_mask0, (C[:, 1:max(1, _p_N)]).transpose(1, 0), C[1:max(1, _p_N), :])`},
 	}
 	for _, c := range cases {
 		src := "def k(A, C):\n    for i in range(C.shape[0]):\n        for j in range(i + 1, C.shape[0]):\n            " + c.body + "\n"
@@ -223,8 +224,11 @@ func TestMaskedStoreCopies(t *testing.T) {
 			"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
 			"C": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
 		})
-		if r.vector != 1 || !strings.Contains(code, c.want) {
-			t.Errorf("%s: want %q, got:\n%s", c.name, c.want, code)
+		if r.vector != 1 || !strings.Contains(code, c.numpy) {
+			t.Errorf("%s: want %q, got:\n%s", c.name, c.numpy, code)
+		}
+		if got := cupyMaskedUpdates(code); !strings.Contains(got, c.cupy) {
+			t.Errorf("%s: CuPy form: want %q, got:\n%s", c.name, c.cupy, got)
 		}
 	}
 }

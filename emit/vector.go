@@ -715,6 +715,9 @@ func mentions(e pyast.Expr, name string) bool {
 	return found
 }
 
+// maskedUfunc names the NumPy ufunc of an augmented assignment that masked applies in place.
+var maskedUfunc = map[string]string{"+=": "add", "-=": "subtract", "*=": "multiply", "/=": "true_divide"}
+
 // masked renders target op= value, restricted to the points of mask when there is one: the
 // other points of the box keep their values.
 func masked(target, op, value, mask string) string {
@@ -724,6 +727,19 @@ func masked(target, op, value, mask string) string {
 	if mask == "" {
 		return fmt.Sprintf("%s %s %s", target, op, value)
 	}
+	if u, ok := maskedUfunc[op]; ok {
+		// The ufunc updates the points of the mask in place (where=), where target op=
+		// np.where(mask, value, identity) built a temporary of the box and updated every
+		// point. The CuPy variant, whose ufuncs take no where=, gets the where form back
+		// (cupyMaskedUpdates).
+		return fmt.Sprintf("_np.%s(%s, %s, out=%s, where=%s)", u, target, value, target, mask)
+	}
+	return maskedWhere(target, op, value, mask)
+}
+
+// maskedWhere renders a masked update through np.where: the points outside the mask get the
+// array's own value (=) or op's identity.
+func maskedWhere(target, op, value, mask string) string {
 	switch op {
 	case "=":
 		return fmt.Sprintf("%s = _np.where(%s, %s, %s)", target, mask, value, target)
@@ -736,12 +752,12 @@ func masked(target, op, value, mask string) string {
 // maskedCopy renders target = value on the points of mask as np.copyto with where=: one pass
 // that writes only those points, where target = np.where(mask, value, target) reads the whole
 // box, builds a temporary of its size and copies it all back. casting="unsafe" casts as the
-// assignment does. It needs value to read no memory of target's array: NumPy would copy an
-// overlapping source first, but CuPy's copyto runs one kernel over both (the variant's CuPy
-// form is this text), so such a value keeps the where form.
+// assignment does. A value that reads target's own array (a transposed copy of a triangle)
+// is copied first by NumPy; CuPy's copyto runs one kernel over both, so the CuPy text gets
+// the where form back there (cupyMaskedUpdates).
 func maskedCopy(target, value, mask string) string {
-	if base := baseArray(target); base == "" || namesIn(value)[base] {
-		return masked(target, "=", value, mask)
+	if baseArray(target) == "" {
+		return maskedWhere(target, "=", value, mask)
 	}
 	return fmt.Sprintf("_np.copyto(%s, %s, casting=\"unsafe\", where=%s)", target, value, mask)
 }

@@ -1,0 +1,50 @@
+package emit
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// TestMaskedUpdatesInPlace: an update over a triangle is the ufunc with out= and where= (no
+// temporary of the box), for NumPy; the CuPy text gets the where() form back.
+func TestMaskedUpdatesInPlace(t *testing.T) {
+	cases := []struct {
+		name, body, numpy, cupy string
+	}{
+		{"scale", "C[i, j] *= 2.5", "_np.multiply(C[:, :], 2.5, out=C[:, :], where=_mask0)", "C[:, :] *= _np.where(_mask0, 2.5, 1)"},
+		{"divide", "C[i, j] /= A[i, j]", "_np.true_divide(C[:, :], A, out=C[:, :], where=_mask0)", "C[:, :] /= _np.where(_mask0, A, 1)"},
+		{"add", "C[i, j] += A[i, j] * 2.0", "_np.add(C[:, :], (A * 2.0), out=C[:, :], where=_mask0)", "C[:, :] += _np.where(_mask0, (A * 2.0), 0)"},
+		{"subtract", "C[i, j] -= A[j, i]", "_np.subtract(C[:, :], (A).transpose(1, 0), out=C[:, :], where=_mask0)", "C[:, :] -= _np.where(_mask0, (A).transpose(1, 0), 0)"},
+	}
+	for _, c := range cases {
+		src := "def k(A, C):\n    for i in range(C.shape[0]):\n        for j in range(i + 1):\n            " + c.body + "\n"
+		r, code := generated(t, src, map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+			"C": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		})
+		if r.vector != 1 || !strings.Contains(code, c.numpy) {
+			t.Errorf("%s: want %q, got:\n%s", c.name, c.numpy, code)
+			continue
+		}
+		if got := cupyMaskedUpdates(code); !strings.Contains(got, "    "+c.cupy+"\n") && !strings.HasSuffix(got, "    "+c.cupy) {
+			t.Errorf("%s: CuPy form: want %q, got:\n%s", c.name, c.cupy, got)
+		}
+	}
+}
+
+func TestSplitArgs(t *testing.T) {
+	cases := map[string][]string{
+		`C[0:max(0, n), :], (A @ B), out=C[0:max(0, n), :], where=_mask0`: {"C[0:max(0, n), :]", "(A @ B)", "out=C[0:max(0, n), :]", "where=_mask0"},
+		`f("a, b", 'c)'), x`: {`f("a, b", 'c)')`, "x"},
+		`a, (b`:              nil,
+		`a), b`:              nil,
+	}
+	for in, want := range cases {
+		got := splitArgs(in)
+		if strings.Join(got, "|") != strings.Join(want, "|") || (got == nil) != (want == nil) {
+			t.Errorf("splitArgs(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
