@@ -666,6 +666,11 @@ func (r *region) line(array string, tgt operand, op, value, mask string, scalar 
 // cost more than the arithmetic on large arrays). The operations and their order are the
 // original's, so every element is rounded as before; a complex term raises TypeError as the
 // original's element assignment does. ok is false where the statement has another form.
+//
+// T may come scaled, s * T, T * s or T / s (s not reading T's array): T *= s (or /=) comes
+// first, and a product is the same either way round. It may also be the second term of the
+// sum, e0 + T ...: a + b is b + a bit for bit, so T's term moves first (symm's and gesummv's
+// beta * C[i, j] after the other term). beta * C + e is then C *= beta; C += e.
 func (r *region) inPlace(lhs, value pyast.Expr, array string, tgt operand, byIter map[string]axis, tmps map[string][]string) ([]update, bool, error) {
 	if arr := r.scop.Arrays[array]; arr == nil || arr.DType != "float64" {
 		return nil, false, nil // an expanded copy too: its terms would be checked for the wrong name
@@ -684,8 +689,17 @@ func (r *region) inPlace(lhs, value pyast.Expr, array string, tgt operand, byIte
 		terms = append([]term{{b.Op.String() + "=", b.Y}}, terms...)
 		e = b.X
 	}
-	if len(terms) == 0 || !sameExpr(e, lhs) {
+	scale, factor, ok := scaledTarget(e, lhs, array)
+	if !ok && len(terms) > 0 && terms[0].op == "+=" {
+		if scale, factor, ok = scaledTarget(terms[0].e, lhs, array); ok {
+			terms[0].e = e
+		}
+	}
+	if !ok || len(terms) == 0 && factor == nil {
 		return nil, false, nil
+	}
+	if factor != nil {
+		terms = append([]term{{scale, factor}}, terms...)
 	}
 	for _, t := range terms {
 		if mentions(t.e, array) {
@@ -701,6 +715,25 @@ func (r *region) inPlace(lhs, value pyast.Expr, array string, tgt operand, byIte
 		ups = append(ups, r.line(array, tgt, t.op, x.code, "", false))
 	}
 	return ups, true, nil
+}
+
+// scaledTarget reports e as the statement's own target lhs, alone (factor nil) or scaled by a
+// factor that does not read the target's array: s * T and T * s give *= s, T / s gives /= s.
+func scaledTarget(e, lhs pyast.Expr, array string) (op string, factor pyast.Expr, ok bool) {
+	if sameExpr(e, lhs) {
+		return "", nil, true
+	}
+	b, isBin := e.(*pyast.BinOp)
+	if !isBin {
+		return "", nil, false
+	}
+	switch {
+	case b.Op == pyast.Mul && sameExpr(b.Y, lhs) && !mentions(b.X, array):
+		return "*=", b.X, true
+	case (b.Op == pyast.Mul || b.Op == pyast.Div) && sameExpr(b.X, lhs) && !mentions(b.Y, array):
+		return b.Op.String() + "=", b.Y, true
+	}
+	return "", nil, false
 }
 
 // mentions reports whether an expression uses a name.
