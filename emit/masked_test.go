@@ -48,3 +48,28 @@ func TestSplitArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitMatmul(t *testing.T) {
+	cases := []struct {
+		code, scale, x, y string
+		ok                bool
+	}{
+		{"(A @ x)", "", "A", "x", true},
+		{"((A).T @ B[0:max(0, _p_N), :])", "", "(A).T", "B[0:max(0, _p_N), :]", true},
+		{"alpha * (A @ B)", "alpha", "A", "B", true},
+		{"alpha * beta[0] * (A @ (B).T)", "alpha * beta[0]", "A", "(B).T", true},
+		{"((A @ B)).transpose(1, 0)", "", "", "", false},
+		{"(A @ B) + (C @ D)", "", "", "", false},
+		{"((A @ B) + (C @ D))", "", "", "", false},
+		{"(A @ B)[None, :]", "", "", "", false},
+		{"_np.sum(A, axis=(0,))", "", "", "", false},
+		{"alpha + (A @ B)", "", "", "", false},
+		{"(A * B)", "", "", "", false},
+	}
+	for _, c := range cases {
+		scale, x, y, ok := splitMatmul(c.code)
+		if ok != c.ok || ok && (scale != c.scale || x != c.x || y != c.y) {
+			t.Errorf("splitMatmul(%q) = %q, %q, %q, %v", c.code, scale, x, y, ok)
+		}
+	}
+}

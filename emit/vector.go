@@ -145,7 +145,7 @@ func (r *region) fuseZeroInit() {
 				if wholeTarget.MatchString(dst) {
 					dst = u.array // copyto writes into the array: no view needed
 				}
-				r.lines[k] = fmt.Sprintf("%s_np.copyto(%s, %s, casting=\"same_kind\")", v.indent, dst, v.value)
+				r.lines[k] = v.indent + copyInto(dst, v.value, v.indent)
 				drop[at] = true
 				break
 			}
@@ -170,6 +170,78 @@ func (r *region) fuseZeroInit() {
 
 // wholeTarget matches a whole-array target, x[:] or A[:, :].
 var wholeTarget = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*\[:(, :)*\]$`)
+
+// copyInto renders the copy of value into dst that fuseZeroInit makes of T = 0; T += value.
+// A matrix product, possibly scaled (s * (X @ Y), as contract renders it), is computed into
+// dst itself: np.matmul(X, Y, out=dst), then dst *= s, without the temporary of dst's size
+// and the pass that copied it (3mm's E = A @ B; fresh pages for the temporary cost more than
+// the copy on large arrays). matmul's out= casts as copyto with casting="same_kind" does, and
+// s * P is P * s bit for bit. value reads nothing of dst's array (fuseZeroInit checks it), so
+// s is read unchanged after the product.
+func copyInto(dst, value, indent string) string {
+	if scale, x, y, ok := splitMatmul(value); ok {
+		line := fmt.Sprintf("_np.matmul(%s, %s, out=%s)", x, y, dst)
+		if scale != "" {
+			line += fmt.Sprintf("\n%s%s *= %s", indent, dst, scale)
+		}
+		return line
+	}
+	return fmt.Sprintf("_np.copyto(%s, %s, casting=\"same_kind\")", dst, value)
+}
+
+// splitMatmul parses code of the form (X @ Y) or s * (X @ Y), as contract renders a product,
+// into its scale (empty when none) and operands.
+func splitMatmul(code string) (scale, x, y string, ok bool) {
+	if !strings.HasSuffix(code, ")") {
+		return "", "", "", false
+	}
+	depth, open := 0, -1
+	for i := len(code) - 1; i >= 0; i-- {
+		switch code[i] {
+		case ')', ']':
+			depth++
+		case '(', '[':
+			depth--
+		}
+		if depth == 0 {
+			open = i
+			break
+		}
+	}
+	if open < 0 || code[open] != '(' {
+		return "", "", "", false
+	}
+	if open > 0 {
+		if !strings.HasSuffix(code[:open], " * ") || open == len(" * ") {
+			return "", "", "", false
+		}
+		scale = code[:open-len(" * ")]
+		if strings.Contains(scale, "@") {
+			return "", "", "", false
+		}
+	}
+	inner := code[open+1 : len(code)-1]
+	at, depth := -1, 0
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			depth--
+		case '@':
+			if depth == 0 {
+				if at >= 0 {
+					return "", "", "", false
+				}
+				at = i
+			}
+		}
+	}
+	if at < 1 || at+2 > len(inner) || inner[at-1] != ' ' || inner[at+1] != ' ' {
+		return "", "", "", false
+	}
+	return scale, inner[:at-1], inner[at+2:], true
+}
 
 // namesIn returns the identifiers of generated code.
 func namesIn(code string) map[string]bool {
