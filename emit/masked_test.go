@@ -73,3 +73,17 @@ func TestSplitMatmul(t *testing.T) {
 		}
 	}
 }
+
+func TestFiniteChecks(t *testing.T) {
+	cases := []struct{ in, want []string }{
+		{[]string{"B[0:max(0, _p_M - 1), :]", "B", "alpha"}, []string{"B", "alpha"}},
+		{[]string{"B[0:max(0, _p_M - 1), :]", "alpha", "B[0:max(0, _p_M - 1), :]"}, []string{"B[0:max(0, _p_M - 1), :]", "alpha"}},
+		{[]string{"A[1:n, :]", "B", "(B)[:, None]", "B[i][j]"}, []string{"A[1:n, :]", "B", "(B)[:, None]", "B[i][j]"}},
+		{[]string{"B.T", "B"}, []string{"B.T", "B"}},
+	}
+	for _, c := range cases {
+		if got := finiteChecks(c.in); strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("finiteChecks(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -341,6 +341,27 @@ func (r *region) loop(f *pyast.For, indent string) {
 	r.depth--
 }
 
+// finiteChecks are the distinct values of a finiteness check, less the parts of arrays the
+// check reads whole (symm's B[0:M - 1, :] beside B): every element of X[...] is one of X's.
+func finiteChecks(list []string) []string {
+	list = dedupe(list)
+	whole := map[string]bool{}
+	for _, c := range list {
+		if identifier.FindString(c) == c {
+			whole[c] = true
+		}
+	}
+	var out []string
+	for _, c := range list {
+		if name, rest, ok := strings.Cut(c, "["); ok && whole[name] && identifier.FindString(name) == name &&
+			strings.HasSuffix(rest, "]") && len(splitArgs(rest[:len(rest)-1])) > 0 && !strings.Contains(rest[:len(rest)-1], "]") {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // checkedSubtree emits the whole-array code of a subtree that has masked matrix products under
 // a check that the values they multiply by the mask's zeros are finite, and the loops as
 // block would emit them without masked products otherwise. undo drops the code of the first
@@ -351,7 +372,7 @@ func (r *region) checkedSubtree(f *pyast.For, top *polyopt.Loop, indent string, 
 	if r.depth > 0 {
 		r.scalarInLoops++ // the check reads values on a GPU too
 	}
-	r.emit(indent, "if _rt.finite("+strings.Join(dedupe(r.finite), ", ")+"):")
+	r.emit(indent, "if _rt.finite("+strings.Join(finiteChecks(r.finite), ", ")+"):")
 	if err := r.vectorizeSubtree(f, top, indent+"    "); err != nil {
 		return err
 	}
