@@ -87,3 +87,19 @@ func TestFiniteChecks(t *testing.T) {
 		}
 	}
 }
+
+func TestViewTarget(t *testing.T) {
+	for in, want := range map[string]bool{
+		"C[0:max(0, _p_M - 1), :]": true,
+		"temp2":                    true,
+		"C[i, 1:max(1, _p_N)]":     true,
+		"_rt.diag_view(corr, (0, 0,), _p_M)[...]": true,
+		"A[_np.arange(0, n), _np.arange(0, n)]":   false,
+		"A[idx[0], :]":                            false,
+		"(C).T":                                   false,
+	} {
+		if got := viewTarget(in); got != want {
+			t.Errorf("viewTarget(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -853,7 +853,7 @@ func masked(target, op, value, mask string) string {
 	if mask == "" {
 		return fmt.Sprintf("%s %s %s", target, op, value)
 	}
-	if u, ok := maskedUfunc[op]; ok {
+	if u, ok := maskedUfunc[op]; ok && viewTarget(target) {
 		// The ufunc updates the points of the mask in place (where=), where target op=
 		// np.where(mask, value, identity) built a temporary of the box and updated every
 		// point. The CuPy variant, whose ufuncs take no where=, gets the where form back
@@ -882,10 +882,26 @@ func maskedWhere(target, op, value, mask string) string {
 // is copied first by NumPy; CuPy's copyto runs one kernel over both, so the CuPy text gets
 // the where form back there (cupyMaskedUpdates).
 func maskedCopy(target, value, mask string) string {
-	if baseArray(target) == "" {
+	if !viewTarget(target) {
 		return maskedWhere(target, "=", value, mask)
 	}
 	return fmt.Sprintf("_np.copyto(%s, %s, casting=\"unsafe\", where=%s)", target, value, mask)
+}
+
+// viewTarget reports a rendered target that is a view of its array (a name, basic slicing, a
+// diagonal view): out= and copyto write through it. A subscript with index arrays would be a
+// copy, which only an assignment to the subscript writes back.
+func viewTarget(target string) bool {
+	base := baseArray(target)
+	if base == "" || strings.HasPrefix(target, "_rt.diag_view(") {
+		return base != ""
+	}
+	sub := strings.TrimPrefix(target, base)
+	if sub == "" {
+		return true
+	}
+	inner := sub[1 : len(sub)-1]
+	return strings.HasSuffix(sub, "]") && !strings.ContainsAny(inner, "[]") && !strings.Contains(inner, "_np.")
 }
 
 // baseArray is the array a rendered target writes into: the name it subscripts, or the array
