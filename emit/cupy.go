@@ -34,6 +34,7 @@ func cupyVariant(m *typeinfer.Module, file *pyast.File, def *pyast.FunctionDef, 
 		names = append(names, p.Name)
 	}
 	body = "def _" + def.Name + "__cupy_body(" + strings.Join(names, ", ") + "):\n" + body[headerLen:]
+	body = cupyMaskedUpdates(body)
 	// Every spelling of numpy in the body becomes cupy: the generated code's _np and the
 	// program's own alias (its allocations must land on the device too).
 	body = strings.ReplaceAll(body, "_np.", "_rt.cp.")
@@ -117,4 +118,76 @@ func writtenParams(def *pyast.FunctionDef, scops []*polyopt.SCoP) map[string]boo
 		})
 	}
 	return out
+}
+
+// maskedUpdateLine matches a masked update as masked and maskedCopy render it for NumPy:
+// _np.add(T, V, out=T, where=M) and the like, _np.copyto(T, V, casting="unsafe", where=M).
+var maskedUpdateLine = regexp.MustCompile(`^(\s*)_np\.(add|subtract|multiply|true_divide|copyto)\((.*)\)$`)
+
+// cupyMaskedUpdates turns the NumPy variant's masked in-place updates back into T op=
+// np.where(M, V, identity), as CuPy's ufuncs take no where=, and its masked copies whose
+// value reads the target's array into T = np.where(M, V, T), as CuPy's copyto does not copy
+// an overlapping source first.
+func cupyMaskedUpdates(body string) string {
+	ops := map[string]string{}
+	for op, u := range maskedUfunc {
+		ops[u] = op
+	}
+	lines := strings.Split(body, "\n")
+	for i, line := range lines {
+		m := maskedUpdateLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		args := splitArgs(m[3])
+		if len(args) != 4 || !strings.HasPrefix(args[3], "where=") {
+			continue
+		}
+		target, value, mask := args[0], args[1], args[3][len("where="):]
+		if m[2] == "copyto" {
+			if args[2] == `casting="unsafe"` && namesIn(value)[baseArray(target)] {
+				lines[i] = m[1] + maskedWhere(target, "=", value, mask)
+			}
+			continue
+		}
+		if args[2] == "out="+target {
+			lines[i] = m[1] + maskedWhere(target, ops[m[2]], value, mask)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// splitArgs splits a call's argument text at its top-level commas, trimmed; nil where the
+// brackets or quotes do not balance.
+func splitArgs(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	var quote byte
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			depth++
+		case c == ')' || c == ']' || c == '}':
+			depth--
+			if depth < 0 {
+				return nil
+			}
+		case c == ',' && depth == 0:
+			out = append(out, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		}
+	}
+	if depth != 0 || quote != 0 {
+		return nil
+	}
+	return append(out, strings.TrimSpace(s[start:]))
 }

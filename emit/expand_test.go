@@ -35,7 +35,7 @@ func TestExpandedCode(t *testing.T) {
                 A[r, q, p] = s[p]
 `, []string{
 			"_e_s = _np.empty((max(0, _p_R), max(0, _p_Q), max(0, _p_P),), dtype=\"float64\")",
-			`_np.copyto(_e_s, (A @ C), casting="same_kind")`,
+			"_np.matmul(A, C, out=_e_s)",
 			"A[:, :, :] = _e_s",
 			"if _e_s.size:\n        s[...] = _e_s[-1, -1]",
 		}, []string{"for r", "for q"}},
@@ -48,7 +48,7 @@ func TestExpandedCode(t *testing.T) {
                     s[p] += C[p, u] * A[r, q, u]
             for p in range(A.shape[2]):
                 A[r, q, p] = s[p]
-`, []string{"(A @ (C).T)"}, []string{"for r", "einsum"}},
+`, []string{"_np.matmul(A, (C).T, out=_e_s)"}, []string{"for r", "einsum"}},
 		{"row buffer", `def k(B, D, t):
     for i in range(B.shape[0]):
         for j in range(B.shape[1]):

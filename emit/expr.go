@@ -87,6 +87,12 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		if err != nil {
 			return "", err
 		}
+		if e.Op == pyast.Mul && x == y && squarable(e.X) && r.dependsOnAxes(e.X, byIter, tmps) {
+			// d * d with d an array expression (a variance's (x - mean) * (x - mean)): one
+			// temporary computed once and squared in place instead of two; NumPy's power by 2
+			// is its square, x * x bit for bit.
+			return "(" + x + " ** 2)", nil
+		}
 		return "(" + x + " " + e.Op.String() + " " + y + ")", nil
 	case *pyast.Attribute:
 		if e.Attr == "real" || e.Attr == "imag" {
@@ -183,6 +189,14 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		return fn + "(" + strings.Join(args, ", ") + ")", nil
 	}
 	return "", vecErr("an expression that is not vectorized")
+}
+
+// squarable reports an expression whose value is never boolean (bool * bool is bool, bool ** 2
+// an int8) and has no side effects: a difference or a quotient of pure operands, which
+// polyopt's expressions always are.
+func squarable(e pyast.Expr) bool {
+	b, ok := e.(*pyast.BinOp)
+	return ok && (b.Op == pyast.Sub || b.Op == pyast.Div)
 }
 
 // scalarCall reports a call of a builtin or a math function whose arguments vary along no

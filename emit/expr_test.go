@@ -140,17 +140,18 @@ func TestPlainSum(t *testing.T) {
 	}
 }
 
-// TestMaskedZeroThenSumFuses: over a triangle, T = 0 then T += A @ A^T is one where() taking
-// the product inside the triangle, and the mask is built through the runtime's cache.
+// TestMaskedZeroThenSumFuses: over a triangle, T = 0 then T += A @ A^T is one masked copy of
+// the product into the triangle (np.copyto with where=, no where() temporary), and the mask is
+// built through the runtime's cache.
 func TestMaskedZeroThenSumFuses(t *testing.T) {
 	src := "def k(A, C):\n    for i in range(C.shape[0]):\n        for j in range(i + 1):\n            C[i, j] = 0.0\n            for k in range(A.shape[1]):\n                C[i, j] += A[i, k] * A[j, k]\n"
 	r, code := generated(t, src, map[string]*typeinfer.Type{
 		"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("M")),
 		"C": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
 	})
-	if r.vector != 2 || strings.Count(code, "_np.where(") != 1 || !strings.Contains(code, " @ ") ||
+	if r.vector != 2 || strings.Count(code, "_np.where(") != 0 || !strings.Contains(code, "_np.copyto(C[:, :], (A @ (A).T), casting=\"unsafe\", where=_mask0)") ||
 		strings.Contains(code, ", 0.0, ") || !strings.Contains(code, "_rt.cached_mask((_np.ndarray, ") {
-		t.Errorf("want one where() over a cached mask taking the product, got:\n%s", code)
+		t.Errorf("want one masked copy over a cached mask taking the product, got:\n%s", code)
 	}
 }
 
@@ -169,6 +170,81 @@ func generated(t *testing.T, src string, params map[string]*typeinfer.Type) (*re
 	}
 	r := newRegion(s, f, def.Body)
 	return r, strings.Join(r.generate("    "), "\n")
+}
+
+// TestSquareOfArrayExpression: d * d with d an array difference or quotient is rendered d ** 2
+// (one temporary, squared in place); plain reads (possibly boolean) and scalars keep *.
+func TestSquareOfArrayExpression(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want, not  string
+	}{
+		{"variance term", "C[0, i] = (A[i] - C[0, 0]) * (A[i] - C[0, 0])", "((A[", " * (A["},
+		{"quotient", "C[0, i] = (A[i] / 3.0) * (A[i] / 3.0)", "/ 3.0) ** 2)", " * ("},
+		{"plain read", "C[0, i] = A[i] * A[i]", " * A[", "** 2"},
+		{"different factors", "C[0, i] = (A[i] - 1.0) * (A[i] - 2.0)", " * (A[", "** 2"},
+		{"scalar factor", "C[0, i] = A[i] * ((C[0, 0] - 1.0) * (C[0, 0] - 1.0))", "(C[0, 0] - 1.0) * (C[0, 0] - 1.0)", "** 2"},
+	}
+	for _, c := range cases {
+		src := "def k(A, C):\n    for i in range(2, C.shape[0] - 2):\n        " + c.body + "\n"
+		s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"C": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		})
+		ctx, err := isl.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := polyopt.Analyze(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		r := newRegion(s, f, def.Body)
+		code := strings.Join(r.generate("    "), "\n")
+		if r.vector != 1 || !strings.Contains(code, c.want) || strings.Contains(code, c.not) {
+			t.Errorf("%s: want %q and no %q, got:\n%s", c.name, c.want, c.not, code)
+		}
+		ctx.Free()
+	}
+}
+
+// TestMaskedStoreCopies: a store over a triangle is np.copyto with where=; in the CuPy text it
+// stays so where its value reads other arrays, and is a where() where it reads its own
+// target's array (CuPy's copyto would read the source while writing it).
+func TestMaskedStoreCopies(t *testing.T) {
+	cases := []struct {
+		name, body, numpy, cupy string
+	}{
+		{"other array", "C[i, j] = A[i, j] * 2.0", `_np.copyto(C[:, 1:max(1, _p_N)], (A[:, 1:max(1, _p_N)] * 2.0), casting="unsafe", where=_mask0)`, `_np.copyto(C[`},
+		{"own transpose", "C[j, i] = C[i, j]", `_np.copyto(C[1:max(1, _p_N), :], (C[:, 1:max(1, _p_N)]).transpose(1, 0), casting="unsafe", where=_mask0)`,
+			`C[1:max(1, _p_N), :] = _np.where(_mask0, (C[:, 1:max(1, _p_N)]).transpose(1, 0), C[1:max(1, _p_N), :])`},
+	}
+	for _, c := range cases {
+		src := "def k(A, C):\n    for i in range(C.shape[0]):\n        for j in range(i + 1, C.shape[0]):\n            " + c.body + "\n"
+		r, code := generated(t, src, map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+			"C": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		})
+		if r.vector != 1 || !strings.Contains(code, c.numpy) {
+			t.Errorf("%s: want %q, got:\n%s", c.name, c.numpy, code)
+		}
+		if got := cupyMaskedUpdates(code); !strings.Contains(got, c.cupy) {
+			t.Errorf("%s: CuPy form: want %q, got:\n%s", c.name, c.cupy, got)
+		}
+	}
+}
+
+func TestBaseArray(t *testing.T) {
+	for in, want := range map[string]string{
+		"C[0:max(0, _p_M - 1), :]": "C",
+		"temp2":                    "temp2",
+		"_rt.diag_view(corr, (0, 0,), _p_M)[...]": "corr",
+		"(C).T": "",
+		"C.T":   "",
+	} {
+		if got := baseArray(in); got != want {
+			t.Errorf("baseArray(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 // TestNarrowIntSumsKeepDType: np.sum widens int32 to int64, so a column sum of int32 arrays

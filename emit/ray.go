@@ -101,8 +101,12 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 			// On a cluster with GPUs each chunk runs the same whole-array code with CuPy, on
 			// device copies of its pieces (one GPU per task).
 			gpu = ", gpu=" + name + "_gpu"
-			out.defs = append(out.defs, fmt.Sprintf("%s_gpu = _rt.ray_kernel(%q, %s_source.replace(%q, %q, 1), %s_regions, jit=False, num_gpus=1)",
-				name, name, name, "import numpy as _np", "import cupy as _np", name))
+			gpuSource := name + "_source"
+			if c := cupyMaskedUpdates(source); c != source {
+				gpuSource = strconv.Quote(c) // CuPy's ufuncs take no where=
+			}
+			out.defs = append(out.defs, fmt.Sprintf("%s_gpu = _rt.ray_kernel(%q, %s.replace(%q, %q, 1), %s_regions, jit=False, num_gpus=1)",
+				name, name, gpuSource, "import numpy as _np", "import cupy as _np", name))
 		}
 
 		// A call Ray cannot take (no cluster, chunks whose written boxes overlap, aliased

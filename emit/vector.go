@@ -137,7 +137,7 @@ func (r *region) fuseZeroInit() {
 				if u.mask != "" {
 					// Over a triangle: one where() that takes the sum inside it, the
 					// array's own values outside (what the zero and the add left there).
-					r.lines[k] = fmt.Sprintf("%s%s = _np.where(%s, %s, %s)", v.indent, v.target, v.mask, v.value, v.target)
+					r.lines[k] = v.indent + maskedCopy(v.target, v.value, v.mask)
 					drop[at] = true
 					break
 				}
@@ -145,7 +145,7 @@ func (r *region) fuseZeroInit() {
 				if wholeTarget.MatchString(dst) {
 					dst = u.array // copyto writes into the array: no view needed
 				}
-				r.lines[k] = fmt.Sprintf("%s_np.copyto(%s, %s, casting=\"same_kind\")", v.indent, dst, v.value)
+				r.lines[k] = v.indent + copyInto(dst, v.value, v.indent)
 				drop[at] = true
 				break
 			}
@@ -170,6 +170,78 @@ func (r *region) fuseZeroInit() {
 
 // wholeTarget matches a whole-array target, x[:] or A[:, :].
 var wholeTarget = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*\[:(, :)*\]$`)
+
+// copyInto renders the copy of value into dst that fuseZeroInit makes of T = 0; T += value.
+// A matrix product, possibly scaled (s * (X @ Y), as contract renders it), is computed into
+// dst itself: np.matmul(X, Y, out=dst), then dst *= s, without the temporary of dst's size
+// and the pass that copied it (3mm's E = A @ B; fresh pages for the temporary cost more than
+// the copy on large arrays). matmul's out= casts as copyto with casting="same_kind" does, and
+// s * P is P * s bit for bit. value reads nothing of dst's array (fuseZeroInit checks it), so
+// s is read unchanged after the product.
+func copyInto(dst, value, indent string) string {
+	if scale, x, y, ok := splitMatmul(value); ok {
+		line := fmt.Sprintf("_np.matmul(%s, %s, out=%s)", x, y, dst)
+		if scale != "" {
+			line += fmt.Sprintf("\n%s%s *= %s", indent, dst, scale)
+		}
+		return line
+	}
+	return fmt.Sprintf("_np.copyto(%s, %s, casting=\"same_kind\")", dst, value)
+}
+
+// splitMatmul parses code of the form (X @ Y) or s * (X @ Y), as contract renders a product,
+// into its scale (empty when none) and operands.
+func splitMatmul(code string) (scale, x, y string, ok bool) {
+	if !strings.HasSuffix(code, ")") {
+		return "", "", "", false
+	}
+	depth, open := 0, -1
+	for i := len(code) - 1; i >= 0; i-- {
+		switch code[i] {
+		case ')', ']':
+			depth++
+		case '(', '[':
+			depth--
+		}
+		if depth == 0 {
+			open = i
+			break
+		}
+	}
+	if open < 0 || code[open] != '(' {
+		return "", "", "", false
+	}
+	if open > 0 {
+		if !strings.HasSuffix(code[:open], " * ") || open == len(" * ") {
+			return "", "", "", false
+		}
+		scale = code[:open-len(" * ")]
+		if strings.Contains(scale, "@") {
+			return "", "", "", false
+		}
+	}
+	inner := code[open+1 : len(code)-1]
+	at, depth := -1, 0
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '(', '[':
+			depth++
+		case ')', ']':
+			depth--
+		case '@':
+			if depth == 0 {
+				if at >= 0 {
+					return "", "", "", false
+				}
+				at = i
+			}
+		}
+	}
+	if at < 1 || at+2 > len(inner) || inner[at-1] != ' ' || inner[at+1] != ' ' {
+		return "", "", "", false
+	}
+	return scale, inner[:at-1], inner[at+2:], true
+}
 
 // namesIn returns the identifiers of generated code.
 func namesIn(code string) map[string]bool {
@@ -269,6 +341,27 @@ func (r *region) loop(f *pyast.For, indent string) {
 	r.depth--
 }
 
+// finiteChecks are the distinct values of a finiteness check, less the parts of arrays the
+// check reads whole (symm's B[0:M - 1, :] beside B): every element of X[...] is one of X's.
+func finiteChecks(list []string) []string {
+	list = dedupe(list)
+	whole := map[string]bool{}
+	for _, c := range list {
+		if identifier.FindString(c) == c {
+			whole[c] = true
+		}
+	}
+	var out []string
+	for _, c := range list {
+		if name, rest, ok := strings.Cut(c, "["); ok && whole[name] && identifier.FindString(name) == name &&
+			strings.HasSuffix(rest, "]") && len(splitArgs(rest[:len(rest)-1])) > 0 && !strings.Contains(rest[:len(rest)-1], "]") {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // checkedSubtree emits the whole-array code of a subtree that has masked matrix products under
 // a check that the values they multiply by the mask's zeros are finite, and the loops as
 // block would emit them without masked products otherwise. undo drops the code of the first
@@ -279,7 +372,7 @@ func (r *region) checkedSubtree(f *pyast.For, top *polyopt.Loop, indent string, 
 	if r.depth > 0 {
 		r.scalarInLoops++ // the check reads values on a GPU too
 	}
-	r.emit(indent, "if _rt.finite("+strings.Join(dedupe(r.finite), ", ")+"):")
+	r.emit(indent, "if _rt.finite("+strings.Join(finiteChecks(r.finite), ", ")+"):")
 	if err := r.vectorizeSubtree(f, top, indent+"    "); err != nil {
 		return err
 	}
@@ -648,6 +741,9 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 // adds to a slice of an array.
 func (r *region) line(array string, tgt operand, op, value, mask string, scalar bool) update {
 	u := update{code: masked(tgt.code, op, value, mask)}
+	if mask != "" && (op == "" || op == "=") {
+		u.code = maskedCopy(tgt.code, value, mask)
+	}
 	if !scalar && !r.fancy[tgt.code] && len(tgt.axes) > 0 && (op == "" || op == "+=") {
 		u.target, u.array, u.op, u.value, u.mask = tgt.code, array, op, value, mask
 		if op == "" {
@@ -663,6 +759,11 @@ func (r *region) line(array string, tgt operand, op, value, mask string, scalar 
 // cost more than the arithmetic on large arrays). The operations and their order are the
 // original's, so every element is rounded as before; a complex term raises TypeError as the
 // original's element assignment does. ok is false where the statement has another form.
+//
+// T may come scaled, s * T, T * s or T / s (s not reading T's array): T *= s (or /=) comes
+// first, and a product is the same either way round. It may also be the second term of the
+// sum, e0 + T ...: a + b is b + a bit for bit, so T's term moves first (symm's and gesummv's
+// beta * C[i, j] after the other term). beta * C + e is then C *= beta; C += e.
 func (r *region) inPlace(lhs, value pyast.Expr, array string, tgt operand, byIter map[string]axis, tmps map[string][]string) ([]update, bool, error) {
 	if arr := r.scop.Arrays[array]; arr == nil || arr.DType != "float64" {
 		return nil, false, nil // an expanded copy too: its terms would be checked for the wrong name
@@ -681,8 +782,17 @@ func (r *region) inPlace(lhs, value pyast.Expr, array string, tgt operand, byIte
 		terms = append([]term{{b.Op.String() + "=", b.Y}}, terms...)
 		e = b.X
 	}
-	if len(terms) == 0 || !sameExpr(e, lhs) {
+	scale, factor, ok := scaledTarget(e, lhs, array)
+	if !ok && len(terms) > 0 && terms[0].op == "+=" {
+		if scale, factor, ok = scaledTarget(terms[0].e, lhs, array); ok {
+			terms[0].e = e
+		}
+	}
+	if !ok || len(terms) == 0 && factor == nil {
 		return nil, false, nil
+	}
+	if factor != nil {
+		terms = append([]term{{scale, factor}}, terms...)
 	}
 	for _, t := range terms {
 		if mentions(t.e, array) {
@@ -700,6 +810,25 @@ func (r *region) inPlace(lhs, value pyast.Expr, array string, tgt operand, byIte
 	return ups, true, nil
 }
 
+// scaledTarget reports e as the statement's own target lhs, alone (factor nil) or scaled by a
+// factor that does not read the target's array: s * T and T * s give *= s, T / s gives /= s.
+func scaledTarget(e, lhs pyast.Expr, array string) (op string, factor pyast.Expr, ok bool) {
+	if sameExpr(e, lhs) {
+		return "", nil, true
+	}
+	b, isBin := e.(*pyast.BinOp)
+	if !isBin {
+		return "", nil, false
+	}
+	switch {
+	case b.Op == pyast.Mul && sameExpr(b.Y, lhs) && !mentions(b.X, array):
+		return "*=", b.X, true
+	case (b.Op == pyast.Mul || b.Op == pyast.Div) && sameExpr(b.X, lhs) && !mentions(b.Y, array):
+		return b.Op.String() + "=", b.Y, true
+	}
+	return "", nil, false
+}
+
 // mentions reports whether an expression uses a name.
 func mentions(e pyast.Expr, name string) bool {
 	found := false
@@ -712,6 +841,9 @@ func mentions(e pyast.Expr, name string) bool {
 	return found
 }
 
+// maskedUfunc names the NumPy ufunc of an augmented assignment that masked applies in place.
+var maskedUfunc = map[string]string{"+=": "add", "-=": "subtract", "*=": "multiply", "/=": "true_divide"}
+
 // masked renders target op= value, restricted to the points of mask when there is one: the
 // other points of the box keep their values.
 func masked(target, op, value, mask string) string {
@@ -721,6 +853,19 @@ func masked(target, op, value, mask string) string {
 	if mask == "" {
 		return fmt.Sprintf("%s %s %s", target, op, value)
 	}
+	if u, ok := maskedUfunc[op]; ok && viewTarget(target) {
+		// The ufunc updates the points of the mask in place (where=), where target op=
+		// np.where(mask, value, identity) built a temporary of the box and updated every
+		// point. The CuPy variant, whose ufuncs take no where=, gets the where form back
+		// (cupyMaskedUpdates).
+		return fmt.Sprintf("_np.%s(%s, %s, out=%s, where=%s)", u, target, value, target, mask)
+	}
+	return maskedWhere(target, op, value, mask)
+}
+
+// maskedWhere renders a masked update through np.where: the points outside the mask get the
+// array's own value (=) or op's identity.
+func maskedWhere(target, op, value, mask string) string {
 	switch op {
 	case "=":
 		return fmt.Sprintf("%s = _np.where(%s, %s, %s)", target, mask, value, target)
@@ -728,6 +873,55 @@ func masked(target, op, value, mask string) string {
 		return fmt.Sprintf("%s %s _np.where(%s, %s, 1)", target, op, mask, value)
 	}
 	return fmt.Sprintf("%s %s _np.where(%s, %s, 0)", target, op, mask, value)
+}
+
+// maskedCopy renders target = value on the points of mask as np.copyto with where=: one pass
+// that writes only those points, where target = np.where(mask, value, target) reads the whole
+// box, builds a temporary of its size and copies it all back. casting="unsafe" casts as the
+// assignment does. A value that reads target's own array (a transposed copy of a triangle)
+// is copied first by NumPy; CuPy's copyto runs one kernel over both, so the CuPy text gets
+// the where form back there (cupyMaskedUpdates).
+func maskedCopy(target, value, mask string) string {
+	if !viewTarget(target) {
+		return maskedWhere(target, "=", value, mask)
+	}
+	return fmt.Sprintf("_np.copyto(%s, %s, casting=\"unsafe\", where=%s)", target, value, mask)
+}
+
+// viewTarget reports a rendered target that is a view of its array (a name, basic slicing, a
+// diagonal view): out= and copyto write through it. A subscript with index arrays would be a
+// copy, which only an assignment to the subscript writes back.
+func viewTarget(target string) bool {
+	base := baseArray(target)
+	if base == "" || strings.HasPrefix(target, "_rt.diag_view(") {
+		return base != ""
+	}
+	sub := strings.TrimPrefix(target, base)
+	if sub == "" {
+		return true
+	}
+	inner := sub[1 : len(sub)-1]
+	return strings.HasSuffix(sub, "]") && !strings.ContainsAny(inner, "[]") && !strings.Contains(inner, "_np.")
+}
+
+// baseArray is the array a rendered target writes into: the name it subscripts, or the array
+// of a diagonal view (_rt.diag_view(A, ...)[...]); "" for any other form.
+func baseArray(target string) string {
+	ids := identifier.FindAllStringIndex(target, -1)
+	if len(ids) == 0 || ids[0][0] != 0 {
+		return ""
+	}
+	name := target[ids[0][0]:ids[0][1]]
+	if name != "_rt" {
+		if rest := target[ids[0][1]:]; rest == "" || rest[0] == '[' {
+			return name
+		}
+		return ""
+	}
+	if !strings.HasPrefix(target, "_rt.diag_view(") || len(ids) < 3 {
+		return ""
+	}
+	return target[ids[2][0]:ids[2][1]]
 }
 
 // triMask is the mask selecting the points of a statement's domain in the box of its

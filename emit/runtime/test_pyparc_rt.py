@@ -121,3 +121,27 @@ def test_blas_for_small_calls_uses_one_thread_and_restores():
         assert get() == 2 and pyparc_rt._blas_depth == 0
     finally:
         put(before)
+
+
+def _no_alias_cases():
+    a, b, c = np.zeros((4, 4)), np.zeros(4), np.zeros(4)
+    ro = np.zeros(3)
+    ro.flags.writeable = False
+    ext = np.frombuffer(bytearray(32))  # owns no data, overlaps nothing here
+    return [
+        ((a, b, c), (0,), True),                  # distinct owners
+        ((a, b, b), (0,), True),                  # the same read-only array twice
+        ((a, b, b), (1,), False),                 # a written array passed twice
+        ((a, a[0], c), (1,), False),              # a written view of another argument
+        ((a, a[0], c), (2,), True),               # the overlapping pair is only read
+        ((a[:2], a[2:], c), (0, 1), True),        # views of disjoint rows
+        ((a[:3], a[2:], c), (0,), False),         # views of overlapping rows
+        ((ro, b), (0,), False),                   # a written array that is read-only
+        ((ro, b), (1,), True),
+        ((ext, b), (0,), True),
+    ]
+
+
+@pytest.mark.parametrize("arrays, written, want", _no_alias_cases())
+def test_no_alias(arrays, written, want):
+    assert rt.no_alias(arrays, written) is want
