@@ -55,7 +55,7 @@ def solve(X, s, cut, loading):
 	}
 	defs := strings.Join(d.defs, "\n")
 	for _, want := range []string{
-		`jit=False, module=__name__)`,
+		`jit=False, module=__name__, pure=("snapshots", "solve",))`,
 		`def _filt__ray0_0(_lo, _hi, S, loading, out, spec):`,
 		`X = snapshots(spec, k)`,
 		`(0, spec.shape[0] - 1 + 1)`,                        // spec passed whole

@@ -145,7 +145,7 @@ func (b *builder) forLoop(s *pyast.For, in nest) *Opaque {
 		fname, _ = call.Func.(*pyast.Name)
 	}
 	if fname == nil || fname.Id != "range" || len(call.Args) < 1 || len(call.Args) > 3 ||
-		b.x.assigned["range"] > 0 {
+		b.x.assigned["range"] > 0 || b.x.localDefs["range"] > 0 || b.x.moduleBound()["range"] > 0 {
 		return b.reject(RejectNonRangeLoop, s.Iter, "the loop is not over range(...)")
 	}
 	if len(s.Else) > 0 {

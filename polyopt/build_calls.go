@@ -101,6 +101,8 @@ func (b *builder) callReads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			case b.pure()[e.Id]:
 			case b.x.moduleBound()[e.Id] > 0 && b.x.moduleCallables()[e.Id]:
 				op = b.reject(RejectCall, e, "%s is passed as a value and is not a pure function", e.Id)
+			case b.x.moduleBound()[e.Id] > 0 && b.x.fn.Modules[e.Id] == "" && !b.x.constGlobals()[e.Id]:
+				op = b.reject(RejectCall, e, "a call reads the global %s, which is not plain data bound once", e.Id)
 			case impureBuiltins[e.Id]:
 				op = b.reject(RejectCall, e, "%s is passed as a value", e.Id)
 			}

@@ -13,9 +13,11 @@ import (
 func TestPureFunctions(t *testing.T) {
 	src := `
 import numpy as np
+import helpers
 from helpers import mystery
 
 LIMIT = 3
+CUTOFF = 2
 
 def fresh_writes(X, k):
     out = np.zeros(X.shape[0])
@@ -29,7 +31,7 @@ def list_building(n):
     for g in range(n):
         found.append(g)
     found.sort()
-    return [g for g in found if g != LIMIT]
+    return [g for g in found if g != CUTOFF]
 
 def calls_pure(X, k):
     return np.vdot(fresh_writes(X, k), X[:, k]).real
@@ -162,6 +164,24 @@ def calls_own_abs(x):
 def unknown_numpy(r):
     return np.nan_to_num(r, False)
 
+def conj_is_itself(r):
+    c = r.conj()
+    c[0] = 0.0
+    return c
+
+def einsum_view(M):
+    d = np.einsum("ii->i", M)
+    d[0] = 0.0
+    return d
+
+def writes_a_file(r):
+    b = r.copy()
+    b.tofile("x.bin")
+    return b
+
+def reads_other_module(r):
+    return r * helpers.SCALE
+
 def rebinds_parameter(x):
     x = x + 1
     return x
@@ -170,7 +190,7 @@ def rebinds_parameter(x):
 	if err != nil {
 		t.Fatal(err)
 	}
-	pure := PureFunctions(f, map[string]string{"np": "numpy"})
+	pure := PureFunctions(f, map[string]string{"np": "numpy", "helpers": "helpers"})
 	var got []string
 	for name := range pure {
 		got = append(got, name)
@@ -180,13 +200,20 @@ def rebinds_parameter(x):
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("pure functions:\n got %v\nwant %v", got, want)
 	}
-	// A star import may rebind any name after its def: nothing is pure then.
-	f, err = pyast.ParseFile("m.py", []byte("def f(x):\n    return x + 1\n\nfrom helpers import *\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pure := PureFunctions(f, nil); len(pure) != 0 {
-		t.Errorf("with a star import: %v pure", pure)
+	// A star import may rebind any name after its def, and code run at import would run
+	// again in every worker: nothing is pure then.
+	for _, src := range []string{
+		"def f(x):\n    return x + 1\n\nfrom helpers import *\n",
+		"def f(x):\n    return x + 1\n\nwith open('log') as fh:\n    fh.write('loaded')\n",
+		"def f(x):\n    return x + 1\n\nprint('loaded')\n",
+	} {
+		f, err = pyast.ParseFile("m.py", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pure := PureFunctions(f, map[string]string{"np": "numpy"}); len(pure) != 0 {
+			t.Errorf("%q: %v pure", src, pure)
+		}
 	}
 }
 

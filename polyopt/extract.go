@@ -58,6 +58,7 @@ type extractor struct {
 	localDefs   map[string]int
 	modBound    map[string]int  // module-level bindings (moduleBindings), once asked
 	modCalls    map[string]bool // the module's defs and classes, once asked
+	consts      map[string]bool // the module's plain-data globals (ConstantGlobals), once asked
 }
 
 func (x *extractor) moduleBound() map[string]int {
@@ -65,6 +66,13 @@ func (x *extractor) moduleBound() map[string]int {
 		x.modBound = moduleBindings(x.fn.File)
 	}
 	return x.modBound
+}
+
+func (x *extractor) constGlobals() map[string]bool {
+	if x.consts == nil {
+		x.consts = ConstantGlobals(x.fn.File, x.fn.Modules)
+	}
+	return x.consts
 }
 
 func (x *extractor) moduleCallables() map[string]bool {

@@ -290,6 +290,10 @@ func (l *lowerer) assign(s pyast.Stmt, target, value pyast.Expr, op string, iter
 			l.skip(s, "an augmented assignment to a name holding an array")
 			return
 		}
+		if why := l.viewCopyUnsafe(n.Id, value); why != "" {
+			l.skip(s, "%s", why)
+			return
+		}
 		a, why := l.bindNew(n.Id, rhs.shape, rhs.dtype, iters, inLoop, env)
 		if why != "" {
 			l.skip(s, "%s", why)
@@ -456,6 +460,131 @@ func (l *lowerer) newArrayOK(name string, rhs *arrayExpr, inLoop bool, env lower
 		return fmt.Sprintf("%s is rebound in a loop and used whole elsewhere", name)
 	}
 	return ""
+}
+
+// viewCopyUnsafe says why name = value may not become a new array ("" when it may): the value
+// may be a view (V = out[:, :], out.T, np.transpose(out)), and a write through the name or to
+// the array it views would then reach the other, which a copy would not.
+func (l *lowerer) viewCopyUnsafe(name string, value pyast.Expr) string {
+	if !mayBeView(value, l.fn.Modules) {
+		return ""
+	}
+	root := viewRoot(value, l.fn.Modules)
+	if root == "" {
+		return fmt.Sprintf("%s may be a view of an array the lowering cannot name", name)
+	}
+	if l.writtenThrough(name) || l.escapes(name) {
+		return fmt.Sprintf("%s may be a view of %s, and %s is written", name, root, name)
+	}
+	if l.writtenThrough(root) || l.passedToUnknown(root) {
+		return fmt.Sprintf("%s may be a view of %s, and %s is written", name, root, root)
+	}
+	return ""
+}
+
+// passedToUnknown reports a name given to a call that may write it: not a NumPy function on
+// the purity lists, a builtin that only reads, or a method on those lists.
+func (l *lowerer) passedToUnknown(name string) bool {
+	found := false
+	for _, s := range l.fn.Def.Body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			c, ok := n.(*pyast.Call)
+			if !ok || found {
+				return !found
+			}
+			known := false
+			switch f := c.Func.(type) {
+			case *pyast.Name:
+				known = pureBuiltins[f.Id]
+			case *pyast.Attribute:
+				if _, ok := numpyFunction(f, l.fn.Modules, nil); ok {
+					known = !hasKeyword(c, "out")
+				} else if _, ok := npMethods[f.Attr]; ok && rootName(f.X) == name {
+					known = true
+				}
+			}
+			if !known {
+				for _, a := range c.Args {
+					if mentions([]pyast.Expr{a}, name) {
+						found = true
+					}
+				}
+				if f, ok := c.Func.(*pyast.Attribute); ok && rootName(f.X) == name {
+					found = true
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// mayBeView reports a value that may share memory with an array: a subscript, an attribute
+// (.T, .real), a name, or a call that is not one of NumPy's allocating functions or a copy.
+func mayBeView(e pyast.Expr, modules map[string]string) bool {
+	switch e := e.(type) {
+	case *pyast.BinOp, *pyast.UnaryOp, *pyast.Compare, *pyast.Num, *pyast.Constant:
+		return false
+	case *pyast.Call:
+		if f, ok := e.Func.(*pyast.Attribute); ok {
+			if fn, ok := numpyFunction(f, modules, nil); ok {
+				return !fn.fresh || hasKeyword(e, "copy")
+			}
+			switch f.Attr {
+			case "copy", "flatten", "tolist":
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// viewRoot is the array a possible view comes from: A of A[...], A.T, np.transpose(A), A.reshape(...).
+func viewRoot(e pyast.Expr, modules map[string]string) string {
+	c, ok := e.(*pyast.Call)
+	if !ok {
+		return rootName(e)
+	}
+	if f, ok := c.Func.(*pyast.Attribute); ok {
+		if r := rootName(f.X); r != "" && modules[r] == "" {
+			return r // a method: A.reshape(...)
+		}
+	}
+	if len(c.Args) > 0 {
+		return rootName(c.Args[0]) // a function: np.transpose(A)
+	}
+	return ""
+}
+
+// writtenThrough reports a name some statement of the function stores into (name[...] =,
+// name.x =, name += ...) or passes as out=.
+func (l *lowerer) writtenThrough(name string) bool {
+	found := false
+	for _, s := range l.fn.Def.Body {
+		pyast.Inspect(s, func(n pyast.Node) bool {
+			switch n := n.(type) {
+			case *pyast.Assign:
+				for _, t := range n.Targets {
+					if _, plain := t.(*pyast.Name); !plain && rootName(t) == name {
+						found = true
+					}
+					if tu, ok := t.(*pyast.Tuple); ok {
+						for _, e := range tu.Elts {
+							if _, plain := e.(*pyast.Name); !plain && rootName(e) == name {
+								found = true
+							}
+						}
+					}
+				}
+			case *pyast.AugAssign:
+				found = found || rootName(n.Target) == name
+			case *pyast.Keyword:
+				found = found || (n.Name == "out" && rootName(n.Value) == name)
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // escapes reports a name used other than through subscripts or methods that copy.

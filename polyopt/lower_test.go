@@ -143,6 +143,11 @@ func TestLowerLeavesAlone(t *testing.T) {
 		{"def k(u, A):\n    u[:] = foo(u)\n", "is not lowered"},
 		{"def k(u, A):\n    u[:] = 1.0; A[0] = 2.0\n", "shares its line"},
 		{"def k(u, n):\n    for i in range(n):\n        w = u[:] * 2.0\n        keep.append(w)\n", "used whole elsewhere"},
+		// A view written through must stay a view (a copy would drop the writes).
+		{"def k(A, n):\n    V = A[:, :]\n    for i in range(n):\n        V[i, 0] = 2.0\n", "V may be a view of A, and V is written"},
+		{"def k(A, n):\n    V = A.T\n    for i in range(n):\n        V[i, 0] = 2.0\n", "V may be a view of A"},
+		{"def k(A, n):\n    V = np.transpose(A)\n    for i in range(n):\n        V[i, 0] = 2.0\n", "V may be a view of A"},
+		{"def k(A, u, n):\n    V = A[:, :]\n    A[0, 0] = 1.0\n    u[0] = V[0, 0]\n", "and A is written"},
 	}
 	for _, tc := range tests {
 		got := lower(t, tc.src, params)
@@ -320,7 +325,7 @@ def k(A, B, T):
     D = B.transpose((1, 0)) + A
     E = T.transpose(2, 0, 1)
     F = np.transpose(T, axes=[1, -1, 0])
-    return C, D, E, F
+    return C * 1.0, D, E * 1.0, F * 1.0
 `, `
 def k(A, B, T):
     C = np.empty((A.shape[1], A.shape[0],), dtype=np.float64)
@@ -341,7 +346,7 @@ def k(A, B, T):
         for _pp_i8 in range(T.shape[2]):
             for _pp_i9 in range(A.shape[0]):
                 F[_pp_i7, _pp_i8, _pp_i9] = T[_pp_i9, _pp_i7, _pp_i8]
-    return C, D, E, F
+    return C * 1.0, D, E * 1.0, F * 1.0
 `},
 		{"outer products", `
 def k(A, u, w):

@@ -57,8 +57,9 @@ func init() {
 			numpyFuncs[n] = npFunc{inputs, fresh}
 		}
 	}
+	add(-1, false, `einsum`) // "ii->i" returns a writable view
 	add(-1, true, `zeros empty ones full zeros_like empty_like ones_like full_like arange linspace
-		logspace eye identity tri einsum cross copy sort argsort unique searchsorted roll tile repeat
+		logspace eye identity tri cross copy sort argsort unique searchsorted roll tile repeat
 		pad interp polyval histogram average count_nonzero allclose isclose array_equal hstack
 		vstack column_stack nonzero argwhere flatnonzero cumulative_sum`)
 	add(1, true, `abs absolute sqrt exp expm1 log log1p log2 log10 sin cos tan arcsin arccos arctan
@@ -86,12 +87,20 @@ func init() {
 			npMethods[n] = npFunc{inputs, fresh}
 		}
 	}
-	add(0, true, "conj conjugate tolist")
+	add(0, false, "conj conjugate") // the array itself when it is real
+	add(0, true, "tolist")
 	add(-1, true, "copy argsort searchsorted")
 	add(1, true, "max min argmax argmin any all dot round flatten astype")
 	add(2, true, "sum prod mean std var cumsum cumprod clip")
 	add(4, true, "trace")
 	add(-1, false, "item reshape transpose ravel squeeze diagonal nonzero index count get keys values items")
+}
+
+// containerMutators change only the object they are called on: allowed on fresh locals.
+var containerMutators = map[string]bool{
+	"append": true, "extend": true, "insert": true, "pop": true, "remove": true, "sort": true,
+	"reverse": true, "clear": true, "update": true, "add": true, "discard": true, "setdefault": true,
+	"fill": true, "popitem": true,
 }
 
 // PureFunctions returns the names of the pure module-level functions of f (modules maps the
@@ -101,9 +110,12 @@ func PureFunctions(f *pyast.File, modules map[string]string) map[string]bool {
 		return nil
 	}
 	bound := moduleBindings(f)
-	if bound["*"] > 0 {
-		return map[string]bool{} // a star import may rebind any name after its def
+	if bound["*"] > 0 || !quietModule(f, modules) {
+		// A star import may rebind any name after its def; code the module runs at import
+		// would run again in every process that imports it to call its functions.
+		return map[string]bool{}
 	}
+	consts := ConstantGlobals(f, modules)
 	defs := map[string]*pyast.FunctionDef{}
 	callables := map[string]bool{} // every def and class of the module
 	for _, s := range f.Module.Body {
@@ -126,7 +138,7 @@ func PureFunctions(f *pyast.File, modules map[string]string) map[string]bool {
 	for changed := true; changed; {
 		changed = false
 		for name := range pure {
-			p := purity{modules: modules, pure: pure, module: bound, callables: callables}
+			p := purity{modules: modules, pure: pure, module: bound, callables: callables, consts: consts}
 			if !p.function(defs[name]) {
 				delete(pure, name)
 				changed = true
@@ -171,6 +183,114 @@ func moduleBindings(f *pyast.File) map[string]int {
 		return true
 	})
 	return bound
+}
+
+// quietModule reports a module whose top level only imports, defines, binds plain data and
+// guards its script part with if __name__ == "__main__".
+func quietModule(f *pyast.File, modules map[string]string) bool {
+	for _, s := range f.Module.Body {
+		switch s := s.(type) {
+		case *pyast.Import, *pyast.ImportFrom, *pyast.FunctionDef, *pyast.ClassDef, *pyast.Pass:
+		case *pyast.ExprStmt:
+			if _, ok := s.X.(*pyast.Str); !ok {
+				return false
+			}
+		case *pyast.Assign:
+			if !plainValue(s.Value, modules, nil) {
+				return false
+			}
+		case *pyast.AnnAssign:
+			if s.Value != nil && !plainValue(s.Value, modules, nil) {
+				return false
+			}
+		case *pyast.If:
+			c, ok := s.Cond.(*pyast.Compare)
+			if !ok || !isName(c.X, "__name__") {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ConstantGlobals returns the module-level names bound once, to plain data (numbers, strings,
+// tuples and lists of them, arrays NumPy allocates): what a pure function may read, and what
+// workers receive as it is at each call.
+func ConstantGlobals(f *pyast.File, modules map[string]string) map[string]bool {
+	consts := map[string]bool{}
+	if f == nil || f.Module == nil {
+		return consts
+	}
+	bound := moduleBindings(f)
+	for _, s := range f.Module.Body {
+		var t, v pyast.Expr
+		switch s := s.(type) {
+		case *pyast.Assign:
+			if len(s.Targets) == 1 {
+				t, v = s.Targets[0], s.Value
+			}
+		case *pyast.AnnAssign:
+			t, v = s.Target, s.Value
+		}
+		if n, ok := t.(*pyast.Name); ok && v != nil && bound[n.Id] == 1 && plainValue(v, modules, consts) {
+			consts[n.Id] = true
+		}
+	}
+	return consts
+}
+
+// plainValue reports an expression that builds plain data from constants (and consts).
+func plainValue(e pyast.Expr, modules map[string]string, consts map[string]bool) bool {
+	switch e := e.(type) {
+	case *pyast.Num, *pyast.Str, *pyast.Constant:
+		return true
+	case *pyast.Name:
+		return consts[e.Id]
+	case *pyast.UnaryOp:
+		return plainValue(e.X, modules, consts)
+	case *pyast.BinOp:
+		return plainValue(e.X, modules, consts) && plainValue(e.Y, modules, consts)
+	case *pyast.Tuple:
+		for _, x := range e.Elts {
+			if !plainValue(x, modules, consts) {
+				return false
+			}
+		}
+		return true
+	case *pyast.List:
+		for _, x := range e.Elts {
+			if !plainValue(x, modules, consts) {
+				return false
+			}
+		}
+		return true
+	case *pyast.Attribute:
+		mod, ok := e.X.(*pyast.Name)
+		return ok && (modules[mod.Id] == "numpy" || (modules[mod.Id] != "" && moduleConstants[e.Attr]))
+	case *pyast.Call:
+		f, ok := e.Func.(*pyast.Attribute)
+		if !ok {
+			return false
+		}
+		fn, ok := numpyFunction(f, modules, nil)
+		if !ok || !fn.fresh {
+			if mod, isName := f.X.(*pyast.Name); !isName || (modules[mod.Id] != "math" && modules[mod.Id] != "cmath") {
+				return false
+			}
+		}
+		for _, a := range e.Args {
+			if k, ok := a.(*pyast.Keyword); ok {
+				a = k.Value
+			}
+			if !plainValue(a, modules, consts) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func aliasName(a *pyast.Alias) string {
@@ -230,6 +350,7 @@ type purity struct {
 	pure      map[string]bool
 	module    map[string]int  // module-level bindings
 	callables map[string]bool // the module's defs and classes
+	consts    map[string]bool // the module's globals bound once to plain data
 	params    map[string]bool
 	locals    map[string]int  // bindings per local name
 	fresh     map[string]bool // locals bound only to new objects
@@ -376,6 +497,18 @@ func (p *purity) node(n pyast.Node) bool {
 		if p.callables[n.Id] && !p.pure[n.Id] {
 			return false
 		}
+		if p.module[n.Id] > 0 && !p.callables[n.Id] && p.modules[n.Id] == "" && !p.consts[n.Id] {
+			return false // a global object: reading it may do anything, and workers see their own
+		}
+	case *pyast.Attribute:
+		// Another module's variables (helpers.SCALE) change where the workers cannot see.
+		if x, ok := n.X.(*pyast.Name); ok && p.locals[x.Id] == 0 && !p.params[x.Id] {
+			switch p.modules[x.Id] {
+			case "", "numpy", "math", "cmath":
+			default:
+				return false
+			}
+		}
 	case *pyast.Delete:
 		for _, t := range n.Targets {
 			if _, ok := t.(*pyast.Name); !ok && !p.ownedTarget(t) {
@@ -482,8 +615,8 @@ func (p *purity) call(c *pyast.Call) bool {
 		if p.moduleRooted(f.X) {
 			return false // a method of a global object
 		}
-		if x, ok := f.X.(*pyast.Name); ok && p.fresh[x.Id] && p.locals[x.Id] > 0 {
-			return true // any method of a fresh local (found.append)
+		if x, ok := f.X.(*pyast.Name); ok && p.fresh[x.Id] && p.locals[x.Id] > 0 && containerMutators[f.Attr] {
+			return true // a fresh local's own update (found.append, R.fill)
 		}
 		if m, ok := npMethods[f.Attr]; ok {
 			return m.inputs < 0 || positional(c) <= m.inputs
@@ -527,9 +660,13 @@ func numpyFunction(f *pyast.Attribute, modules map[string]string, locals map[str
 		fn, ok := numpyFuncs[f.Attr]
 		return fn, ok
 	case *pyast.Attribute:
-		if mod, ok := x.X.(*pyast.Name); ok && locals[mod.Id] == 0 && modules[mod.Id] == "numpy" &&
-			(x.Attr == "linalg" || x.Attr == "fft") {
-			return npFunc{-1, true}, true
+		if mod, ok := x.X.(*pyast.Name); ok && locals[mod.Id] == 0 && modules[mod.Id] == "numpy" {
+			switch x.Attr {
+			case "linalg":
+				return npFunc{-1, false}, true // matrix_transpose is a view
+			case "fft":
+				return npFunc{4, true}, true // fft(a, n, axis, norm, out)
+			}
 		}
 	}
 	return npFunc{}, false

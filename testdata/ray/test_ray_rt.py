@@ -218,6 +218,47 @@ def test_task_error_leaves_arguments_untouched(cluster):
     assert not X.any(), "the chunks that succeeded must not have been written back"
 
 
+# A loop that calls functions of the program's module (a call statement): it runs with that
+# module's globals; workers import the module and get its plain-data globals as they are now.
+CALLS = '''
+def calls_weight(_lo, _hi, A, T, out, tag):
+    for i in range(_lo, _hi):
+        out[i] = weight(A[i]) + T[i % 2, 0] + A.ravel(order="K")[i]
+'''
+
+
+def test_module_kernel_globals_unregioned_arrays_and_order(cluster, tmp_path):
+    (tmp_path / "pmod_calls.py").write_text("SCALE = 1.0\n\ndef weight(r):\n    return r.sum() * SCALE\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import pmod_calls
+        pmod_calls.SCALE = 3.0  # changed at run time: the workers must see it
+        # T has no region (a local the model only passes to functions): shipped whole, not zeros.
+        k = rt.Kernel("calls_weight", CALLS, lambda lo, hi, A, T, out, tag: (
+            {0: ((0, A.shape[0]), (0, A.shape[1]))}, {2: ((lo, hi),)}), jit=False, module="pmod_calls",
+            pure=("weight",))
+        A = np.asfortranarray(np.arange(24.0).reshape(8, 3))
+        T = np.array([[10.0], [20.0]])
+        want, got = np.zeros(8), np.zeros(8)
+        rt._kernel_function(k.name, k.source, k.jit, k.module)(0, 8, A, T, want, None)
+        rt.run(k, [A, T, got, None], 0, 8, chunks=3)
+        assert rt.last_stats()["tasks"] == 3
+        np.testing.assert_array_equal(got, want)
+        assert want[1] == 3 * (3 + 4 + 5) + 20 + 3  # F order: ravel(order="K")[1] is A[1, 0]
+        with pytest.raises(rt.Unsuitable, match="cannot send its arguments"):
+            rt.run(k, [A, T, got, threading.Lock()], 0, 8, chunks=2)
+        pmod_calls.TABLE = np.zeros(8)  # a written argument that is a global a callee may read
+        with pytest.raises(rt.Unsuitable, match="shares memory with a global array"):
+            rt.run(k, [A, T, pmod_calls.TABLE, None], 0, 8, chunks=2)
+        del pmod_calls.TABLE
+        pmod_calls.weight = lambda r: -r.sum()  # replaced since pyparc judged it pure
+        with pytest.raises(rt.Unsuitable, match="is not the function pyparc analyzed"):
+            rt.run(k, [A, T, got, None], 0, 8, chunks=2)
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("pmod_calls", None)
+
+
 def test_task_is_shipped_by_value(tmp_path):
     # A cluster started elsewhere cannot import pyparc_rt: the task must unpickle without it.
     import ray.cloudpickle as cp
@@ -338,35 +379,3 @@ def test_no_live_worker_gives_clear_error_not_hang(cluster):
     assert (X == -1.0).all()
     print("no live worker:", type(err).__name__, err)
 
-
-# A loop that calls functions of the program's module (a call statement): it runs with that
-# module's globals; workers import the module and get its plain-data globals as they are now.
-CALLS = '''
-def calls_weight(_lo, _hi, A, T, out, tag):
-    for i in range(_lo, _hi):
-        out[i] = weight(A[i]) + T[i % 2, 0] + A.ravel(order="K")[i]
-'''
-
-
-def test_module_kernel_globals_unregioned_arrays_and_order(cluster, tmp_path):
-    (tmp_path / "pmod_calls.py").write_text("SCALE = 1.0\n\ndef weight(r):\n    return r.sum() * SCALE\n")
-    sys.path.insert(0, str(tmp_path))
-    try:
-        import pmod_calls
-        pmod_calls.SCALE = 3.0  # changed at run time: the workers must see it
-        # T has no region (a local the model only passes to functions): shipped whole, not zeros.
-        k = rt.Kernel("calls_weight", CALLS, lambda lo, hi, A, T, out, tag: (
-            {0: ((0, A.shape[0]), (0, A.shape[1]))}, {2: ((lo, hi),)}), jit=False, module="pmod_calls")
-        A = np.asfortranarray(np.arange(24.0).reshape(8, 3))
-        T = np.array([[10.0], [20.0]])
-        want, got = np.zeros(8), np.zeros(8)
-        rt._kernel_function(k.name, k.source, k.jit, k.module)(0, 8, A, T, want, None)
-        rt.run(k, [A, T, got, None], 0, 8, chunks=3)
-        assert rt.last_stats()["tasks"] == 3
-        np.testing.assert_array_equal(got, want)
-        assert want[1] == 3 * (3 + 4 + 5) + 20 + 3  # F order: ravel(order="K")[1] is A[1, 0]
-        with pytest.raises(rt.Unsuitable, match="cannot send its arguments"):
-            rt.run(k, [A, T, got, threading.Lock()], 0, 8, chunks=2)
-    finally:
-        sys.path.remove(str(tmp_path))
-        sys.modules.pop("pmod_calls", None)

@@ -7,6 +7,7 @@ original function runs instead.
 
 import contextlib
 import os
+import threading
 
 import numpy as _np
 
@@ -67,13 +68,13 @@ def __getattr__(name):
 RAY_MIN_WORK = float(os.environ.get("PYPARC_RAY_MIN_WORK", "1e8"))
 
 
-def ray_kernel(name, source, regions, jit=True, num_gpus=0, module=None):
+def ray_kernel(name, source, regions, jit=True, num_gpus=0, module=None, pure=()):
     """The Kernel of one parallel loop of a Ray variant (no Ray import yet); jit: the source
     is a loop nest for Numba to compile (else whole-array code); num_gpus: GPUs per task, for
     a CuPy source; module: the name of the module whose globals the source runs with (a loop
     that calls the module's functions), which the workers import."""
     from . import _ray
-    return _ray.Kernel(name, source, regions, jit=jit, num_gpus=num_gpus, module=module)
+    return _ray.Kernel(name, source, regions, jit=jit, num_gpus=num_gpus, module=module, pure=pure)
 
 
 def ray_local(kernel, args, lo, hi):
@@ -219,25 +220,31 @@ def _find_blas():
     return False
 
 
+_blas_lock = threading.Lock()
+
+
 class _OneBLASThread:
-    """One BLAS thread for the duration of the outermost of nested uses."""
+    """One BLAS thread while any call (in any thread) is inside one: the count is the whole
+    process's, so the uses are counted under a lock and the last one out restores it."""
 
     def __enter__(self):
         global _blas, _blas_depth, _blas_saved
-        if _blas is None:
-            _blas = _find_blas()
-        if _blas_depth == 0 and _blas:
-            _blas_saved = _blas[0]()
-            if _blas_saved > 1:
-                _blas[1](1)
-        _blas_depth += 1
+        with _blas_lock:
+            if _blas is None:
+                _blas = _find_blas()
+            if _blas_depth == 0 and _blas:
+                _blas_saved = _blas[0]()
+                if _blas_saved > 1:
+                    _blas[1](1)
+            _blas_depth += 1
         return self
 
     def __exit__(self, *exc):
         global _blas_depth
-        _blas_depth -= 1
-        if _blas_depth == 0 and _blas and _blas_saved > 1:
-            _blas[1](_blas_saved)
+        with _blas_lock:
+            _blas_depth -= 1
+            if _blas_depth == 0 and _blas and _blas_saved > 1:
+                _blas[1](_blas_saved)
         return False
 
 

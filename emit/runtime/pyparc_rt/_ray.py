@@ -51,7 +51,7 @@ def available():
 class Kernel:
     """One parallel loop: its source (defining `name(_lo, _hi, *args)`) and its footprint function."""
 
-    def __init__(self, name, source, regions, jit=True, num_gpus=0.0, module=None):
+    def __init__(self, name, source, regions, jit=True, num_gpus=0.0, module=None, pure=()):
         self.name = name
         self.source = source
         self.regions = regions
@@ -61,6 +61,7 @@ class Kernel:
         # (name, root): the module whose globals the kernel runs with, and the directory a
         # worker puts on its path to import it (the driver's copy of the emitted program).
         self.module = None
+        self.pure = tuple(pure)  # the module's functions pyparc judged pure, checked at each call
         if module is not None:
             self.module = (module, _module_root(module))
 
@@ -203,7 +204,9 @@ def _task(meta, *pieces):
         if piece is not None:
             a[tuple(slice(s, s + n) for s, n in zip(starts, piece.shape))] = xp.asarray(piece)
         args.append(a)
-    fn(meta["lo"], meta["hi"], *args)
+    # NumPy's error handling as the caller set it (np.seterr(divide="raise") raises there too).
+    with np.errstate(**meta.get("errstate", {})):
+        fn(meta["lo"], meta["hi"], *args)
     if xp is np:
         out = [np.array(args[i][tuple(slice(s, e) for s, e in box)]) for i, box in meta["writes"]]
     else:
@@ -271,6 +274,28 @@ def _remote_task():
         # Retries rerun a chunk whose worker or node died; a kernel's own exception is not retried.
         _remote = ray.remote(max_retries=3, retry_exceptions=False)(_task)
     return _remote
+
+
+def _check_module(kernel, args):
+    """Refuses a loop that calls the module's functions where workers would not do what this
+    process does: the main script (a worker's __main__ is not it), a function replaced since
+    pyparc judged it pure (weight = lambda r: ...), a written argument that is one of the
+    module's arrays (a callee reads it through the global)."""
+    import types
+    name = kernel.module[0]
+    if name == "__main__":
+        raise Unsuitable(f"{kernel.name}: it calls functions of the main script")
+    mod = sys.modules.get(name)
+    path = getattr(mod, "__file__", None)
+    for f in kernel.pure:
+        fn = getattr(mod, f, None)
+        if not (isinstance(fn, types.FunctionType) and fn.__module__ == name and fn.__name__ == f
+                and fn.__code__.co_filename == path):
+            raise Unsuitable(f"{kernel.name}: {name}.{f} is not the function pyparc analyzed")
+    data = [v for v in module_data(name).values() if isinstance(v, np.ndarray)]
+    for a in args:
+        if isinstance(a, np.ndarray) and any(np.may_share_memory(a, v) for v in data):
+            raise Unsuitable(f"{kernel.name}: an argument shares memory with a global array of {name}")
 
 
 def _order(a):
@@ -409,9 +434,8 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
         raise Unsuitable(_connect_error) from e
     if not _feasible(ray, kernel):
         raise Unsuitable(f"{kernel.name}: no node of the Ray cluster can run its tasks")
-    if kernel.module is not None and kernel.module[0] == "__main__":
-        # A worker's __main__ is not the script: its functions cannot be imported there.
-        raise Unsuitable(f"{kernel.name}: it calls functions of the main script")
+    if kernel.module is not None:
+        _check_module(kernel, args)
 
     n = hi - lo
     if chunks is None:
@@ -503,7 +527,7 @@ def run(kernel, args, lo, hi, chunks=None, infeasible_timeout=None, spread=True)
                 pieces.append(data_ref)
                 data = len(pieces) - 1
             meta = {"name": kernel.name, "source": kernel.source, "jit": kernel.jit, "module": kernel.module,
-                    "data": data, "gpu": kernel.num_gpus > 0,
+                    "data": data, "gpu": kernel.num_gpus > 0, "errstate": np.geterr(),
                     "lo": bounds[c], "hi": bounds[c + 1], "args": specs, "writes": writes[c]}
             if slots:
                 opts["scheduling_strategy"] = NodeAffinitySchedulingStrategy(slots[c % len(slots)], soft=True)
