@@ -98,6 +98,12 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			return sum()
 		}
 	}
+	// Every output axis too: einsum cannot make an axis no operand has (B[i] += A[j]).
+	for _, x := range out {
+		if !seen[x] {
+			return sum()
+		}
+	}
 	if tri != nil {
 		var err error
 		if arrays, err = r.maskFactor(arrays, scalars, tri); err != nil {
