@@ -262,3 +262,14 @@ func TestNarrowIntSumsKeepDType(t *testing.T) {
 		}
 	}
 }
+
+// TestSumIntoAxisNoOperandHas is difffuzz's p70178: B[i] += A[j] sums A once per i; einsum
+// cannot make the output axis i that no operand has ('b->a' raised ValueError).
+func TestSumIntoAxisNoOperandHas(t *testing.T) {
+	src := "def k(A, B):\n    for i in range(2, B.shape[0] - 2):\n        for j in range(2, A.shape[0] - 2):\n            B[i] += A[j]\n"
+	vec := func(s string) *typeinfer.Type { return typeinfer.Array("float64", typeinfer.SymDim(s)) }
+	_, code := generated(t, src, map[string]*typeinfer.Type{"A": vec("N"), "B": vec("M")})
+	if strings.Contains(code, "einsum('b->a'") || !strings.Contains(code, "_np.sum(_np.broadcast_to(") {
+		t.Errorf("want a broadcast sum, got\n%s", code)
+	}
+}

@@ -98,9 +98,13 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			return sum()
 		}
 	}
-	// Every output axis too: einsum cannot make an axis no operand has (B[i] += A[j]).
+	// Every output axis too: einsum cannot make an axis no operand has (B[i] += A[j]). Over a
+	// triangle such a term fails instead, so that a sum of terms is summed whole, one mask.
 	for _, x := range out {
 		if !seen[x] {
+			if tri != nil {
+				return operand{}, vecErr("a term indexes no output axis " + x)
+			}
 			return sum()
 		}
 	}
