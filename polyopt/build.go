@@ -551,10 +551,7 @@ func (b *builder) reads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 				op = b.reject(RejectSlice, e, "the @ operator is not modelled yet")
 				return
 			}
-			walk(e.X)
-			walk(e.Y)
-		case *pyast.UnaryOp:
-			walk(e.X)
+			walkOperands(e, walk)
 		case *pyast.Attribute:
 			switch {
 			case e.Attr == "real" || e.Attr == "imag":
@@ -563,36 +560,58 @@ func (b *builder) reads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			default:
 				op = b.reject(RejectStatement, e, "expression %s is not modelled", exprText(b.x.fn.File, e))
 			}
-		case *pyast.BoolOp:
-			walk(e.X)
-			walk(e.Y)
-		case *pyast.Compare:
-			walk(e.X)
-			for _, y := range e.Ys {
-				walk(y)
-			}
-		case *pyast.IfExp:
-			walk(e.Body)
-			walk(e.Cond)
-			walk(e.Else)
 		case *pyast.Call:
 			if !b.pureCall(e.Func) {
 				op = b.reject(RejectCall, e, "call %s may have side effects", exprText(b.x.fn.File, e.Func))
 				return
 			}
-			for _, a := range e.Args {
-				if k, ok := a.(*pyast.Keyword); ok {
-					walk(k.Value)
-					continue
-				}
-				walk(a)
-			}
+			walkArgs(e, walk)
 		default:
-			op = b.reject(RejectStatement, e, "expression %s is not modelled", exprText(b.x.fn.File, e))
+			if !walkOperands(e, walk) {
+				op = b.reject(RejectStatement, e, "expression %s is not modelled", exprText(b.x.fn.File, e))
+			}
 		}
 	}
 	walk(e)
 	return op
+}
+
+// walkOperands walks the operands of an operator expression (arithmetic, not, and/or,
+// comparisons, x if c else y); false for any other expression.
+func walkOperands(e pyast.Expr, walk func(pyast.Expr)) bool {
+	switch e := e.(type) {
+	case *pyast.BinOp:
+		walk(e.X)
+		walk(e.Y)
+	case *pyast.UnaryOp:
+		walk(e.X)
+	case *pyast.BoolOp:
+		walk(e.X)
+		walk(e.Y)
+	case *pyast.Compare:
+		walk(e.X)
+		for _, y := range e.Ys {
+			walk(y)
+		}
+	case *pyast.IfExp:
+		walk(e.Body)
+		walk(e.Cond)
+		walk(e.Else)
+	default:
+		return false
+	}
+	return true
+}
+
+// walkArgs walks a call's arguments, keyword values included.
+func walkArgs(c *pyast.Call, walk func(pyast.Expr)) {
+	for _, a := range c.Args {
+		if k, ok := a.(*pyast.Keyword); ok {
+			walk(k.Value)
+			continue
+		}
+		walk(a)
+	}
 }
 
 func (b *builder) pureCall(f pyast.Expr) bool {

@@ -136,23 +136,6 @@ func (b *builder) callReads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			walk(e.Lo)
 			walk(e.Hi)
 			walk(e.Step)
-		case *pyast.BinOp:
-			walk(e.X)
-			walk(e.Y)
-		case *pyast.UnaryOp:
-			walk(e.X)
-		case *pyast.BoolOp:
-			walk(e.X)
-			walk(e.Y)
-		case *pyast.Compare:
-			walk(e.X)
-			for _, y := range e.Ys {
-				walk(y)
-			}
-		case *pyast.IfExp:
-			walk(e.Body)
-			walk(e.Cond)
-			walk(e.Else)
 		case *pyast.Tuple:
 			for _, x := range e.Elts {
 				walk(x)
@@ -178,15 +161,11 @@ func (b *builder) callReads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			if m, ok := e.Func.(*pyast.Attribute); ok && !b.moduleFunc(m) {
 				walk(m.X) // a method's receiver
 			}
-			for _, a := range e.Args {
-				if k, ok := a.(*pyast.Keyword); ok {
-					walk(k.Value)
-					continue
-				}
-				walk(a)
-			}
+			walkArgs(e, walk)
 		default:
-			op = b.reject(RejectStatement, e, "expression %s is not modelled", exprText(b.x.fn.File, e))
+			if !walkOperands(e, walk) {
+				op = b.reject(RejectStatement, e, "expression %s is not modelled", exprText(b.x.fn.File, e))
+			}
 		}
 	}
 	walk(e)
