@@ -437,19 +437,25 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		call("        ", "numba")
 		chosen = "numba"
 	}
-	if work, _ := f.WorkExpr(); usesBLAS && work != "1" {
+	if work := blasWork(f); usesBLAS && work != "" {
 		// Small products run faster on one BLAS thread than on OpenBLAS's many (a 36 x 72
 		// complex product: 20 us against 6 ms on a busy 2-core machine; STAP 2.4x on 32
-		// cores): below _rt.SMALL_BLAS_WORK (3e4) the call runs with one.
+		// cores): below _rt.SMALL_BLAS_WORK (3e4 elements) the NumPy variant and the original
+		// run with one. Only they: setting the thread count costs microseconds, which a
+		// compiled variant calling no BLAS (trisolv, 60 us) should not pay.
 		all := b.String()
 		b.Reset()
 		b.WriteString(all[:dispatchFrom])
-		body := all[dispatchFrom:]
-		fmt.Fprintf(&b, "        with _rt.blas_for(%s):\n", work)
-		for _, line := range strings.SplitAfter(body, "\n") {
-			if line != "" {
-				b.WriteString("    " + line)
+		numpyCall := "return _" + name + "__numpy("
+		origCall := "return _" + name + "__orig("
+		for _, line := range strings.SplitAfter(all[dispatchFrom:], "\n") {
+			code := strings.TrimLeft(line, " ")
+			if strings.HasPrefix(code, numpyCall) || strings.HasPrefix(code, origCall) {
+				indent := line[:len(line)-len(code)]
+				fmt.Fprintf(&b, "%swith _rt.blas_for(%s):\n%s    %s", indent, work, indent, code)
+				continue
 			}
+			b.WriteString(line)
 		}
 	}
 	fmt.Fprintf(&b, "    return _%s__orig(%s)", name, args)
@@ -480,6 +486,19 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		detail += "; not: " + strings.Join(notes, "; ")
 	}
 	return b.String(), detail, variants, tuned, nil
+}
+
+// blasWork is the dispatcher's measure of how big its BLAS calls are: the element count of
+// the largest array argument, or the work count where no argument is an array of known
+// rank; "" when there is neither.
+func blasWork(f *typeinfer.Function) string {
+	if e := f.LargestArrayExpr(); e != "" {
+		return e
+	}
+	if work, _ := f.WorkExpr(); work != "1" {
+		return work
+	}
+	return ""
 }
 
 // blasCall finds code that may call BLAS: a binary @, matmul, einsum, dot products, linalg.

@@ -297,3 +297,40 @@ func (f *Function) WorkExpr() (string, []string) {
 	}
 	return strings.Join(parts, " * "), syms
 }
+
+// LargestArrayExpr is a Python expression of the element count of the array parameter that
+// was the largest in the profile ("A.size"), or "" when the function was never profiled or
+// takes no array of known rank. Dispatchers size BLAS calls by it: WorkExpr multiplies the
+// shape symbols once each, so gesummv's N x N matrices count N, which sent 400 x 400
+// products to one BLAS thread.
+func (f *Function) LargestArrayExpr() string {
+	if f.Recorded == nil {
+		return ""
+	}
+	maxOf := map[string]int64{}
+	for _, s := range f.Recorded.Symbols {
+		maxOf[s.Name] = s.Max
+	}
+	types := f.Params()
+	best, bestSize := "", int64(-1)
+	for _, p := range f.Def.Params {
+		t := types[p.Name]
+		if t == nil || t.Kind != NDArray || t.Shape == nil {
+			continue
+		}
+		size := int64(1)
+		for _, d := range t.Shape {
+			n := d.Lit
+			if d.Sym != "" {
+				n = maxOf[d.Sym]
+			}
+			if n > 0 && size < 1<<40 {
+				size *= n
+			}
+		}
+		if size > bestSize {
+			best, bestSize = p.Name+".size", size
+		}
+	}
+	return best
+}

@@ -179,3 +179,34 @@ func TestStub(t *testing.T) {
 		}
 	}
 }
+
+func TestLargestArrayExpr(t *testing.T) {
+	src := "def gesummv(n, x, A):\n    pass\n\n\ndef vec(x, y):\n    pass\n\n\ndef scal(a):\n    pass\n\n\ndef never(A):\n    pass\n"
+	dir := t.TempDir()
+	path := filepath.Join(dir, "prog.py")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	real, _ := filepath.EvalSymlinks(path)
+	fn := func(name string, line int, sigs ...store.Signature) store.Function {
+		return store.Function{QualName: name, Module: "__main__", File: real, FirstLine: line, Calls: 2, Signatures: sigs}
+	}
+	p, err := Load(path, []store.Function{
+		// x comes first but A, N x N, is larger: the product of symbols (N) undercounts it.
+		fn("gesummv", 1, sig(1, none, "n", intv(40, 40), "x", arr("float64", 40), "A", arr("float64", 40, 40)),
+			sig(1, none, "n", intv(90, 90), "x", arr("float64", 90), "A", arr("float64", 90, 90))),
+		// y has more elements in the profile than x, though both are one-dimensional.
+		fn("vec", 5, sig(1, none, "x", arr("float64", 10), "y", arr("float64", 500)),
+			sig(1, none, "x", arr("float64", 20), "y", arr("float64", 700))),
+		fn("scal", 9, sig(1, none, "a", float)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := p.Modules[0]
+	for name, want := range map[string]string{"gesummv": "A.size", "vec": "y.size", "scal": "", "never": ""} {
+		if got := m.Func(name).LargestArrayExpr(); got != want {
+			t.Errorf("%s: LargestArrayExpr() = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -145,3 +145,45 @@ def _no_alias_cases():
 @pytest.mark.parametrize("arrays, written, want", _no_alias_cases())
 def test_no_alias(arrays, written, want):
     assert rt.no_alias(arrays, written) is want
+
+
+_KERNEL_FILE = '''
+import pyparc_rt as _rt
+
+
+@_rt.jit
+def scale(a, k):
+    for i in range(a.shape[0]):
+        a[i] = a[i] * k
+'''
+
+_IMPORT_AS = '''
+import importlib.util, sys
+import numpy as np
+name, path = sys.argv[1], sys.argv[2]
+spec = importlib.util.spec_from_file_location(name, path)
+mod = importlib.util.module_from_spec(spec)
+sys.modules[name] = mod
+spec.loader.exec_module(mod)
+a = np.arange(4.0)
+mod.scale(a, 3.0)
+print(a.tolist())
+'''
+
+
+def test_jit_cache_written_under_another_module_name(tmp_path):
+    # The first process compiles the kernel as module mod_a and caches it on disk; the second
+    # imports the same file as mod_b, whose cache entry names mod_a: Numba's load raises
+    # ImportError, and the kernel must compile again instead of failing the call.
+    pytest.importorskip("numba")
+    import subprocess
+    kernel = tmp_path / "kern.py"
+    kernel.write_text(_KERNEL_FILE)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
+    for name in ("mod_a", "mod_b", "mod_b"):
+        res = subprocess.run([sys.executable, "-c", _IMPORT_AS, name, str(kernel)], env=env,
+                             capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert res.stdout.strip() == "[0.0, 3.0, 6.0, 9.0]"
+    assert any((tmp_path / "cache").rglob("*.nbi")), "nothing was cached"

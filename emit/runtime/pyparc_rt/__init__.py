@@ -129,12 +129,22 @@ class _Compiled:
     def __call__(self, *args):
         f = self.compiled
         if f is None:
-            nb = _numba_module()
-            if nb is None:
-                raise NumbaUnavailable("numba cannot be imported")
-            f = self.compiled = nb.njit(parallel=self.parallel, cache=True, fastmath=False,
-                                        error_model="numpy")(self.fn)
-        return f(*args)
+            f = self.compiled = self._compile(cache=True)
+        try:
+            return f(*args)
+        except ImportError:
+            # Numba's disk cache is keyed by file, but an entry names the module it was
+            # compiled in: the same emitted file imported under another name (run as a
+            # script, then imported; or by a harness) fails to load it. Compiled code cannot
+            # raise ImportError itself, so nothing ran: compile again without the cache.
+            f = self.compiled = self._compile(cache=False)
+            return f(*args)
+
+    def _compile(self, cache):
+        nb = _numba_module()
+        if nb is None:
+            raise NumbaUnavailable("numba cannot be imported")
+        return nb.njit(parallel=self.parallel, cache=cache, fastmath=False, error_model="numpy")(self.fn)
 
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "prange", "HAVE_NUMBA",
@@ -186,11 +196,10 @@ _MASKS = {}
 _MAX_MASKS = 16
 
 
-# Calls whose work count (the dispatcher's product of extents, not of flops) is below this run
-# with one BLAS thread (0 turns that off): OpenBLAS wakes all its threads for products as small
-# as 36 x 72, which then cost 10 to 300 times more (STAP's snapshots: 36 x 300 = 1.1e4). Kept
-# low because the count understates the flops of a product: correlation at MEDIUM counts 6e4
-# and gains from threads on 16 cores.
+# NumPy variants (and originals) whose largest array argument has fewer elements than this
+# run with one BLAS thread (0 turns that off): OpenBLAS wakes all its threads for products as
+# small as 36 x 72, which then cost 10 to 300 times more (STAP's Cholesky factors: 36 x 36).
+# A 400 x 400 matrix-vector product (gesummv, mvt at MEDIUM) gains from the threads.
 SMALL_BLAS_WORK = float(os.environ.get("PYPARC_SMALL_BLAS_WORK", "3e4"))
 
 _blas = None          # (get, set) of the OpenBLAS NumPy uses, False when there is none
