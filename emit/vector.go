@@ -34,7 +34,10 @@ type region struct {
 	updates map[int]update
 	vector  int // statements turned into whole-array code
 	pyLoops int // loops left as Python loops
-	depth   int // Python loops around the statement being generated
+	// symmetric counts nests computed over the square instead of a triangle and its mirror
+	// (see symmetric.go).
+	symmetric int
+	depth     int // Python loops around the statement being generated
 	// scalarInLoops counts statements left element by element inside Python loops: on a GPU
 	// each would cross the bus.
 	scalarInLoops int
@@ -307,9 +310,9 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 		l := r.loopOf[f]
 		if l.Parallel || l.Reduction || l.Anti || len(l.Expand) > 0 || len(l.Order) > 0 {
 			saved := len(r.lines)
-			savedVec, savedLoops := r.vector, r.pyLoops
+			savedVec, savedLoops, savedSym := r.vector, r.pyLoops, r.symmetric
 			undo := func() {
-				r.lines, r.vector, r.pyLoops = r.lines[:saved], savedVec, savedLoops
+				r.lines, r.vector, r.pyLoops, r.symmetric = r.lines[:saved], savedVec, savedLoops, savedSym
 				for at := range r.updates {
 					if at >= saved {
 						delete(r.updates, at)
@@ -455,11 +458,12 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 		r.vector++
 		return nil
 	}
-	var walk func(body []pyast.Stmt, axes []axis, parallel bool, indent string) error
+	var walk func(body []pyast.Stmt, axes []axis, parallel, direct bool, indent string) error
 	// parallel says every vectorized loop so far is parallel: then an inner loop that carries
 	// a dependence can stay a Python loop inside, which moves the parallel loops innermost.
-	// That interchange is legal because they carry no dependence at all.
-	walk = func(body []pyast.Stmt, axes []axis, parallel bool, indent string) error {
+	// That interchange is legal because they carry no dependence at all. direct says body is
+	// the whole body of the innermost vectorized loop.
+	walk = func(body []pyast.Stmt, axes []axis, parallel, direct bool, indent string) error {
 		for _, s := range body {
 			switch s := s.(type) {
 			case *pyast.For:
@@ -473,16 +477,28 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 					}
 					r.emit(indent, "for "+r.source(s.Target)+" in "+r.source(s.Iter)+":")
 					r.pyLoops++
-					if err := walk(s.Body, axes, parallel, indent+"    "); err != nil {
+					if err := walk(s.Body, axes, parallel, false, indent+"    "); err != nil {
 						return err
 					}
 					continue
 				}
-				ax, err := r.axisOf(l, axes)
-				if err != nil {
-					return err
+				inner := s.Body
+				var ax axis
+				if outer := axes[len(axes)-1]; direct && len(body) == 1 {
+					if mirror := symmetricMirror(s, l, outer); mirror != nil {
+						// The square instead of the triangle and its mirror: see symmetric.go.
+						ax = axis{iter: l.Iter, lo: outer.lo, hi: outer.hi}
+						inner = withoutStmt(s.Body, mirror)
+						r.symmetric++
+					}
 				}
-				if err := walk(s.Body, append(append([]axis(nil), axes...), ax), parallel && l.Parallel, indent); err != nil {
+				if ax.iter == "" {
+					var err error
+					if ax, err = r.axisOf(l, axes); err != nil {
+						return err
+					}
+				}
+				if err := walk(inner, append(append([]axis(nil), axes...), ax), parallel && l.Parallel, true, indent); err != nil {
 					return err
 				}
 			case *pyast.Pass:
@@ -506,7 +522,7 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 	if err != nil {
 		return err
 	}
-	if err := walk(f.Body, []axis{ax}, top.Parallel, indent); err != nil {
+	if err := walk(f.Body, []axis{ax}, top.Parallel, true, indent); err != nil {
 		return err
 	}
 	if reordered {

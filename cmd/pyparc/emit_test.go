@@ -315,7 +315,7 @@ func TestEmitTriangles(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("emit: %s", stderr)
 	}
-	for _, fn := range []string{"trmm", "lower_product", "upper_sums", "shift", "backward", "symm"} {
+	for _, fn := range []string{"trmm", "lower_product", "upper_sums", "shift", "backward", "symm", "gram", "skew"} {
 		if !strings.Contains(stdout, "optimized  "+fn+" ") || !strings.Contains(stdout, fn) {
 			t.Errorf("%s not optimized:\n%s", fn, stdout)
 		}
@@ -330,6 +330,17 @@ func TestEmitTriangles(t *testing.T) {
 	// symm's i loop runs as whole-array code, its last statement first, and reads A's diagonal.
 	if !strings.Contains(string(emitted), "(A[_np.arange(0, max(0, _p_") {
 		t.Errorf("symm's diagonal read is not vectorized:\n%s", emitted)
+	}
+	// gram's upper triangle and mirror are one product over the square; skew's stay masked.
+	for fn, masked := range map[string]bool{"gram": false, "skew": true} {
+		body := string(emitted)
+		if at := strings.Index(body, "def _"+fn+"__numpy("); at >= 0 {
+			body = body[at:]
+			body = body[:strings.Index(body, "\n\n\n")]
+		}
+		if strings.Contains(body, "_mask") != masked || !strings.Contains(body, "def _"+fn+"__numpy(") {
+			t.Errorf("%s's NumPy variant (want masked %v):\n%s", fn, masked, body)
+		}
 	}
 	t.Setenv("PYPARC_VARIANT", "numpy")
 	for _, args := range [][]string{

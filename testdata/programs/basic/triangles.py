@@ -79,6 +79,24 @@ def symm(alpha, beta, C, A, B):
             C[i, j] = beta * C[i, j] + alpha * B[i, j] * A[i, i] + alpha * temp2
 
 
+def gram(G, B):
+    # The upper triangle and its mirror: whole-array code computes the square instead.
+    for i in range(G.shape[0]):
+        for j in range(i, G.shape[0]):
+            G[i, j] = 0.0
+            for k in range(B.shape[1]):
+                G[i, j] += B[i, k] * B[j, k]
+            G[j, i] = G[i, j]
+
+
+def skew(S, B):
+    # Like gram, but B[i, 0] - B[j, 0] changes sign when i and j swap: it stays a triangle.
+    for i in range(S.shape[0]):
+        for j in range(i, S.shape[0]):
+            S[i, j] = B[i, 0] - 2.0 * B[j, 0]
+            S[j, i] = S[i, j]
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--n", type=int, default=12)
@@ -99,8 +117,14 @@ def main():
     A3, B3, _, _ = init(args.n, args.m, args.bad)
     C3 = np.copy(B3[:, ::-1])
     symm(1.5, 1.2, C3, A3, B3)
+    _, B4, _, _ = init(args.n, args.m, args.bad)
+    G = np.full((args.n, args.n), 7.0)
+    S = np.full((args.n, args.n), 7.0)
+    with np.errstate(invalid="ignore"):  # --bad: inf * 0, whose warning names the line
+        gram(G, B4)
+        skew(S, B4)
     if args.out:
-        np.savez(args.out, A=A, B=B, C=C, x=x, y=y, t=t, y2=y2, C3=C3)
+        np.savez(args.out, A=A, B=B, C=C, x=x, y=y, t=t, y2=y2, C3=C3, G=G, S=S)
     with np.errstate(invalid="ignore"):
         print("checksum %.6f %.6f %.6f %.6f %.6f" % (np.nansum(B[np.isfinite(B)]), C[np.isfinite(C)].sum(), y[np.isfinite(y)].sum(), y2.sum(),
                                                 C3[np.isfinite(C3)].sum()))
