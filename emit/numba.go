@@ -132,6 +132,21 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		prange += n
 		waved[f] = true
 	}
+	helper := fmt.Sprintf("_%s__nb%d", def.Name, index)
+	switch {
+	case opt.inner:
+		helper = fmt.Sprintf("_%s__nbi%d", def.Name, index)
+	case len(opt.waves) > 0:
+		helper = fmt.Sprintf("_%s__nbt%d", def.Name, index)
+	}
+	var skip [][2]int
+	for f := range waved {
+		skip = append(skip, [2]int{lineStart(src, int(f.Pos())), lineEnd(src, int(f.End()))})
+	}
+	sums := sumLoops(s, src, helper+"_sum", modules, skip)
+	for _, sl := range sums {
+		edits = append(edits, edit{sl.from, sl.to, sl.text})
+	}
 	sort.Strings(ins)
 	sort.Strings(outs)
 	var mark func(body []pyast.Stmt, inside bool)
@@ -177,14 +192,10 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	body := reindent(text.String(), indent, "    ")
 	original := string(src[from:to])
 
-	helper := fmt.Sprintf("_%s__nb%d", def.Name, index)
-	switch {
-	case opt.inner:
-		helper = fmt.Sprintf("_%s__nbi%d", def.Name, index)
-	case len(opt.waves) > 0:
-		helper = fmt.Sprintf("_%s__nbt%d", def.Name, index)
-	}
 	var h strings.Builder
+	for _, sl := range sums {
+		h.WriteString(sl.helper + "\n\n")
+	}
 	deco := "_rt.jit"
 	if prange > 0 {
 		deco = "_rt.jit_parallel"

@@ -155,6 +155,19 @@ import pyparc_rt as _rt
 def scale(a, k):
     for i in range(a.shape[0]):
         a[i] = a[i] * k
+
+
+@_rt.jit_sum
+def dot(_acc, a, b, n):
+    for j in range(n):
+        _acc += a[j] * b[j]
+    return _acc
+
+
+@_rt.jit
+def dots(out, a, b):
+    for i in range(out.shape[0]):
+        out[i] = dot(out[i], a, b, i)
 '''
 
 _IMPORT_AS = '''
@@ -168,13 +181,20 @@ spec.loader.exec_module(mod)
 a = np.arange(4.0)
 mod.scale(a, 3.0)
 print(a.tolist())
+x, y = np.linspace(0.1, 2.0, 300), np.linspace(-1.0, 3.0, 300)
+out = np.full(300, 0.5)
+mod.dots(out, x, y)
+want = np.array([0.5 + np.dot(x[:i], y[:i]) for i in range(300)])
+assert np.allclose(out, want, rtol=1e-12, atol=0), np.max(np.abs(out - want))
+assert not isinstance(mod.dot, type(mod.scale)), "the helper was not bound to its Numba function"
 '''
 
 
 def test_jit_cache_written_under_another_module_name(tmp_path):
-    # The first process compiles the kernel as module mod_a and caches it on disk; the second
-    # imports the same file as mod_b, whose cache entry names mod_a: Numba's load raises
-    # ImportError, and the kernel must compile again instead of failing the call.
+    # The first process compiles the kernels as module mod_a and caches them on disk; the second
+    # imports the same file as mod_b, whose cache entries name mod_a: Numba's load raises
+    # ImportError, and the kernels must compile again instead of failing the call. dots calls
+    # a jit_sum helper (a summing loop compiled with reassociation), compiled and bound first.
     pytest.importorskip("numba")
     import subprocess
     kernel = tmp_path / "kern.py"

@@ -123,8 +123,9 @@ def ray_run(kernel, args, lo, hi, gpu=None):
 class _Compiled:
     """A loop nest compiled with Numba at its first call (then cached on disk)."""
 
-    def __init__(self, fn, parallel):
-        self.fn, self.parallel, self.compiled = fn, parallel, None
+    def __init__(self, fn, parallel, fastmath=False):
+        self.fn, self.parallel, self.fastmath, self.compiled = fn, parallel, fastmath, None
+        self.deps = None  # the compiled helpers it calls, by global name
 
     def __call__(self, *args):
         f = self.compiled
@@ -144,10 +145,20 @@ class _Compiled:
         nb = _numba_module()
         if nb is None:
             raise NumbaUnavailable("numba cannot be imported")
-        return nb.njit(parallel=self.parallel, cache=cache, fastmath=False, error_model="numpy")(self.fn)
+        # Compiled code calls other compiled helpers (jit_sum) as Numba functions, not as
+        # the Python objects the module binds them to: compile those first and bind them.
+        g = self.fn.__globals__
+        if self.deps is None:
+            self.deps = [(n, g[n]) for n in self.fn.__code__.co_names if isinstance(g.get(n), _Compiled)]
+        for name, dep in self.deps:
+            if dep.compiled is None or not cache:
+                dep.compiled = dep._compile(cache)
+            g[name] = dep.compiled
+        return nb.njit(parallel=self.parallel, cache=cache, fastmath=self.fastmath,
+                       error_model="numpy")(self.fn)
 
 
-__all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "prange", "HAVE_NUMBA",
+__all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for"]
 
@@ -310,6 +321,14 @@ def jit(fn):
 def jit_parallel(fn):
     """jit for a loop nest with prange loops, which Numba runs on all cores."""
     return _Compiled(fn, parallel=True)
+
+
+def jit_sum(fn):
+    """jit for a loop that only sums terms into one accumulator it returns: compiled with
+    reassociation allowed (LLVM's reassoc flag alone: no assumptions about nan, inf or signed
+    zeros), so the sum runs in several partial sums and SIMD lanes; it is rounded in another
+    order, as a BLAS dot product is. Only such loops get it (see emit/numba_sum.go)."""
+    return _Compiled(fn, parallel=False, fastmath={"reassoc"})
 
 
 

@@ -1,0 +1,59 @@
+package emit
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/polyopt/isl"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// TestSumLoops: an innermost loop that only sums products into one cell becomes a call of a
+// jit_sum helper; anything else a sum loop is not stays as written.
+func TestSumLoops(t *testing.T) {
+	cases := []struct {
+		name, body string // the i loop's body, at 8 spaces
+		call       string // the call replacing the loop; "" for none
+	}{
+		{"trisolv", "x[i] = b[i]\n        for j in range(i):\n            x[i] -= L[i, j] * x[j]", "x[i] = _k__nb0_sum0(x[i], L, i, x)"},
+		{"scaled product", "for j in range(n):\n            x[i] += 2.0 * L[i, j] * -b[j]", "x[i] = _k__nb0_sum0(x[i], L, b, i, n)"},
+		{"scalar accumulator", "s = 0.0\n        for j in range(i, n):\n            s += L[j, i]\n        x[i] = s", "s = _k__nb0_sum0(s, L, i, n)"},
+		{"reads the cell it sums into", "for j in range(i + 1):\n            x[i] -= L[i, j] * x[j]", ""},
+		{"a difference in the term", "for j in range(n):\n            x[i] += L[i, j] - b[j]", ""},
+		{"a quotient in the term", "for j in range(n):\n            x[i] += L[i, j] / b[j]", ""},
+		{"a product reduction", "for j in range(n):\n            x[i] *= L[i, j]", ""},
+		{"the cell moves with the loop", "for j in range(n):\n            x[j] += L[i, j]", ""},
+		{"two statements", "for j in range(n):\n            x[i] += L[i, j]\n            b[i] += L[j, i]", ""},
+		{"iterator read after the loop", "for j in range(n):\n            x[i] += L[i, j]\n        b[i] = j", ""},
+	}
+	vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
+	mat := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
+	for _, c := range cases {
+		src := "def k(L, b, x, n):\n    for i in range(n):\n        " + c.body + "\n"
+		s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{"L": mat, "b": vec, "x": vec, "n": typeinfer.Simple(typeinfer.Int)})
+		ctx, err := isl.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := polyopt.Analyze(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		ctx.Free()
+		r, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
+		if err != nil {
+			if c.call != "" {
+				t.Errorf("%s: %v", c.name, err)
+			}
+			continue
+		}
+		code := r.helper + strings.Join(r.call, "\n")
+		if got := strings.Contains(code, "@_rt.jit_sum"); got != (c.call != "") {
+			t.Errorf("%s: sum helper made = %v, want %v:\n%s", c.name, got, c.call != "", code)
+			continue
+		}
+		if c.call != "" && !strings.Contains(code, c.call) {
+			t.Errorf("%s: want %q in:\n%s", c.name, c.call, code)
+		}
+	}
+}
