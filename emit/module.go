@@ -434,8 +434,27 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		call("        ", "numpy")
 		chosen = "numpy"
 	default:
-		call("        ", "numba")
 		chosen = "numba"
+		// The plain Numba variant runs the loops around its parallel ones (time loops,
+		// sweeps) sequentially: at LARGE on 16 cores jacobi-2d, fdtd-2d and heat-3d left
+		// 15 cores idle and ran 5-6x slower than with prange inside. Above
+		// _rt.NUMBA_WIDE_MIN elements in the largest array, the untuned default is the
+		// tiled wavefront variant, or else the inner-prange one; below, a parallel region
+		// per time step costs more than it saves (jacobi-2d at MEDIUM: numba_inner 8.5 ms,
+		// numba 4.7 ms).
+		wide := ""
+		switch {
+		case hasTiled:
+			wide = "numba_tiled"
+		case hasInner:
+			wide = "numba_inner"
+		}
+		if size := f.LargestArrayExpr(); wide != "" && size != "" {
+			fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_WIDE_MIN:\n", size)
+			call("            ", wide)
+			chosen = fmt.Sprintf("numba; %s when %s >= NUMBA_WIDE_MIN", wide, size)
+		}
+		call("        ", "numba")
 	}
 	if work := blasWork(f); usesBLAS && work != "" {
 		// Small products run faster on one BLAS thread than on OpenBLAS's many (a 36 x 72

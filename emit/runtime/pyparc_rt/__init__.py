@@ -63,6 +63,11 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
+# Without a tuning record, a function with a tiled wavefront or inner-prange Numba variant
+# runs it from this many elements in its largest array argument up (2**18: jacobi-2d at
+# LARGE, 4e6, gains 5-8x on 16 cores; at MEDIUM, 6e4, a parallel region per time step loses).
+NUMBA_WIDE_MIN = float(os.environ.get("PYPARC_NUMBA_WIDE_MIN", str(1 << 18)))
+
 # A Ray variant runs only where shipping data to other processes pays: calls whose work count
 # (the dispatcher's loop-trip product) reaches this.
 RAY_MIN_WORK = float(os.environ.get("PYPARC_RAY_MIN_WORK", "1e8"))
@@ -160,7 +165,7 @@ class _Compiled:
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
-           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for"]
+           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "NUMBA_WIDE_MIN"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
