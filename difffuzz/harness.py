@@ -115,10 +115,11 @@ def check(src, out, case):
     counted(new, "_kernel__numpy", res, "numpy")
     counted(new, "_kernel__numba_inner", res, "inner")
     counted(new, "_kernel__numba_tiled", res, "inner")
-    # The tuned-only variants (prange inside sequential loops, tiled wavefronts) run too,
-    # forced, where the program has them.
+    counted(new, "_kernel__numba_sum", res, "inner")
+    # The tuned-only variants (prange inside sequential loops, tiled wavefronts, reassociated
+    # sums) run too, forced, where the program has them.
     variants = [""]
-    for v in ("numba_inner", "numba_tiled"):
+    for v in ("numba_inner", "numba_tiled", "numba_sum"):
         if hasattr(new, "_kernel__" + v):
             variants.append(v)
     for variant in variants:

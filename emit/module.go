@@ -155,9 +155,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		from, to int
 		lines    []string
 	}
-	var cuts, nbCuts, nbiCuts, nbtCuts, rayCuts []cut
-	var helpers, innerHelpers, tiledHelpers, rayDefs []string
-	innerPranges, tiledWaves := 0, 0
+	var cuts, nbCuts, nbiCuts, nbtCuts, nbsCuts, rayCuts []cut
+	var helpers, innerHelpers, tiledHelpers, sumHelpers, rayDefs []string
+	innerPranges, tiledWaves, sumLoopCount := 0, 0, 0
 	rayCalls := false // a Ray kernel runs call statements
 	var used []*polyopt.SCoP
 	var notes []string
@@ -227,6 +227,14 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 				}
 			}
 			nbtCuts = append(nbtCuts, tiledCut)
+			// The summing variant: the numba one with its summing loops reassociated.
+			sumCut := cut{from, to, nb.call}
+			if nbs, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{sums: true}); err == nil && nbs.sums > 0 {
+				sumCut = cut{from, to, nbs.call}
+				sumHelpers = append(sumHelpers, nbs.helper)
+				sumLoopCount += nbs.sums
+			}
+			nbsCuts = append(nbsCuts, sumCut)
 		} else {
 			notes = append(notes, fmt.Sprintf("%s: no Numba variant: %v", file.Position(s.Pos), err))
 		}
@@ -324,6 +332,14 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		}
 		b.WriteString(replaced(nbtCuts, "_"+name+"__numba_tiled") + "\n\n\n")
 	}
+	// The summing variant only where some loop became a jit_sum helper.
+	hasSums := len(nbsCuts) == len(nbCuts) && sumLoopCount > 0
+	if hasSums {
+		for _, h := range sumHelpers {
+			b.WriteString(h + "\n\n")
+		}
+		b.WriteString(replaced(nbsCuts, "_"+name+"__numba_sum") + "\n\n\n")
+	}
 	// The CuPy variant is the NumPy one run on the device: only where every loop nest became
 	// whole-array code (Python loops may remain around it, but no statement inside them works
 	// element by element, which would cross the bus each time).
@@ -354,6 +370,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	if hasTiled {
 		variants = append(variants, "numba_tiled")
 	}
+	if hasSums {
+		variants = append(variants, "numba_sum")
+	}
 	if hasCupy {
 		variants = append(variants, "cupy")
 	}
@@ -366,7 +385,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	for _, v := range append([]string{"orig"}, variants...) {
 		cond := fmt.Sprintf("_rt.VARIANT == %q", v)
 		switch v {
-		case "numba", "numba_inner", "numba_tiled":
+		case "numba", "numba_inner", "numba_tiled", "numba_sum":
 			cond += " and _rt.HAVE_NUMBA"
 		case "cupy":
 			cond += " and _rt.HAVE_CUPY"
@@ -398,7 +417,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		fmt.Fprintf(&b, "            return _%s__ray(%s)\n", name, args)
 	}
 	call := func(indent, variant string) {
-		if variant == "numba" || variant == "numba_inner" || variant == "numba_tiled" {
+		if strings.HasPrefix(variant, "numba") {
 			fmt.Fprintf(&b, "%sif _rt.HAVE_NUMBA:\n%s    return _%s__%s(%s)\n", indent, indent, name, variant, args)
 			fmt.Fprintf(&b, "%sreturn %s(%s)\n", indent, fallback, args)
 			return
@@ -490,6 +509,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	}
 	if hasTiled {
 		parts = append(parts, fmt.Sprintf("numba_tiled: %d nest(s) as tiled wavefronts", tiledWaves))
+	}
+	if hasSums {
+		parts = append(parts, fmt.Sprintf("numba_sum: %d summing loop(s) reassociated", sumLoopCount))
 	}
 	if hasCupy {
 		parts = append(parts, "cupy: the numpy variant on the GPU, for large sizes")

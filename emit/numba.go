@@ -15,6 +15,7 @@ type compiled struct {
 	call   []string // the lines replacing the SCoP in the variant, at the SCoP's indentation
 	prange int      // loops run with prange
 	waves  int      // nests run as tiled wavefronts
+	sums   int      // summing loops run as jit_sum helpers
 }
 
 // pyBuiltins are names a region may use that are not variables of the function.
@@ -36,6 +37,10 @@ type numbaOptions struct {
 	// waves are tiled wavefront schedules of the SCoP's nests: such a nest is replaced by the
 	// loops of its schedule.
 	waves []*polyopt.Wavefront
+	// sums runs innermost summing loops as jit_sum helpers (see numba_sum.go): sums rounded
+	// in another order, which an ill-conditioned recurrence (durbin) can amplify past the
+	// tolerance, so this is a variant of its own that tuning checks and picks.
+	sums bool
 }
 
 // numbaRegion compiles a SCoP's own loops, unchanged in order, with Numba: the statements run
@@ -138,12 +143,13 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		helper = fmt.Sprintf("_%s__nbi%d", def.Name, index)
 	case len(opt.waves) > 0:
 		helper = fmt.Sprintf("_%s__nbt%d", def.Name, index)
+	case opt.sums:
+		helper = fmt.Sprintf("_%s__nbs%d", def.Name, index)
 	}
-	var skip [][2]int
-	for f := range waved {
-		skip = append(skip, [2]int{lineStart(src, int(f.Pos())), lineEnd(src, int(f.End()))})
+	var sums []sumLoop
+	if opt.sums {
+		sums = sumLoops(s, src, helper+"_sum", modules, nil)
 	}
-	sums := sumLoops(s, src, helper+"_sum", modules, skip)
 	for _, sl := range sums {
 		edits = append(edits, edit{sl.from, sl.to, sl.text})
 	}
@@ -210,7 +216,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
-	return &compiled{helper: h.String(), call: lines, prange: prange, waves: len(waved)}, nil
+	return &compiled{helper: h.String(), call: lines, prange: prange, waves: len(waved), sums: len(sums)}, nil
 }
 
 func tupleOf(names []string) string {

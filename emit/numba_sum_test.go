@@ -16,9 +16,9 @@ func TestSumLoops(t *testing.T) {
 		name, body string // the i loop's body, at 8 spaces
 		call       string // the call replacing the loop; "" for none
 	}{
-		{"trisolv", "x[i] = b[i]\n        for j in range(i):\n            x[i] -= L[i, j] * x[j]", "x[i] = _k__nb0_sum0(x[i], L, i, x)"},
-		{"scaled product", "for j in range(n):\n            x[i] += 2.0 * L[i, j] * -b[j]", "x[i] = _k__nb0_sum0(x[i], L, b, i, n)"},
-		{"scalar accumulator", "s = 0.0\n        for j in range(i, n):\n            s += L[j, i]\n        x[i] = s", "s = _k__nb0_sum0(s, L, i, n)"},
+		{"trisolv", "x[i] = b[i]\n        for j in range(i):\n            x[i] -= L[i, j] * x[j]", "x[i] = _k__nbs0_sum0(x[i], L, i, x)"},
+		{"scaled product", "for j in range(n):\n            x[i] += 2.0 * L[i, j] * -b[j]", "x[i] = _k__nbs0_sum0(x[i], L, b, i, n)"},
+		{"scalar accumulator", "s = 0.0\n        for j in range(i, n):\n            s += L[j, i]\n        x[i] = s", "s = _k__nbs0_sum0(s, L, i, n)"},
 		{"reads the cell it sums into", "for j in range(i + 1):\n            x[i] -= L[i, j] * x[j]", ""},
 		{"a difference in the term", "for j in range(n):\n            x[i] += L[i, j] - b[j]", ""},
 		{"a quotient in the term", "for j in range(n):\n            x[i] += L[i, j] / b[j]", ""},
@@ -40,7 +40,7 @@ func TestSumLoops(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx.Free()
-		r, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
+		r, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{sums: true})
 		if err != nil {
 			if c.call != "" {
 				t.Errorf("%s: %v", c.name, err)

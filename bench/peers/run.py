@@ -93,7 +93,8 @@ PEERS = VERSIONS[1:]
 FORCED = {"pyparc(chosen)": "", "pyparc(numpy)": "numpy", "pyparc(numba)": "numba"}  # PYPARC_VARIANT
 OTHERS = ["numba(user)", "numba(prange)", "numpy(hand)"]  # what pyparc(chosen) has to beat
 # --also adds forced columns for the variants only tuning picks
-ALSO = {"inner": ("pyparc(inner)", "numba_inner", "#c5b0d5"), "tiled": ("pyparc(tiled)", "numba_tiled", "#17becf")}
+ALSO = {"inner": ("pyparc(inner)", "numba_inner", "#c5b0d5"), "tiled": ("pyparc(tiled)", "numba_tiled", "#17becf"),
+        "sum": ("pyparc(sum)", "numba_sum", "#bcbd22")}
 COLORS = {"pyparc(chosen)": "#1f3f99", "pyparc(numpy)": "#7fa7e6", "pyparc(numba)": "#9467bd",
           "numba(user)": "#ff9f1a", "numba(prange)": "#d62728", "numpy(hand)": "#2ca02c"}
 
@@ -732,7 +733,8 @@ def main():
                         "(default passive; 'default' leaves it unset)")
     p.add_argument("--also", default="", metavar="LIST",
                    help="more pyparc variants to time on their own: inner (numba_inner, prange inside "
-                        "sequential loops), tiled (numba_tiled, tiled wavefronts); e.g. --also inner,tiled")
+                        "sequential loops), tiled (numba_tiled, tiled wavefronts), sum (numba_sum, summing loops "
+                        "reassociated); e.g. --also inner,tiled,sum")
     p.add_argument("--from-json", metavar="FILE",
                    help="run nothing: write the reports again from a JSON this script wrote")
     opts = p.parse_args()

@@ -55,6 +55,7 @@ func TestEmitCorpus(t *testing.T) {
 	check("PYPARC_VARIANT=numba")
 	check("PYPARC_VARIANT=numba_inner")
 	check("PYPARC_VARIANT=numba_tiled")
+	check("PYPARC_VARIANT=numba_sum")
 	check("PYPARC_NUMBA=0")
 	report := check()
 	optimized := strings.Count(report, " optimized")
