@@ -473,7 +473,8 @@ def table(rows, header, summ):
     lines = [header, ""]
     short = {"original": "orig", "pyparc(chosen)": "chosen", "pyparc(numpy)": "pp-numpy",
              "pyparc(numba)": "pp-numba", "numba(user)": "nb-user", "numba(prange)": "nb-prange",
-             "numpy(hand)": "np-hand", "pyparc(inner)": "pp-inner", "pyparc(tiled)": "pp-tiled"}
+             "numpy(hand)": "np-hand", "pyparc(inner)": "pp-inner", "pyparc(tiled)": "pp-tiled",
+             "pyparc(sum)": "pp-sum"}
     lines.append(f"{'kernel':<15}" + "".join(f"{short[v] + ' s':>12}" for v in VERSIONS) +
                  "".join(f"{short[v]:>10}" for v in PEERS) + "  chosen variant")
     for r in rows:
