@@ -400,8 +400,21 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// measured the variants it names on this target and is followed instead (a fixed
 		// threshold here sent fdtd-2d at MEDIUM to the GPU at 17 ms where the tuned
 		// numba_tiled takes 2.5 ms on 16 cores).
-		work, _ := f.WorkExpr()
-		fmt.Fprintf(&b, "        if _rt.HAVE_CUPY and %s >= _rt.CUPY_MIN_WORK:\n", work)
+		// A call goes to the GPU when its largest array is big and the statements run many
+		// times per element of it: products and time-stepped stencils, not matrix-vector
+		// products (atax at LARGE moves 32 MB for 8e6 operations). The product of shape
+		// symbols used before sent gemm at MEDIUM there (574 us against 166 us on 16 cores).
+		size := f.LargestArrayExpr()
+		paramSet := map[string]bool{}
+		for _, p := range def.Params {
+			paramSet[p.Name] = true
+		}
+		if trips := tripsExpr(used, paramSet); size != "" && trips != "" {
+			fmt.Fprintf(&b, "        if _rt.HAVE_CUPY and %s >= _rt.CUPY_MIN_SIZE and %s >= _rt.CUPY_MIN_INTENSITY * %s:\n", size, trips, size)
+		} else {
+			work, _ := f.WorkExpr()
+			fmt.Fprintf(&b, "        if _rt.HAVE_CUPY and %s >= _rt.CUPY_MIN_WORK:\n", work)
+		}
 		fmt.Fprintf(&b, "            return _%s__cupy(%s)\n", name, args)
 	}
 	if hasRay && rayCalls {

@@ -164,7 +164,7 @@ class _Compiled:
 
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "HAVE_NUMBA",
-           "NumbaError", "HAVE_CUPY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
+           "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "NUMBA_WIDE_MIN"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
@@ -188,8 +188,14 @@ def _probe_cupy():
 cp = _probe_cupy()
 HAVE_CUPY = cp is not None
 
-# Without a tuning record, the GPU variant runs from this work count up (the product of the
-# function's shape symbols): below it, transfers and launches cost more than they save.
+# Without a tuning record, the GPU variant runs for calls whose largest array has at least
+# CUPY_MIN_SIZE elements and whose statements run at least CUPY_MIN_INTENSITY times as many
+# instances as that (products, time-stepped stencils): below, transfers and launches cost more
+# than they save (every PolyBench kernel at MEDIUM on 16 cores; matrix-vector products at any
+# size). CUPY_MIN_WORK is the rule for functions without those counts: the product of the
+# shape symbols.
+CUPY_MIN_SIZE = float(os.environ.get("PYPARC_CUPY_MIN_SIZE", str(1 << 20)))
+CUPY_MIN_INTENSITY = float(os.environ.get("PYPARC_CUPY_MIN_INTENSITY", "16"))
 CUPY_MIN_WORK = int(os.environ.get("PYPARC_CUPY_MIN_WORK", str(1 << 22)))
 
 

@@ -1,0 +1,130 @@
+package emit
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pyparc/pyparc/polyopt"
+)
+
+// tripsExpr is a Python expression, over a function's parameters, of how many statement
+// instances its SCoPs run: per statement the product of its loops' extents, summed. A loop
+// whose bounds use outer iterators counts its widest extent (a triangle counts as its box).
+// The dispatcher compares it with the largest array to tell products and stencils (many
+// operations per element moved to a GPU) from matrix-vector products (one or two), which the
+// product of shape symbols could not: gemm and atax both counted N * M. "" when a parameter
+// is not readable at the call (a local's length) or a statement has no loop.
+func tripsExpr(scops []*polyopt.SCoP, params map[string]bool) string {
+	seen := map[string]bool{}
+	var terms []string
+	for _, s := range scops {
+		nm := &names{params: map[string]string{}}
+		for p, src := range s.ParamSource {
+			if !readableAtCall(src, params) {
+				return ""
+			}
+			nm.params[p] = "(" + src + ")"
+		}
+		for _, st := range s.Stmts {
+			if len(st.Loops) == 0 {
+				continue
+			}
+			var factors []string
+			for n, l := range st.Loops {
+				ext, ok := widestExtent(st.Loops[:n], l)
+				if !ok {
+					return ""
+				}
+				if ext.IsConst() {
+					if ext.Const > 1 {
+						factors = append(factors, nm.aff(ext))
+					}
+					continue
+				}
+				factors = append(factors, "max(0, "+nm.aff(ext)+")")
+			}
+			term := "1"
+			if len(factors) > 0 {
+				term = strings.Join(factors, " * ")
+			}
+			if !seen[term] {
+				seen[term] = true
+				terms = append(terms, term)
+			}
+		}
+	}
+	if len(terms) == 0 {
+		return ""
+	}
+	sort.Strings(terms)
+	return strings.Join(terms, " + ")
+}
+
+// widestExtent is the largest trip count of loop l over the values its outer loops give
+// their iterators, as an affine expression in the parameters: each outer iterator is replaced
+// by its largest value where it adds to the extent and by its smallest where it takes away.
+func widestExtent(outer []*polyopt.Loop, l *polyopt.Loop) (polyopt.Affine, bool) {
+	hi, lo := l.Hi, l.Lo
+	if l.Step < 0 {
+		hi, lo = l.Lo, l.Hi
+	} else if l.Step != 1 {
+		return polyopt.Affine{}, false // strided: count it as its span over the step? rare
+	}
+	return bound(subAff(hi, lo), outer, true)
+}
+
+// bound replaces the iterators of outer in a (innermost first) by their largest values where
+// up says the coefficient should grow a, by their smallest otherwise.
+func bound(a polyopt.Affine, outer []*polyopt.Loop, up bool) (polyopt.Affine, bool) {
+	for n := len(outer) - 1; n >= 0; n-- {
+		o := outer[n]
+		c := a.Coef[o.Iter]
+		if c == 0 {
+			continue
+		}
+		lo, hi := o.Lo, subAff(o.Hi, polyopt.Affine{Const: 1})
+		if o.Step < 0 {
+			lo, hi = addAff(o.Hi, polyopt.Affine{Const: 1}), o.Lo
+		} else if o.Step != 1 {
+			return polyopt.Affine{}, false
+		}
+		pick := hi
+		if (c > 0) != up {
+			pick = lo
+		}
+		rest := polyopt.Affine{Const: a.Const, Coef: map[string]int64{}}
+		for v, k := range a.Coef {
+			if v != o.Iter {
+				rest.Coef[v] = k
+			}
+		}
+		scaled := polyopt.Affine{Const: c * pick.Const, Coef: map[string]int64{}}
+		for v, k := range pick.Coef {
+			scaled.Coef[v] = c * k
+		}
+		a = addAff(rest, scaled)
+	}
+	for v := range a.Coef {
+		if a.Coef[v] == 0 {
+			delete(a.Coef, v)
+		}
+	}
+	return a, true
+}
+
+var identifierRE = regexp.MustCompile(`\.?[A-Za-z_][A-Za-z_0-9]*`)
+
+// readableAtCall reports a parameter source that reads only the function's parameters (and
+// attributes of them, and len).
+func readableAtCall(src string, params map[string]bool) bool {
+	for _, id := range identifierRE.FindAllString(src, -1) {
+		if strings.HasPrefix(id, ".") || id == "len" {
+			continue
+		}
+		if !params[id] {
+			return false
+		}
+	}
+	return true
+}
