@@ -484,7 +484,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		if size := f.LargestArrayExpr(); wide != "" && size != "" {
 			fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_WIDE_MIN:\n", size)
 			call("            ", wide)
-			chosen = fmt.Sprintf("numba; %s when %s >= NUMBA_WIDE_MIN", wide, size)
+			chosen = fmt.Sprintf("numba, %s from %s >= NUMBA_WIDE_MIN", wide, size)
 		}
 		call("        ", "numba")
 	}

@@ -282,7 +282,7 @@ def bench_kernel(name, opts, workdir, note):
         for version in FORCED:
             row["missing"][version] = "not emitted"
     # "runs numpy", or "runs as tuned: numba below 1.4e+04, numpy above"
-    chosen = re.search(r"runs (as tuned: [^;]*|\w+)", note)
+    chosen = re.search(r"runs ([^;\n]*)", note)
     if row["guard"] is None:
         row["variant"] = "unchanged"
     elif not row["guard"]:
