@@ -84,8 +84,17 @@ func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name string, modules m
 	if mentions(upd.Target, l.Iter) || iterReadElsewhere(s.Body, f, l.Iter) || !productTerm(upd.Value) {
 		return sumLoop{}, false
 	}
+	// An array cell holds a float64 or complex128 sum, rounded to it at every step in the
+	// loop as in the helper: an int cell truncates each partial sum of floats, a float32 one
+	// rounds each to float32, which one store at the end would not. (A Python scalar keeps
+	// the type its sum takes, in both.)
+	if w := st.Writes[0]; s.Arrays[w.Array] == nil || !s.Arrays[w.Array].Scalar || s.Arrays[w.Array].DType != "" {
+		if a := s.Arrays[w.Array]; a == nil || (a.DType != "float64" && a.DType != "complex128") {
+			return sumLoop{}, false
+		}
+	}
 	iter, ok := f.Iter.(*pyast.Call)
-	if !ok {
+	if !ok || len(iter.Args) == 0 || len(iter.Args) > 3 {
 		return sumLoop{}, false
 	}
 	free := map[string]bool{}
@@ -101,13 +110,26 @@ func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name string, modules m
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	// The accumulator's name: none the loop uses.
+	acc := "_acc"
+	for free[acc] || acc == l.Iter {
+		acc += "_"
+	}
 	srcOf := func(n pyast.Node) string { return string(src[n.Pos():n.End()]) }
-	args := strings.Join(append([]string{"_acc"}, names...), ", ")
-	helper := fmt.Sprintf("@_rt.jit_sum\ndef %s(%s):\n    for %s in %s:\n        _acc %s= %s\n    return _acc\n",
-		name, args, l.Iter, srcOf(iter), upd.Op, srcOf(upd.Value))
+	args := strings.Join(append([]string{acc}, names...), ", ")
+	// The term in parentheses: its source may span lines inside parentheses it dropped.
+	helper := fmt.Sprintf("@_rt.jit_sum\ndef %s(%s):\n    for %s in %s:\n        %s %s= (%s)\n    return %s\n",
+		name, args, l.Iter, srcOf(iter), acc, upd.Op, srcOf(upd.Value), acc)
 	indent := string(src[from:int(f.Pos())])
 	target := srcOf(upd.Target)
-	call := fmt.Sprintf("%s%s = %s(%s)", indent, target, name, strings.Join(append([]string{target}, names...), ", "))
+	// Only when the loop runs: the original reads and writes the cell only then, and it may
+	// be out of the array's bounds otherwise (c[i + 1] for the last i, whose loop is empty).
+	lo, hi := "0", srcOf(iter.Args[0])
+	if len(iter.Args) > 1 {
+		lo, hi = srcOf(iter.Args[0]), srcOf(iter.Args[1])
+	}
+	call := fmt.Sprintf("%sif (%s) < (%s):\n%s    %s = %s(%s)", indent, lo, hi, indent, target, name,
+		strings.Join(append([]string{target}, names...), ", "))
 	return sumLoop{from: from, to: to, text: call, helper: helper}, true
 }
 

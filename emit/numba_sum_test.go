@@ -26,12 +26,18 @@ func TestSumLoops(t *testing.T) {
 		{"the cell moves with the loop", "for j in range(n):\n            x[j] += L[i, j]", ""},
 		{"two statements", "for j in range(n):\n            x[i] += L[i, j]\n            b[i] += L[j, i]", ""},
 		{"iterator read after the loop", "for j in range(n):\n            x[i] += L[i, j]\n        b[i] = j", ""},
+		// An int cell truncates every partial sum of floats; the helper would sum in floats.
+		{"int cell", "for j in range(n):\n            c[i] += L[i, j]", ""},
+		{"accumulator's name taken", "for _acc in range(n):\n            x[i] += L[i, _acc]", "x[i] = _k__nbs0_sum0(x[i], L, i, n)"},
+		{"term over two lines", "for j in range(i):\n            x[i] += (L[i, j]\n                     * b[j])", "x[i] = _k__nbs0_sum0(x[i], L, b, i)"},
+		{"cell out of bounds when the loop is empty", "for j in range(i + 1, n):\n            x[i + 1] += L[j, i]", "if (i + 1) < (n):"},
 	}
 	vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
 	mat := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
 	for _, c := range cases {
-		src := "def k(L, b, x, n):\n    for i in range(n):\n        " + c.body + "\n"
-		s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{"L": mat, "b": vec, "x": vec, "n": typeinfer.Simple(typeinfer.Int)})
+		src := "def k(L, b, x, n, c):\n    for i in range(n):\n        " + c.body + "\n"
+		s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{"L": mat, "b": vec, "x": vec, "n": typeinfer.Simple(typeinfer.Int),
+			"c": typeinfer.Array("int64", typeinfer.SymDim("N"))})
 		ctx, err := isl.NewContext()
 		if err != nil {
 			t.Fatal(err)
@@ -54,6 +60,11 @@ func TestSumLoops(t *testing.T) {
 		}
 		if c.call != "" && !strings.Contains(code, c.call) {
 			t.Errorf("%s: want %q in:\n%s", c.name, c.call, code)
+		}
+		// The helper's accumulator is a name the loop does not use, and the term keeps its
+		// parentheses.
+		if c.call != "" && (strings.Contains(code, "(_acc, L, i, n):\n    for _acc in") || !strings.Contains(code, "= (")) {
+			t.Errorf("%s: helper:\n%s", c.name, code)
 		}
 	}
 }

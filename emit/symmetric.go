@@ -30,7 +30,7 @@ import (
 // symmetricMirror returns the mirror statement of loop s (iterator j, polyopt loop l) run
 // directly inside the vectorized loop outer (iterator i), when the nest is a symmetric
 // completion; nil otherwise.
-func symmetricMirror(s *pyast.For, l *polyopt.Loop, outer axis) pyast.Stmt {
+func symmetricMirror(sc *polyopt.SCoP, s *pyast.For, l *polyopt.Loop, outer axis) pyast.Stmt {
 	if l == nil || l.Step != 1 || outer.tri || len(s.Else) > 0 || len(s.Body) < 2 {
 		return nil
 	}
@@ -49,9 +49,9 @@ func symmetricMirror(s *pyast.For, l *polyopt.Loop, outer axis) pyast.Stmt {
 	if src, ok := matrixCell(mirror.Value, i, j); !ok || src != t {
 		return nil
 	}
-	sym := symmetry{t: t, i: i, j: j}
+	sym := &symmetry{s: sc, t: t, i: i, j: j}
 	for _, st := range s.Body[:len(s.Body)-1] {
-		if !sym.stmt(st) {
+		if !sym.stmt(st, true) {
 			return nil
 		}
 	}
@@ -82,17 +82,31 @@ func matrixCell(e pyast.Expr, r, c string) (string, bool) {
 	return name.Id, true
 }
 
-// symmetry checks statements of a completion of matrix t over iterators i and j.
-type symmetry struct{ t, i, j string }
+// symmetry checks statements of a completion of matrix t over iterators i and j. assigned
+// says a plain assignment of t[i, j] has run in this iteration, at the j loop's own level
+// (one inside a loop may run zero times): before it, t[i, j] holds what the input had there,
+// which differs between the two points, so reading it (x += e, or e reading t[i, j]) is
+// refused.
+type symmetry struct {
+	s        *polyopt.SCoP
+	t, i, j  string
+	assigned bool
+}
 
-func (m symmetry) stmt(s pyast.Stmt) bool {
+func (m *symmetry) stmt(s pyast.Stmt, top bool) bool {
 	switch s := s.(type) {
 	case *pyast.Pass:
 		return true
 	case *pyast.Assign:
-		return len(s.Targets) == 1 && m.self(s.Targets[0]) && m.symmetric(s.Value)
+		if len(s.Targets) != 1 || !m.self(s.Targets[0]) || !m.symmetric(s.Value) {
+			return false
+		}
+		if top {
+			m.assigned = true
+		}
+		return true
 	case *pyast.AugAssign:
-		return m.self(s.Target) && m.symmetric(s.Value)
+		return m.assigned && m.self(s.Target) && m.symmetric(s.Value)
 	case *pyast.For:
 		k, ok := s.Target.(*pyast.Name)
 		if !ok || k.Id == m.i || k.Id == m.j || k.Id == m.t || len(s.Else) > 0 {
@@ -108,7 +122,7 @@ func (m symmetry) stmt(s pyast.Stmt) bool {
 			return false
 		}
 		for _, b := range s.Body {
-			if !m.stmt(b) {
+			if !m.stmt(b, false) {
 				return false
 			}
 		}
@@ -117,14 +131,14 @@ func (m symmetry) stmt(s pyast.Stmt) bool {
 	return false
 }
 
-func (m symmetry) self(e pyast.Expr) bool {
+func (m *symmetry) self(e pyast.Expr) bool {
 	name, ok := matrixCell(e, m.i, m.j)
 	return ok && name == m.t
 }
 
 // symmetric reports an expression equal to itself with i and j swapped, up to the order of
 // the operands of + and *.
-func (m symmetry) symmetric(e pyast.Expr) bool {
+func (m *symmetry) symmetric(e pyast.Expr) bool {
 	a, ok1 := m.key(e, false)
 	b, ok2 := m.key(e, true)
 	return ok1 && ok2 && a == b
@@ -133,11 +147,14 @@ func (m symmetry) symmetric(e pyast.Expr) bool {
 // key renders e canonically: i and j exchanged when swap is set, the operands of + and * in
 // sorted order, t[i, j] as the statement's own cell (the same cell at the swapped point). Any
 // other use of t, or a node it does not know, fails.
-func (m symmetry) key(e pyast.Expr, swap bool) (string, bool) {
+func (m *symmetry) key(e pyast.Expr, swap bool) (string, bool) {
 	switch e := e.(type) {
 	case *pyast.Name:
 		if e.Id == m.t {
 			return "", false
+		}
+		if a := m.s.Arrays[e.Id]; a != nil && !numericDType(a.DType) && !(a.Scalar && a.DType == "") {
+			return "", false // object or string elements: + concatenates, in order
 		}
 		id := e.Id
 		if swap && id == m.i {
@@ -150,10 +167,13 @@ func (m symmetry) key(e pyast.Expr, swap bool) (string, bool) {
 		return "c:" + e.Raw, true
 	case *pyast.Subscript:
 		if x, ok := e.X.(*pyast.Name); ok && x.Id == m.t {
-			if m.self(e) {
+			if m.self(e) && m.assigned {
 				return "self", true
 			}
 			return "", false
+		}
+		if x, ok := e.X.(*pyast.Name); ok && (m.s.Arrays[x.Id] == nil || !numericDType(m.s.Arrays[x.Id].DType)) {
+			return "", false // an array the model does not know, or of objects or strings
 		}
 		x, ok1 := m.key(e.X, swap)
 		idx, ok2 := m.key(e.Index, swap)
@@ -185,7 +205,7 @@ func (m symmetry) key(e pyast.Expr, swap bool) (string, bool) {
 	return "", false
 }
 
-func (m symmetry) keys(es []pyast.Expr, swap bool) ([]string, bool) {
+func (m *symmetry) keys(es []pyast.Expr, swap bool) ([]string, bool) {
 	out := make([]string, len(es))
 	for n, e := range es {
 		k, ok := m.key(e, swap)
@@ -195,6 +215,16 @@ func (m symmetry) keys(es []pyast.Expr, swap bool) ([]string, bool) {
 		out[n] = k
 	}
 	return out, true
+}
+
+// numericDType reports the NumPy dtypes whose + and * commute: numbers and booleans.
+func numericDType(d string) bool {
+	for _, p := range []string{"float", "int", "uint", "complex", "bool"} {
+		if strings.HasPrefix(d, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // exprNames lists the names an expression reads.

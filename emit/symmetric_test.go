@@ -31,11 +31,20 @@ func TestSymmetricCompletion(t *testing.T) {
 		{"mirror of another array", "T[i, j] = X[0, i] * X[0, j]\n            Y[j, i] = T[i, j]", "i", false},
 		{"inner loop bound reads i", "T[i, j] = 0.0\n            for k in range(i):\n                T[i, j] += X[k, i] * X[k, j]\n            T[j, i] = T[i, j]", "i", false},
 		{"no mirror", "T[i, j] = X[0, i] * X[0, j]", "i", false},
+		// T[i, j] holds the input's value until assigned: the two points start differently.
+		{"update before any assignment", "T[i, j] += X[0, i] * X[0, j]\n            T[j, i] = T[i, j]", "i", false},
+		{"read before any assignment", "T[i, j] = T[i, j] + X[0, i] * X[0, j]\n            T[j, i] = T[i, j]", "i", false},
+		{"assigned only in a loop", "for k in range(X.shape[0]):\n                T[i, j] = X[k, i] * X[k, j]\n            T[i, j] += 1.0\n            T[j, i] = T[i, j]", "i", false},
+		{"strings concatenated", "T[i, j] = Y[0, i] + Y[0, j]\n            T[j, i] = T[i, j]", "i", false},
 	}
 	sq := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
 	for _, c := range cases {
 		src := "def k(T, X, Y, s):\n    for i in range(T.shape[0]):\n        for j in range(" + c.lo + ", T.shape[0]):\n            " + c.body + "\n"
-		r, code := generated(t, src, map[string]*typeinfer.Type{"T": sq, "X": sq, "Y": sq, "s": typeinfer.Simple(typeinfer.Float)})
+		y := sq
+		if strings.Contains(c.name, "strings") {
+			y = typeinfer.Array("object", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
+		}
+		r, code := generated(t, src, map[string]*typeinfer.Type{"T": sq, "X": sq, "Y": y, "s": typeinfer.Simple(typeinfer.Float)})
 		if got := r.symmetric == 1; got != c.want {
 			t.Errorf("%s: completed = %v, want %v:\n%s", c.name, got, c.want, code)
 			continue

@@ -485,7 +485,7 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 				inner := s.Body
 				var ax axis
 				if outer := axes[len(axes)-1]; direct && len(body) == 1 {
-					if mirror := symmetricMirror(s, l, outer); mirror != nil {
+					if mirror := symmetricMirror(r.scop, s, l, outer); mirror != nil {
 						// The square instead of the triangle and its mirror: see symmetric.go.
 						ax = axis{iter: l.Iter, lo: outer.lo, hi: outer.hi}
 						inner = withoutStmt(s.Body, mirror)
@@ -739,7 +739,21 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		if err != nil {
 			return nil, err
 		}
-		return []update{r.line(w.Array, tgt, op, align(reduced, tgt.axes), mask, scalar)}, nil
+		u := r.line(w.Array, tgt, op, align(reduced, tgt.axes), mask, scalar)
+		if len(tgt.axes) == 0 && !scalar {
+			// One cell, updated only when the sum has terms: the loops never touch it
+			// otherwise, and it may lie outside the array then (c[i + 1] for the last i).
+			var conds []string
+			for _, it := range red {
+				if a := byIter[it]; !(a.lo.IsConst() && a.hi.IsConst() && a.lo.Const < a.hi.Const) {
+					conds = append(conds, fmt.Sprintf("(%s) < (%s)", r.names.aff(a.lo), r.names.aff(a.hi)))
+				}
+			}
+			if len(conds) > 0 {
+				u = update{code: "if " + strings.Join(conds, " and ") + ": " + u.code}
+			}
+		}
+		return []update{u}, nil
 	}
 	if op == "" && mask == "" && !scalar && len(tgt.axes) > 0 && !intUnsafe {
 		if ups, ok, err := r.inPlace(lhs, value, w.Array, tgt, byIter, tmps); ok || err != nil {
@@ -1145,6 +1159,13 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 		}
 	}
 	o := operand{a.Array + "[" + strings.Join(idx, ", ") + "]", axes}
+	if len(idx) == 0 {
+		// A 0-d array's element, acc[()]: "acc[]" is no Python.
+		o.code = a.Array + "[()]"
+		if arr := r.array(a.Array); arr != nil && arr.Scalar && arr.DType == "" {
+			o.code = a.Array // a Python scalar, read by name
+		}
+	}
 	if len(idx) > 0 && o.code == wholeSlice(a) {
 		// Read, every element is the array itself: no view to build (target keeps the slice).
 		o.code = a.Array

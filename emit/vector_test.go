@@ -224,3 +224,28 @@ func TestFloat32SumsStay(t *testing.T) {
 		})
 	}
 }
+
+// TestSumIntoOneCell: a sum into one cell runs only when it has terms (the loops never touch
+// the cell otherwise, and c[i + 1] is past the array for the last i), and a 0-d array's cell
+// is acc[()], not the unparsable acc[] (both found by a review of the summing loops).
+func TestSumIntoOneCell(t *testing.T) {
+	vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
+	cases := []struct {
+		name, src string
+		params    map[string]*typeinfer.Type
+		want      string
+	}{
+		{"empty for the last i", "def k(n, A, c):\n    for i in range(n):\n        for j in range(i + 1, n):\n            c[i + 1] += A[j] * 2.0\n",
+			map[string]*typeinfer.Type{"n": typeinfer.Simple(typeinfer.Int), "A": vec, "c": vec},
+			"if (i + 1) < (_p_n): c[i + 1] += "},
+		{"0-d cell", "def k(n, x, acc):\n    for j in range(n):\n        acc[()] += x[j]\n",
+			map[string]*typeinfer.Type{"n": typeinfer.Simple(typeinfer.Int), "x": vec, "acc": typeinfer.Array("float64")},
+			"acc[()] += "},
+	}
+	for _, c := range cases {
+		_, code := generated(t, c.src, c.params)
+		if !strings.Contains(code, c.want) {
+			t.Errorf("%s: want %q in:\n%s", c.name, c.want, code)
+		}
+	}
+}
