@@ -474,9 +474,13 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// tiled wavefront variant, or else the inner-prange one; below, a parallel region
 		// per time step costs more than it saves (jacobi-2d at MEDIUM: numba_inner 8.5 ms,
 		// numba 4.7 ms).
+		// Tiles win in two dimensions (jacobi-2d 148 ms against 180, lu 358 ms against 1.8 s
+		// for numba_inner); in three, heat-3d's tiled wavefronts ran 600-690 ms and
+		// numba_inner 180-250 ms (LARGE, 16 cores, two runs).
 		wide := ""
+		_, rank := f.LargestArray()
 		switch {
-		case hasTiled:
+		case hasTiled && !(hasInner && rank >= 3):
 			wide = "numba_tiled"
 		case hasInner:
 			wide = "numba_inner"

@@ -304,15 +304,24 @@ func (f *Function) WorkExpr() (string, []string) {
 // shape symbols once each, so gesummv's N x N matrices count N, which sent 400 x 400
 // products to one BLAS thread.
 func (f *Function) LargestArrayExpr() string {
+	if name, _ := f.LargestArray(); name != "" {
+		return name + ".size"
+	}
+	return ""
+}
+
+// LargestArray is the array parameter that was the largest in the profile and its rank; ""
+// as LargestArrayExpr says.
+func (f *Function) LargestArray() (string, int) {
 	if f.Recorded == nil {
-		return ""
+		return "", 0
 	}
 	maxOf := map[string]int64{}
 	for _, s := range f.Recorded.Symbols {
 		maxOf[s.Name] = s.Max
 	}
 	types := f.Params()
-	best, bestSize := "", int64(-1)
+	best, bestSize, bestRank := "", int64(-1), 0
 	for _, p := range f.Def.Params {
 		t := types[p.Name]
 		if t == nil || t.Kind != NDArray || t.Shape == nil {
@@ -329,8 +338,8 @@ func (f *Function) LargestArrayExpr() string {
 			}
 		}
 		if size > bestSize {
-			best, bestSize = p.Name+".size", size
+			best, bestSize, bestRank = p.Name, size, len(t.Shape)
 		}
 	}
-	return best
+	return best, bestRank
 }

@@ -209,4 +209,7 @@ func TestLargestArrayExpr(t *testing.T) {
 			t.Errorf("%s: LargestArrayExpr() = %q, want %q", name, got, want)
 		}
 	}
+	if name, rank := m.Func("gesummv").LargestArray(); name != "A" || rank != 2 {
+		t.Errorf("gesummv: LargestArray() = %q, %d, want A, 2", name, rank)
+	}
 }

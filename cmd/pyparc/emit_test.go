@@ -29,6 +29,13 @@ func TestEmitCorpus(t *testing.T) {
 		if !strings.Contains(stdout, "wrote ") {
 			t.Errorf("emit %s printed no summary: %q", k, stdout)
 		}
+		// Untuned, large calls run the tiled wavefronts in two dimensions, prange inside
+		// the time loop in three (see emit/module.go).
+		wide := map[string]string{"jacobi_2d": "runs numba, numba_tiled from A.size >= NUMBA_WIDE_MIN",
+			"heat_3d": "runs numba, numba_inner from A.size >= NUMBA_WIDE_MIN"}[k]
+		if wide != "" && !strings.Contains(stdout, wide) {
+			t.Errorf("emit %s: want %q in:\n%s", k, wide, stdout)
+		}
 	}
 	// The checker takes PolyBench's names (2mm, fdtd-2d), not the file names.
 	var pbNames []string
