@@ -352,7 +352,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		b.WriteString(strings.Join(rayDefs, "\n\n") + "\n\n")
 		b.WriteString(replaced(rayCuts, "_"+name+"__ray") + "\n\n\n")
 	}
-	fmt.Fprintf(&b, "def _guard_%s(%s):\n    return (%s)\n\n\n", name, params, strings.Join(guard, "\n            and "))
+	b.WriteString(guardDef(name, params, def, guard) + "\n\n\n")
 	usesBLAS := blasCall.MatchString(b.String())
 	fmt.Fprintf(&b, "def %s(%s):\n", name, params)
 	fmt.Fprintf(&b, "    if _guard_%s(%s):\n", name, args)
@@ -507,7 +507,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			code := strings.TrimLeft(line, " ")
 			if strings.HasPrefix(code, numpyCall) || strings.HasPrefix(code, origCall) {
 				indent := line[:len(line)-len(code)]
-				fmt.Fprintf(&b, "%swith _rt.blas_for(%s):\n%s    %s", indent, work, indent, code)
+				// The test inline: a with block costs a few hundred nanoseconds even where
+				// it changes nothing, a visible part of a 17 us call (gesummv, MEDIUM).
+				fmt.Fprintf(&b, "%sif %s < _rt.SMALL_BLAS_WORK:\n%s    with _rt.ONE_BLAS:\n%s        %s%s%s", indent, work, indent, indent, code, indent, code)
 				continue
 			}
 			b.WriteString(line)
@@ -625,142 +627,6 @@ func paramText(f *pyast.File, def *pyast.FunctionDef) (string, string) {
 		}
 	}
 	return strings.Join(params, ", "), strings.Join(args, ", ")
-}
-
-// guardCode lists the conditions under which the variant computes what the original does:
-// the types, dtypes and ranks it was compiled for, the shape relations its parameters rely
-// on, and no aliasing between an array it writes and any other array argument.
-func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []string {
-	types := f.Params()
-	var conds []string
-	var arrays []string
-	written := map[string]bool{}
-	for _, s := range scops {
-		for _, st := range s.Stmts {
-			for _, w := range st.Writes {
-				written[w.Array] = true
-			}
-		}
-	}
-	// A list whose ints a variant gathers with np.take (polyopt's gathers) must hold ints
-	// only: np.take reads True as 1 and refuses 2.0 where a subscript does otherwise.
-	gathered := map[string]bool{}
-	for _, s := range scops {
-		for _, src := range s.ParamSource {
-			if strings.HasPrefix(src, "len(") && strings.HasSuffix(src, ")") {
-				gathered[src[4:len(src)-1]] = true
-			}
-		}
-	}
-	var writtenPos []string
-	for _, p := range f.Def.Params {
-		if p.Kind != pyast.ParamNormal {
-			continue
-		}
-		t := types[p.Name]
-		if t == nil {
-			continue
-		}
-		switch t.Kind {
-		case typeinfer.NDArray:
-			if t.NDim < 0 || t.DType == "" {
-				conds = append(conds, "False")
-				continue
-			}
-			conds = append(conds, arrayCheck(p.Name, t.DType, t.NDim))
-			for d, dim := range t.Shape {
-				if dim.Sym == "" && dim.Lit >= 0 {
-					conds = append(conds, fmt.Sprintf("%s.shape[%d] == %d", p.Name, d, dim.Lit))
-				}
-			}
-			if written[p.Name] {
-				writtenPos = append(writtenPos, fmt.Sprint(len(arrays)))
-			}
-			arrays = append(arrays, p.Name)
-		case typeinfer.Int:
-			conds = append(conds, fmt.Sprintf("_rt.is_int(%s)", p.Name))
-		case typeinfer.Float, typeinfer.NPScalar:
-			// A NumPy scalar too: is_real admits float64 and integer scalars only, the ones
-			// the variants compute with as the original does.
-			conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
-		case typeinfer.Bool:
-			conds = append(conds, fmt.Sprintf("type(%s) is bool", p.Name))
-		case typeinfer.List:
-			if gathered[p.Name] {
-				conds = append(conds, fmt.Sprintf("_rt.int_list(%s)", p.Name))
-			}
-		case typeinfer.Complex:
-			conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
-		case typeinfer.Union:
-			switch {
-			case allReal(t):
-				conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
-			case allNumbers(t):
-				conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
-			case anyNumber(t):
-				// The variants compute with it as a number: its other kinds (an array,
-				// None) run the original.
-				conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
-			}
-		}
-	}
-	for _, r := range f.Relations() {
-		if !strings.HasPrefix(r.Right, "return") {
-			conds = append(conds, r.Left+" == "+r.Right)
-		}
-	}
-	if len(writtenPos) > 0 {
-		conds = append(conds, fmt.Sprintf("_rt.no_alias((%s,), (%s,))", strings.Join(arrays, ", "), strings.Join(writtenPos, ", ")))
-	}
-	if len(conds) == 0 {
-		conds = []string{"True"}
-	}
-	return conds
-}
-
-// guardDTypes are the dtypes pyparc_rt names dtype_<name>, for guards to compare with.
-var guardDTypes = map[string]bool{"float64": true, "float32": true, "int64": true, "int32": true,
-	"int16": true, "int8": true, "uint64": true, "uint32": true, "uint16": true, "uint8": true,
-	"bool": true, "complex128": true, "complex64": true}
-
-// arrayCheck is the guard condition that x is a plain ndarray (no subclass) of a dtype and
-// rank. For the common dtypes it is written out: a dtype comparison is a pointer test where
-// the array's dtype is NumPy's own, and a guard runs on every call (a non-native byte order
-// is refused, as any dtype not equal to the native one). Others call _rt.array.
-func arrayCheck(x, dtype string, ndim int) string {
-	if guardDTypes[dtype] {
-		return fmt.Sprintf("type(%s) is _np.ndarray and %s.ndim == %d and %s.dtype == _rt.dtype_%s", x, x, ndim, x, dtype)
-	}
-	return fmt.Sprintf("_rt.array(%s, %q, %d)", x, dtype, ndim)
-}
-
-// allNumbers reports a union of ints, floats, complex numbers and NumPy scalars.
-func allNumbers(t *typeinfer.Type) bool {
-	for _, a := range t.Alts {
-		if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float && a.Kind != typeinfer.Complex && a.Kind != typeinfer.NPScalar {
-			return false
-		}
-	}
-	return true
-}
-
-// anyNumber reports a union with a number among its alternatives.
-func anyNumber(t *typeinfer.Type) bool {
-	for _, a := range t.Alts {
-		if a.Kind == typeinfer.Int || a.Kind == typeinfer.Float || a.Kind == typeinfer.Complex || a.Kind == typeinfer.NPScalar {
-			return true
-		}
-	}
-	return false
-}
-
-func allReal(t *typeinfer.Type) bool {
-	for _, a := range t.Alts {
-		if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float && a.Kind != typeinfer.NPScalar {
-			return false
-		}
-	}
-	return true
 }
 
 func dedupe(list []string) []string {

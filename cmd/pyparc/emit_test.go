@@ -117,7 +117,7 @@ func TestEmitFromSourceHints(t *testing.T) {
 		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
 	}
 	emitted, _ := os.ReadFile(filepath.Join(out, "smooth_annotated.py"))
-	for _, want := range []string{"n == u.shape[0]", "m == u.shape[1]", "out.shape[0] == u.shape[0]", "def _smooth__numpy("} {
+	for _, want := range []string{"_u_0, _u_1 = u.shape", "n == _u_0", "m == _u_1", "_out_0 == _u_0", "def _smooth__numpy("} {
 		if !strings.Contains(string(emitted), want) {
 			t.Errorf("emitted program lacks %q", want)
 		}

@@ -134,6 +134,9 @@ def _no_alias_cases():
         ((a, b, b), (1,), False),                 # a written array passed twice
         ((a, a[0], c), (1,), False),              # a written view of another argument
         ((a, a[0], c), (2,), True),               # the overlapping pair is only read
+        ((a, a[0], c), (0,), False),              # a written owner read through a view
+        ((a[0], a[1], a), (0,), False),           # a written view of a read owner
+        ((a[0], a[1], c), (0, 1), True),          # disjoint views, both written
         ((a[:2], a[2:], c), (0, 1), True),        # views of disjoint rows
         ((a[:3], a[2:], c), (0,), False),         # views of overlapping rows
         ((ro, b), (0,), False),                   # a written array that is read-only

@@ -165,7 +165,7 @@ class _Compiled:
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
-           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "NUMBA_WIDE_MIN"]
+           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
@@ -284,8 +284,13 @@ _NO_CHANGE = contextlib.nullcontext()
 
 
 def blas_for(work):
-    """The context a dispatcher runs a variant in: one BLAS thread below SMALL_BLAS_WORK."""
+    """The context a dispatcher runs a variant in: one BLAS thread below SMALL_BLAS_WORK.
+    Dispatchers test the size themselves and enter ONE_BLAS only below it: a with block
+    costs a few hundred nanoseconds even when it changes nothing."""
     return _ONE_BLAS if work < SMALL_BLAS_WORK else _NO_CHANGE
+
+
+ONE_BLAS = _ONE_BLAS
 
 
 def cached_mask(key, build):
@@ -414,24 +419,33 @@ def no_alias(arrays, written):
     Two distinct arrays that each own their data (NumPy allocated it for them, and frees it
     with them) cannot overlap; any other pair goes to np.may_share_memory, which compares
     memory bounds only: a false alarm costs an original call, never a wrong answer.
+
+    Every guard ends with this, so the common case is kept short: each array's flags are
+    read once (a flags object is made per access), and when every array owns its data only
+    identity decides.
     """
-    own = None
     for i in written:
         a = arrays[i]
-        f = a.flags
-        if not f.writeable:
+        if not a.flags.writeable:
             return False
-        a_own = f.owndata
         for j, b in enumerate(arrays):
-            if j == i:
-                continue
-            if b is a:
+            if b is a and j != i:
                 return False
-            if a_own:
-                if own is None:
-                    own = [x.flags.owndata for x in arrays]
-                if own[j]:
-                    continue
+    for b in arrays:
+        if not b.flags.owndata:
+            return _no_overlap(arrays, written)
+    return True
+
+
+def _no_overlap(arrays, written):
+    """no_alias where some array is a view (or wraps memory it does not own): written and
+    distinct arrays known, bounds decide for each pair with a view in it."""
+    own = [x.flags.owndata for x in arrays]
+    for i in written:
+        a = arrays[i]
+        for j, b in enumerate(arrays):
+            if j == i or (own[i] and own[j]):
+                continue
             if _np.may_share_memory(a, b):
                 return False
     return True

@@ -1,0 +1,251 @@
+package emit
+
+// A guard runs before every call of an optimized function, so its cost counts on short calls
+// (15-70 us at PolyBench MEDIUM): it is written to touch each object as few times as it can.
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// guardCode lists the conditions under which the variant computes what the original does:
+// the types, dtypes and ranks it was compiled for, the shape relations its parameters rely
+// on, and no aliasing between an array it writes and any other array argument.
+func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []string {
+	types := f.Params()
+	var conds []string
+	var arrays []string
+	written := map[string]bool{}
+	for _, s := range scops {
+		for _, st := range s.Stmts {
+			for _, w := range st.Writes {
+				written[w.Array] = true
+			}
+		}
+	}
+	// A list whose ints a variant gathers with np.take (polyopt's gathers) must hold ints
+	// only: np.take reads True as 1 and refuses 2.0 where a subscript does otherwise.
+	gathered := map[string]bool{}
+	for _, s := range scops {
+		for _, src := range s.ParamSource {
+			if strings.HasPrefix(src, "len(") && strings.HasSuffix(src, ")") {
+				gathered[src[4:len(src)-1]] = true
+			}
+		}
+	}
+	var writtenPos []string
+	var literalShapes []string // after every type check: the guard binds shapes there
+	for _, p := range f.Def.Params {
+		if p.Kind != pyast.ParamNormal {
+			continue
+		}
+		t := types[p.Name]
+		if t == nil {
+			continue
+		}
+		switch t.Kind {
+		case typeinfer.NDArray:
+			if t.NDim < 0 || t.DType == "" {
+				conds = append(conds, "False")
+				continue
+			}
+			conds = append(conds, arrayCheck(p.Name, t.DType, t.NDim))
+			for d, dim := range t.Shape {
+				if dim.Sym == "" && dim.Lit >= 0 {
+					literalShapes = append(literalShapes, fmt.Sprintf("%s.shape[%d] == %d", p.Name, d, dim.Lit))
+				}
+			}
+			if written[p.Name] {
+				writtenPos = append(writtenPos, fmt.Sprint(len(arrays)))
+			}
+			arrays = append(arrays, p.Name)
+		case typeinfer.Int:
+			conds = append(conds, fmt.Sprintf("_rt.is_int(%s)", p.Name))
+		case typeinfer.Float, typeinfer.NPScalar:
+			// A NumPy scalar too: is_real admits float64 and integer scalars only, the ones
+			// the variants compute with as the original does.
+			conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
+		case typeinfer.Bool:
+			conds = append(conds, fmt.Sprintf("type(%s) is bool", p.Name))
+		case typeinfer.List:
+			if gathered[p.Name] {
+				conds = append(conds, fmt.Sprintf("_rt.int_list(%s)", p.Name))
+			}
+		case typeinfer.Complex:
+			conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
+		case typeinfer.Union:
+			switch {
+			case allReal(t):
+				conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
+			case allNumbers(t):
+				conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
+			case anyNumber(t):
+				// The variants compute with it as a number: its other kinds (an array,
+				// None) run the original.
+				conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
+			}
+		}
+	}
+	conds = append(conds, literalShapes...)
+	for _, r := range f.Relations() {
+		if !strings.HasPrefix(r.Right, "return") {
+			conds = append(conds, r.Left+" == "+r.Right)
+		}
+	}
+	if len(writtenPos) > 0 {
+		conds = append(conds, fmt.Sprintf("_rt.no_alias((%s,), (%s,))", strings.Join(arrays, ", "), strings.Join(writtenPos, ", ")))
+	}
+	if len(conds) == 0 {
+		conds = []string{"True"}
+	}
+	return conds
+}
+
+// guardDTypes are the dtypes pyparc_rt names dtype_<name>, for guards to compare with.
+var guardDTypes = map[string]bool{"float64": true, "float32": true, "int64": true, "int32": true,
+	"int16": true, "int8": true, "uint64": true, "uint32": true, "uint16": true, "uint8": true,
+	"bool": true, "complex128": true, "complex64": true}
+
+// arrayCheck is the guard condition that x is a plain ndarray (no subclass) of a dtype and
+// rank. For the common dtypes it is written out: a dtype comparison is a pointer test where
+// the array's dtype is NumPy's own, and a guard runs on every call (a non-native byte order
+// is refused, as any dtype not equal to the native one). Others call _rt.array.
+func arrayCheck(x, dtype string, ndim int) string {
+	if guardDTypes[dtype] {
+		return fmt.Sprintf("type(%s) is _np.ndarray and %s.ndim == %d and %s.dtype == _rt.dtype_%s", x, x, ndim, x, dtype)
+	}
+	return fmt.Sprintf("_rt.array(%s, %q, %d)", x, dtype, ndim)
+}
+
+// allNumbers reports a union of ints, floats, complex numbers and NumPy scalars.
+func allNumbers(t *typeinfer.Type) bool {
+	for _, a := range t.Alts {
+		if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float && a.Kind != typeinfer.Complex && a.Kind != typeinfer.NPScalar {
+			return false
+		}
+	}
+	return true
+}
+
+// anyNumber reports a union with a number among its alternatives.
+func anyNumber(t *typeinfer.Type) bool {
+	for _, a := range t.Alts {
+		if a.Kind == typeinfer.Int || a.Kind == typeinfer.Float || a.Kind == typeinfer.Complex || a.Kind == typeinfer.NPScalar {
+			return true
+		}
+	}
+	return false
+}
+
+func allReal(t *typeinfer.Type) bool {
+	for _, a := range t.Alts {
+		if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float && a.Kind != typeinfer.NPScalar {
+			return false
+		}
+	}
+	return true
+}
+
+// shapeRef finds NAME.shape[D] not preceded by a dot or a name character (so not obj.A.shape).
+var shapeRef = regexp.MustCompile(`(^|[^\w.])([A-Za-z_]\w*)\.shape\[(\d+)\]`)
+
+// guardDef writes the guard function from its conditions. The conditions up to the first
+// that reads a shape (the type checks: guardCode puts them first) are tested at once; then
+// each array whose shape the rest reads more than once has its shape unpacked into locals
+// (ndarray.shape builds a tuple per access: gesummv's guard read A.shape nine times), and
+// the rest is tested with the locals.
+func guardDef(name, params string, def *pyast.FunctionDef, conds []string) string {
+	split := len(conds)
+	for i, c := range conds {
+		if strings.Contains(c, ".shape[") {
+			split = i
+			break
+		}
+	}
+	head, rest := conds[:split], conds[split:]
+	arrays := map[string]int{} // checked arrays, by rank
+	for _, c := range head {
+		if m := checkedArray.FindStringSubmatch(c); m != nil {
+			x, r := m[1], m[2]
+			if x == "" {
+				x, r = m[3], m[4]
+			}
+			rank := 0
+			fmt.Sscan(r, &rank)
+			arrays[x] = rank
+		}
+	}
+	taken := map[string]bool{}
+	for _, p := range def.Params {
+		taken[p.Name] = true
+	}
+	uses := map[string]int{}
+	for _, c := range rest {
+		for _, m := range shapeRef.FindAllStringSubmatch(c, -1) {
+			uses[m[2]]++
+		}
+	}
+	local := func(x string, d int) string { return fmt.Sprintf("_%s_%d", x, d) }
+	var bound []string
+	var binds []string
+	for _, p := range def.Params {
+		rank, ok := arrays[p.Name]
+		if !ok || rank < 1 || uses[p.Name] < 2 {
+			continue
+		}
+		var names []string
+		clash := false
+		for d := 0; d < rank; d++ {
+			names = append(names, local(p.Name, d))
+			clash = clash || taken[local(p.Name, d)]
+		}
+		if clash {
+			continue
+		}
+		bound = append(bound, p.Name)
+		lhs := strings.Join(names, ", ")
+		if rank == 1 {
+			lhs += ","
+		}
+		binds = append(binds, fmt.Sprintf("    %s = %s.shape\n", lhs, p.Name))
+	}
+	if len(binds) == 0 {
+		return fmt.Sprintf("def _guard_%s(%s):\n    return (%s)", name, params, strings.Join(conds, "\n            and "))
+	}
+	isBound := map[string]bool{}
+	for _, x := range bound {
+		isBound[x] = true
+	}
+	for i, c := range rest {
+		rest[i] = shapeRef.ReplaceAllStringFunc(c, func(ref string) string {
+			m := shapeRef.FindStringSubmatch(ref)
+			if !isBound[m[2]] {
+				return ref
+			}
+			d := 0
+			fmt.Sscan(m[3], &d)
+			if d >= arrays[m[2]] {
+				return ref // past its rank: left to raise as the original would not reach it
+			}
+			return m[1] + local(m[2], d)
+		})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "def _guard_%s(%s):\n", name, params)
+	if len(head) > 0 {
+		fmt.Fprintf(&b, "    if not (%s):\n        return False\n", strings.Join(head, "\n            and "))
+	}
+	for _, l := range binds {
+		b.WriteString(l)
+	}
+	fmt.Fprintf(&b, "    return (%s)", strings.Join(rest, "\n            and "))
+	return b.String()
+}
+
+// checkedArray finds the array check arrayCheck writes: the name and the rank it admits.
+var checkedArray = regexp.MustCompile(`^(?:type\(([A-Za-z_]\w*)\) is _np\.ndarray and [A-Za-z_]\w*\.ndim == (\d+)|_rt\.array\(([A-Za-z_]\w*), "[^"]*", (\d+)\))`)

@@ -1,0 +1,122 @@
+package emit
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pyparc/pyparc/pyast"
+)
+
+func guardParams(names ...string) *pyast.FunctionDef {
+	def := &pyast.FunctionDef{Name: "f"}
+	for _, n := range names {
+		def.Params = append(def.Params, &pyast.Param{Kind: pyast.ParamNormal, Name: n})
+	}
+	return def
+}
+
+func TestGuardDef(t *testing.T) {
+	check := func(x string, ndim int) string { return arrayCheck(x, "float64", ndim) }
+	tests := []struct {
+		name   string
+		params []string
+		conds  []string
+		want   []string // lines the guard must hold
+		not    []string // text it must not
+	}{{
+		name:   "shapes read twice are unpacked once",
+		params: []string{"n", "A", "x"},
+		conds: []string{"_rt.is_int(n)", check("A", 2), check("x", 1),
+			"n == A.shape[0]", "A.shape[1] == A.shape[0]", "x.shape[0] == A.shape[0]",
+			"_rt.no_alias((A, x,), (1,))"},
+		want: []string{"    if not (_rt.is_int(n)\n", "        return False\n", "    _A_0, _A_1 = A.shape\n",
+			"    return (n == _A_0\n", "and _A_1 == _A_0\n", "and x.shape[0] == _A_0\n"},
+		not: []string{"x.shape\n"},
+	}, {
+		name:   "rank one unpacks with a trailing comma",
+		params: []string{"x", "y"},
+		conds:  []string{check("x", 1), check("y", 1), "y.shape[0] == x.shape[0]", "x.shape[0] - 2 >= 1"},
+		want:   []string{"    _x_0, = x.shape\n", "return (y.shape[0] == _x_0\n", "and _x_0 - 2 >= 1)"},
+	}, {
+		name:   "no shape read twice: one expression",
+		params: []string{"A", "x"},
+		conds:  []string{check("A", 2), check("x", 1), "x.shape[0] == A.shape[0]"},
+		want:   []string{"    return (type(A) is _np.ndarray", "and x.shape[0] == A.shape[0])"},
+		not:    []string{"if not", " = A.shape\n"},
+	}, {
+		name:   "a parameter named like the local keeps the shape reads",
+		params: []string{"A", "_A_0"},
+		conds:  []string{check("A", 2), "_rt.is_int(_A_0)", "_A_0 == A.shape[0]", "A.shape[1] == A.shape[0]"},
+		want:   []string{"and A.shape[1] == A.shape[0]"},
+		not:    []string{" = A.shape\n"},
+	}, {
+		name:   "an attribute's shape and an unchecked name are left alone",
+		params: []string{"A", "obj"},
+		conds:  []string{check("A", 2), "obj.A.shape[0] == A.shape[0]", "A.shape[1] == A.shape[0]", "B.shape[0] == B.shape[1]"},
+		want:   []string{"_A_0, _A_1 = A.shape", "obj.A.shape[0] == _A_0", "B.shape[0] == B.shape[1]"},
+	}, {
+		name:   "other dtypes are checked by _rt.array and bound too",
+		params: []string{"S"},
+		conds:  []string{`_rt.array(S, "float16", 2)`, "S.shape[0] == S.shape[1]"},
+		want:   []string{"_S_0, _S_1 = S.shape", "return (_S_0 == _S_1)"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := guardDef("f", strings.Join(tt.params, ", "), guardParams(tt.params...), append([]string(nil), tt.conds...))
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("guard lacks %q:\n%s", w, got)
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(got, n) {
+					t.Errorf("guard holds %q:\n%s", n, got)
+				}
+			}
+		})
+	}
+}
+
+// TestGuardDefRuns runs a guard with bound shapes on good and bad arguments: a wrong rank
+// must return False before any shape is unpacked (an unpacking error would escape the guard).
+func TestGuardDefRuns(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3")
+	}
+	conds := []string{"_rt.is_int(n)", arrayCheck("A", "float64", 2), arrayCheck("x", "float64", 1),
+		"n == A.shape[0]", "A.shape[1] == A.shape[0]", "x.shape[0] == A.shape[0]", "_rt.no_alias((A, x,), (1,))"}
+	src := "import numpy as _np\nimport pyparc_rt as _rt\n\n\n" +
+		guardDef("f", "n, A, x", guardParams("n", "A", "x"), conds) + `
+
+
+cases = [
+    ((3, _np.zeros((3, 3)), _np.zeros(3)), True),
+    ((3, _np.zeros((3, 4)), _np.zeros(3)), False),
+    ((3, _np.zeros(3), _np.zeros(3)), False),
+    ((3, _np.zeros((3, 3, 3)), _np.zeros(3)), False),
+    ((3, _np.zeros((3, 3)), _np.zeros((3, 1))), False),
+    ((2, _np.zeros((3, 3)), _np.zeros(3)), False),
+    ((3, _np.zeros((3, 3), dtype=_np.float32), _np.zeros(3)), False),
+]
+A = _np.zeros((4, 4))
+cases.append(((4, A, A[0]), False))
+for args, want in cases:
+    got = _guard_f(*args)
+    assert got is want, (args, got, want)
+print("ok")
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "g.py")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("python3", path)
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+filepath.Join("runtime"))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ok") {
+		t.Fatalf("guard run: %v\n%s\n%s", err, out, src)
+	}
+}
