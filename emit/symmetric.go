@@ -27,15 +27,42 @@ import (
 // value earlier. Inner loops must not depend on i or j, which would make the swapped
 // point's loop run over other values.
 
-// symmetricMirror returns the mirror statement of loop s (iterator j, polyopt loop l) run
-// directly inside the vectorized loop outer (iterator i), when the nest is a symmetric
-// completion; nil otherwise.
-func symmetricMirror(sc *polyopt.SCoP, s *pyast.For, l *polyopt.Loop, outer axis) pyast.Stmt {
+// A strict triangle (j in range(i + 1, b), the diagonal set apart or not at all, as in
+// correlation) completes the same way over the square, diagonal included, with the diagonal
+// saved before and put back after: the nest never touches it, and the square's statements at
+// (p, p) read nothing but their own cell and other arrays. Only where every subscript of
+// another array that mentions i or j is i or j alone: by symmetry each such position is read
+// with both, so from a - hence a point (p, p) reads only cells the triangle read - when the
+// triangle is not empty, which the square's code checks before it runs.
+
+// completion is a nest symmetricMirror found: the square is [outer.lo, hi) in both iterators.
+type completion struct {
+	mirror pyast.Stmt
+	hi     polyopt.Affine
+	strict bool
+}
+
+// symmetricMirror returns the completion of loop s (iterator j, polyopt loop l) run directly
+// inside the vectorized loop outer (iterator i), when the nest is one; nil otherwise.
+func symmetricMirror(sc *polyopt.SCoP, s *pyast.For, l *polyopt.Loop, outer axis) *completion {
 	if l == nil || l.Step != 1 || outer.tri || len(s.Else) > 0 || len(s.Body) < 2 {
 		return nil
 	}
 	i, j := outer.iter, l.Iter
-	if !zeroAff(subAff(l.Lo, polyopt.Affine{Coef: map[string]int64{i: 1}})) || !zeroAff(subAff(l.Hi, outer.hi)) {
+	c := &completion{hi: outer.hi}
+	lo := subAff(l.Lo, polyopt.Affine{Coef: map[string]int64{i: 1}})
+	switch {
+	case zeroAff(lo) && zeroAff(subAff(l.Hi, outer.hi)):
+	case zeroAff(subAff(lo, polyopt.Affine{Const: 1})):
+		c.strict = true
+		switch d := subAff(l.Hi, outer.hi); {
+		case zeroAff(d):
+		case zeroAff(subAff(d, polyopt.Affine{Const: 1})):
+			c.hi = l.Hi // i stops one short: its last value has an empty j loop
+		default:
+			return nil
+		}
+	default:
 		return nil
 	}
 	mirror, ok := s.Body[len(s.Body)-1].(*pyast.Assign)
@@ -51,11 +78,42 @@ func symmetricMirror(sc *polyopt.SCoP, s *pyast.For, l *polyopt.Loop, outer axis
 	}
 	sym := &symmetry{s: sc, t: t, i: i, j: j}
 	for _, st := range s.Body[:len(s.Body)-1] {
-		if !sym.stmt(st, true) {
+		if !sym.stmt(st, true) || c.strict && !bareIndices(st, t, i, j) {
 			return nil
 		}
 	}
-	return mirror
+	c.mirror = mirror
+	return c
+}
+
+// bareIndices reports that every subscript in s of an array other than t indexes with i or j
+// only as the whole index of a position.
+func bareIndices(s pyast.Stmt, t, i, j string) bool {
+	ok := true
+	pyast.Inspect(s, func(n pyast.Node) bool {
+		sub, isSub := n.(*pyast.Subscript)
+		if !isSub || !ok {
+			return ok
+		}
+		if x, isName := sub.X.(*pyast.Name); isName && x.Id == t {
+			return true
+		}
+		idx := []pyast.Expr{sub.Index}
+		if tup, isTup := sub.Index.(*pyast.Tuple); isTup {
+			idx = tup.Elts
+		}
+		for _, e := range idx {
+			names := exprNames(e)
+			if !names[i] && !names[j] {
+				continue
+			}
+			if id, isName := e.(*pyast.Name); !isName || (id.Id != i && id.Id != j) {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
 }
 
 func zeroAff(a polyopt.Affine) bool { return a.Const == 0 && len(a.Coef) == 0 }

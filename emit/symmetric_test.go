@@ -26,7 +26,12 @@ func TestSymmetricCompletion(t *testing.T) {
 		{"own cell read", "T[i, j] = X[0, i] * X[0, j]\n            T[i, j] = T[i, j] * s + X[1, j] * X[1, i]\n            T[j, i] = T[i, j]", "i", true},
 		{"not symmetric", "T[i, j] = X[0, i] - X[0, j]\n            T[j, i] = T[i, j]", "i", false},
 		{"two arrays", "T[i, j] = X[0, i] * Y[0, j]\n            T[j, i] = T[i, j]", "i", false},
-		{"strict triangle", "T[i, j] = X[0, i] * X[0, j]\n            T[j, i] = T[i, j]", "i + 1", false},
+		// The diagonal is saved and put back around the square.
+		{"strict triangle", "T[i, j] = X[0, i] * X[0, j]\n            T[j, i] = T[i, j]", "i + 1", true},
+		// At (p, p) X[0, p + 1] may lie past what the triangle read.
+		{"strict, an index beside i", "T[i, j] = X[0, i + 1] * X[0, j + 1]\n            T[j, i] = T[i, j]", "i + 1", false},
+		{"strict, i and j in one index", "T[i, j] = X[0, i + j]\n            T[j, i] = T[i, j]", "i + 1", false},
+		{"starts past i + 1", "T[i, j] = X[0, i] * X[0, j]\n            T[j, i] = T[i, j]", "i + 2", false},
 		{"reads another cell", "T[i, j] = X[0, i] * X[0, j] + T[0, j]\n            T[j, i] = T[i, j]", "i", false},
 		{"mirror of another array", "T[i, j] = X[0, i] * X[0, j]\n            Y[j, i] = T[i, j]", "i", false},
 		{"inner loop bound reads i", "T[i, j] = 0.0\n            for k in range(i):\n                T[i, j] += X[k, i] * X[k, j]\n            T[j, i] = T[i, j]", "i", false},
@@ -51,6 +56,9 @@ func TestSymmetricCompletion(t *testing.T) {
 		}
 		if c.want && (strings.Contains(code, "_mask") || strings.Contains(code, "(T).")) {
 			t.Errorf("%s: a mask or the mirror is left:\n%s", c.name, code)
+		}
+		if strict := strings.Contains(c.lo, "+"); c.want && strict != strings.Contains(code, "_diag0") {
+			t.Errorf("%s: the diagonal saved = %v, want %v:\n%s", c.name, !strict, strict, code)
 		}
 	}
 }

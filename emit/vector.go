@@ -482,23 +482,42 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 					}
 					continue
 				}
-				inner := s.Body
-				var ax axis
-				if outer := axes[len(axes)-1]; direct && len(body) == 1 {
-					if mirror := symmetricMirror(r.scop, s, l, outer); mirror != nil {
-						// The square instead of the triangle and its mirror: see symmetric.go.
-						ax = axis{iter: l.Iter, lo: outer.lo, hi: outer.hi}
-						inner = withoutStmt(s.Body, mirror)
+				outer := axes[len(axes)-1]
+				if c := symmetricMirror(r.scop, s, l, outer); c != nil && (!c.strict || !reordered) {
+					// The square instead of the triangle and its mirror: see symmetric.go.
+					// A full one only as the whole body of i's loop; a strict one may follow
+					// statements on the diagonal (they ran for every i before it, and the
+					// square puts the diagonal back).
+					if !c.strict && direct && len(body) == 1 {
+						ax := axis{iter: l.Iter, lo: outer.lo, hi: outer.hi}
 						r.symmetric++
+						if err := walk(withoutStmt(s.Body, c.mirror), append(append([]axis(nil), axes...), ax), parallel && l.Parallel, true, indent); err != nil {
+							return err
+						}
+						continue
+					}
+					if c.strict && direct && s == body[len(body)-1] {
+						square := append(append([]axis(nil), axes[:len(axes)-1]...),
+							axis{iter: outer.iter, lo: outer.lo, hi: c.hi}, axis{iter: l.Iter, lo: outer.lo, hi: c.hi})
+						t := c.mirror.(*pyast.Assign).Value.(*pyast.Subscript).X.(*pyast.Name).Id
+						lo, n := r.names.aff(outer.lo), r.names.aff(subAff(c.hi, outer.lo))
+						diag := fmt.Sprintf("_rt.diag_view(%s, (%s, %s,), %s)", t, lo, lo, n)
+						saved := fmt.Sprintf("_diag%d", r.symmetric)
+						r.symmetric++
+						r.emit(indent, fmt.Sprintf("if %s >= 2:", n))
+						r.emit(indent+"    ", saved+" = "+diag+".copy()")
+						if err := walk(withoutStmt(s.Body, c.mirror), square, parallel && l.Parallel, true, indent+"    "); err != nil {
+							return err
+						}
+						r.emit(indent+"    ", diag+"[...] = "+saved)
+						continue
 					}
 				}
-				if ax.iter == "" {
-					var err error
-					if ax, err = r.axisOf(l, axes); err != nil {
-						return err
-					}
+				ax, err := r.axisOf(l, axes)
+				if err != nil {
+					return err
 				}
-				if err := walk(inner, append(append([]axis(nil), axes...), ax), parallel && l.Parallel, true, indent); err != nil {
+				if err := walk(s.Body, append(append([]axis(nil), axes...), ax), parallel && l.Parallel, true, indent); err != nil {
 					return err
 				}
 			case *pyast.Pass:

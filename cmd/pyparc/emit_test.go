@@ -323,7 +323,7 @@ func TestEmitTriangles(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("emit: %s", stderr)
 	}
-	for _, fn := range []string{"trmm", "lower_product", "upper_sums", "shift", "backward", "symm", "gram", "skew"} {
+	for _, fn := range []string{"trmm", "lower_product", "upper_sums", "shift", "backward", "symm", "gram", "skew", "corr_like", "strict_upper"} {
 		if !strings.Contains(stdout, "optimized  "+fn+" ") || !strings.Contains(stdout, fn) {
 			t.Errorf("%s not optimized:\n%s", fn, stdout)
 		}
@@ -339,14 +339,16 @@ func TestEmitTriangles(t *testing.T) {
 	if !strings.Contains(string(emitted), "(A[_np.arange(0, max(0, _p_") {
 		t.Errorf("symm's diagonal read is not vectorized:\n%s", emitted)
 	}
-	// gram's upper triangle and mirror are one product over the square; skew's stay masked.
-	for fn, masked := range map[string]bool{"gram": false, "skew": true} {
+	// gram's upper triangle and mirror are one product over the square, corr_like's and
+	// strict_upper's strict ones too (the diagonal saved); skew's stay masked.
+	for fn, masked := range map[string]bool{"gram": false, "skew": true, "corr_like": false, "strict_upper": false} {
 		body := string(emitted)
 		if at := strings.Index(body, "def _"+fn+"__numpy("); at >= 0 {
 			body = body[at:]
 			body = body[:strings.Index(body, "\n\n\n")]
 		}
-		if strings.Contains(body, "_mask") != masked || !strings.Contains(body, "def _"+fn+"__numpy(") {
+		strict := strings.Contains(fn, "_")
+		if strings.Contains(body, "_mask") != masked || !strings.Contains(body, "def _"+fn+"__numpy(") || strings.Contains(body, "_diag0 = ") != strict {
 			t.Errorf("%s's NumPy variant (want masked %v):\n%s", fn, masked, body)
 		}
 	}

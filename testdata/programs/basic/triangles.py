@@ -97,6 +97,26 @@ def skew(S, B):
             S[j, i] = S[i, j]
 
 
+def corr_like(R, B):
+    # A strict triangle after a diagonal statement, as correlation's: the square's product,
+    # with the diagonal put back (R[m - 1, m - 1] keeps its input value).
+    for i in range(B.shape[1] - 1):
+        R[i, i] = 1.0
+        for j in range(i + 1, B.shape[1]):
+            R[i, j] = 0.0
+            for k in range(B.shape[0]):
+                R[i, j] += B[k, i] * B[k, j]
+            R[j, i] = R[i, j]
+
+
+def strict_upper(U, B):
+    # The strict triangle alone: the diagonal keeps its input values.
+    for i in range(U.shape[0]):
+        for j in range(i + 1, U.shape[0]):
+            U[i, j] = B[i, 0] * B[j, 0] + 0.5
+            U[j, i] = U[i, j]
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--n", type=int, default=12)
@@ -123,8 +143,12 @@ def main():
     with np.errstate(invalid="ignore"):  # --bad: inf * 0, whose warning names the line
         gram(G, B4)
         skew(S, B4)
+        R = np.full((args.m, args.m), 7.0)
+        corr_like(R, B4)
+        U = np.full((args.n, args.n), 7.0)
+        strict_upper(U, B4)
     if args.out:
-        np.savez(args.out, A=A, B=B, C=C, x=x, y=y, t=t, y2=y2, C3=C3, G=G, S=S)
+        np.savez(args.out, A=A, B=B, C=C, x=x, y=y, t=t, y2=y2, C3=C3, G=G, S=S, R=R, U=U)
     with np.errstate(invalid="ignore"):
         print("checksum %.6f %.6f %.6f %.6f %.6f" % (np.nansum(B[np.isfinite(B)]), C[np.isfinite(C)].sum(), y[np.isfinite(y)].sum(), y2.sum(),
                                                 C3[np.isfinite(C3)].sum()))
