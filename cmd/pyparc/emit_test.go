@@ -31,7 +31,7 @@ func TestEmitCorpus(t *testing.T) {
 		}
 		// Untuned, large calls run the tiled wavefronts in two dimensions, prange inside
 		// the time loop in three (see emit/module.go).
-		wide := map[string]string{"jacobi_2d": "runs numba, numba_tiled from A.size >= NUMBA_WIDE_MIN",
+		wide := map[string]string{"jacobi_2d": "runs numba, numba_tiled from A.size >= NUMBA_TILED_MIN",
 			"heat_3d": "runs numba, numba_inner from A.size >= NUMBA_WIDE_MIN"}[k]
 		if wide != "" && !strings.Contains(stdout, wide) {
 			t.Errorf("emit %s: want %q in:\n%s", k, wide, stdout)

@@ -63,10 +63,17 @@ def __getattr__(name):
     raise AttributeError(name)
 
 
-# Without a tuning record, a function with a tiled wavefront or inner-prange Numba variant
-# runs it from this many elements in its largest array argument up (2**18: jacobi-2d at
-# LARGE, 4e6, gains 5-8x on 16 cores; at MEDIUM, 6e4, a parallel region per time step loses).
+# Without a tuning record, a function with an inner-prange Numba variant runs it from this
+# many elements in its largest array argument up (2**18: jacobi-2d at LARGE, 4e6, gains 5-8x
+# on 16 cores; at MEDIUM, 6e4, a parallel region per time step loses: 8.5 ms against 4.7).
 NUMBA_WIDE_MIN = float(os.environ.get("PYPARC_NUMBA_WIDE_MIN", str(1 << 18)))
+
+# The same for a tiled-wavefront variant, whose parallel regions each run many time steps:
+# at MEDIUM (4.8e4 to 1.6e5 elements) it beat the plain Numba variant on jacobi-2d, fdtd-2d,
+# seidel-2d and lu on 2 cores (3.7 ms against 4.1, 3.6 / 3.7, 77 / 136, 13.5 / 15.0) and on
+# 16 (2.7 / 4.7, 2.5 / 4.4, 30 / 157, 5.4 / 15.9); at SMALL (4.8e3 to 1.4e4) it lost 2-4x
+# on 2 cores, but for seidel-2d.
+NUMBA_TILED_MIN = float(os.environ.get("PYPARC_NUMBA_TILED_MIN", str(1 << 15)))
 
 # A Ray variant runs only where shipping data to other processes pays: calls whose work count
 # (the dispatcher's loop-trip product) reaches this.
@@ -165,7 +172,8 @@ class _Compiled:
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
-           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN"]
+           "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
+           "NUMBA_TILED_MIN"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
