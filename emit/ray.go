@@ -96,7 +96,13 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 				pure = append(pure, strconv.Quote(name))
 			}
 			sort.Strings(pure)
-			moduleArg = ", module=__name__, pure=(" + strings.Join(pure, ", ") + ",)"
+			// No pure function at all (a method call such as x.conj()): "()", as "(,)" does
+			// not parse.
+			tuple := "()"
+			if len(pure) > 0 {
+				tuple = "(" + strings.Join(pure, ", ") + ",)"
+			}
+			moduleArg = ", module=__name__, pure=" + tuple
 		}
 		out.defs = append(out.defs,
 			fmt.Sprintf("%s_source = %s", name, strconv.Quote(source)),

@@ -89,8 +89,13 @@ func TestRayRegionsEdgeCases(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{"out[i] = total(A[i]) * s", "2: ()}"},
 		{"out[i] = total(A[i]) + _lo", "a name the Ray kernel gives its own variables"},
+		// A method call only: no pure function to check (difffuzz p78288, "pure=(,)").
+		{"out[i] = A[i, 0].conjugate()", "module=__name__, pure=())"},
 	} {
-		src := "def k(A, s, out, _lo):\n    for i in range(A.shape[0]):\n        " + tc.body + "\n\ndef total(r):\n    return r.sum()\n"
+		src := "def k(A, s, out, _lo):\n    for i in range(A.shape[0]):\n        " + tc.body + "\n"
+		if strings.Contains(tc.body, "total(") {
+			src += "\ndef total(r):\n    return r.sum()\n"
+		}
 		s, f, def := firstSCoP(t, src, params)
 		if _, err := polyopt.Analyze(ctx, s); err != nil {
 			t.Fatal(err)
