@@ -37,7 +37,12 @@ type region struct {
 	// symmetric counts nests computed over the square instead of a triangle and its mirror
 	// (see symmetric.go).
 	symmetric int
-	depth     int // Python loops around the statement being generated
+	// wideProducts counts statements that sum into a target of two or more dimensions
+	// (matrix products: BLAS's, NumPy's best case), wideElementwise those that compute one
+	// elementwise from other arrays (gemver's A + u1 v1^T + u2 v2^T: a pass over memory
+	// and a temporary per operation, where compiled loops make one pass).
+	wideProducts, wideElementwise int
+	depth                         int // Python loops around the statement being generated
 	// scalarInLoops counts statements left element by element inside Python loops: on a GPU
 	// each would cross the bus.
 	scalarInLoops int
@@ -738,6 +743,19 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			red = append(red, it)
 		}
 	}
+	// What kind of whole-array work this is, for the untuned choice between the NumPy and
+	// Numba variants (see wideProducts).
+	wide := !scalar && len(tgt.axes) >= 2
+	counted := func(ups []update, err error) ([]update, error) {
+		if err == nil && wide {
+			if len(red) > 0 {
+				r.wideProducts++
+			} else if readsArray(value) {
+				r.wideElementwise++
+			}
+		}
+		return ups, err
+	}
 	if len(red) > 0 {
 		if op != "+=" && op != "-=" && op != "*=" {
 			return nil, vecErr("a statement writes the same element at several points of a vectorized loop")
@@ -772,18 +790,30 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 				u = update{code: "if " + strings.Join(conds, " and ") + ": " + u.code}
 			}
 		}
-		return []update{u}, nil
+		return counted([]update{u}, nil)
 	}
 	if op == "" && mask == "" && !scalar && len(tgt.axes) > 0 && !intUnsafe {
 		if ups, ok, err := r.inPlace(lhs, value, w.Array, tgt, byIter, tmps); ok || err != nil {
-			return ups, err
+			return counted(ups, err)
 		}
 	}
 	e, err := r.expr(value, byIter, tmps, tgt.axes)
 	if err != nil {
 		return nil, err
 	}
-	return []update{r.line(w.Array, tgt, op, e.code, mask, scalar)}, nil
+	return counted([]update{r.line(w.Array, tgt, op, e.code, mask, scalar)}, nil)
+}
+
+// readsArray reports an expression that reads an array element.
+func readsArray(e pyast.Expr) bool {
+	found := false
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		if _, ok := n.(*pyast.Subscript); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // line renders target op= value (see masked), described for fuseZeroInit where it assigns or
