@@ -20,7 +20,9 @@ import (
 //
 // Exact, not only within rounding, when every statement is symmetric in i and j: with i and j
 // swapped its value is the same expression up to the order of the operands of + and *, which
-// IEEE arithmetic (real or complex) does not see. Then the point (p, q) below the diagonal
+// IEEE arithmetic on reals does not see (on complex numbers NumPy's product may use fused
+// multiply-adds, whose rounding depends on the order: the two points then agree within
+// rounding only). Then the point (p, q) below the diagonal
 // computes, operation for operation, what the original computed at (q, p) and copied there.
 // The statements write nothing but T[i, j] and read T only there, so no point reads another
 // point's cells, and the lower triangle, which nothing in the nest reads, only gets its final
@@ -43,8 +45,10 @@ type completion struct {
 }
 
 // symmetricMirror returns the completion of loop s (iterator j, polyopt loop l) run directly
-// inside the vectorized loop outer (iterator i), when the nest is one; nil otherwise.
-func symmetricMirror(sc *polyopt.SCoP, s *pyast.For, l *polyopt.Loop, outer axis) *completion {
+// inside the vectorized loop outer (iterator i), when the nest is one; nil otherwise. before
+// are the statements of i's loop ahead of s: a name they assign holds its value for this i
+// only (s = x[i] * 2.0), so s's statements reading it are not symmetric.
+func symmetricMirror(sc *polyopt.SCoP, s *pyast.For, l *polyopt.Loop, outer axis, before []pyast.Stmt) *completion {
 	if l == nil || l.Step != 1 || outer.tri || len(s.Else) > 0 || len(s.Body) < 2 {
 		return nil
 	}
@@ -77,13 +81,102 @@ func symmetricMirror(sc *polyopt.SCoP, s *pyast.For, l *polyopt.Loop, outer axis
 		return nil
 	}
 	sym := &symmetry{s: sc, t: t, i: i, j: j}
+	perI := assignedNames(before)
 	for _, st := range s.Body[:len(s.Body)-1] {
-		if !sym.stmt(st, true) || c.strict && !bareIndices(st, t, i, j) {
+		if !sym.stmt(st, true) || c.strict && !(bareIndices(st, t, i, j) && safeOnDiagonal(st)) {
 			return nil
+		}
+		for name := range stmtNames(st) {
+			if perI[name] {
+				return nil
+			}
 		}
 	}
 	c.mirror = mirror
 	return c
+}
+
+// assignedNames lists the names statements bind, at any depth (loop targets too).
+func assignedNames(stmts []pyast.Stmt) map[string]bool {
+	out := map[string]bool{}
+	for _, st := range stmts {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			var targets []pyast.Expr
+			switch n := n.(type) {
+			case *pyast.Assign:
+				targets = n.Targets
+			case *pyast.AugAssign:
+				targets = []pyast.Expr{n.Target}
+			case *pyast.AnnAssign:
+				targets = []pyast.Expr{n.Target}
+			case *pyast.For:
+				targets = []pyast.Expr{n.Target}
+			}
+			for _, t := range targets {
+				// Names bound, in tuples too; not those of a subscripted target (T[i, i]).
+				pyast.Inspect(t, func(m pyast.Node) bool {
+					switch m := m.(type) {
+					case *pyast.Name:
+						out[m.Id] = true
+					case *pyast.Subscript, *pyast.Attribute:
+						return false
+					}
+					return true
+				})
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// stmtNames lists the names a statement mentions.
+func stmtNames(s pyast.Stmt) map[string]bool {
+	out := map[string]bool{}
+	pyast.Inspect(s, func(n pyast.Node) bool {
+		if id, ok := n.(*pyast.Name); ok {
+			out[id.Id] = true
+		}
+		return true
+	})
+	return out
+}
+
+// safeOnDiagonal reports statements a strict completion may also run on the diagonal, which
+// the original never evaluates there: sums, differences and products of reads and numbers
+// only, and powers with a non-negative integer literal exponent. A quotient may divide by
+// zero there, a call fail on its domain, and 2 ** (i - j) - on ints - raise ValueError, where
+// the original raised nothing.
+func safeOnDiagonal(s pyast.Stmt) bool {
+	if f, isFor := s.(*pyast.For); isFor {
+		// Its range was checked already (symmetry.stmt): it reads neither i nor j.
+		for _, b := range f.Body {
+			if !safeOnDiagonal(b) {
+				return false
+			}
+		}
+		return true
+	}
+	ok := true
+	pyast.Inspect(s, func(n pyast.Node) bool {
+		switch n := n.(type) {
+		case *pyast.Call, *pyast.Compare, *pyast.BoolOp, *pyast.IfExp:
+			ok = false
+		case *pyast.BinOp:
+			switch n.Op {
+			case pyast.Add, pyast.Sub, pyast.Mul:
+			case pyast.Pow:
+				num, isNum := n.Y.(*pyast.Num)
+				if !isNum || strings.ContainsAny(num.Raw, ".eEjJ-") {
+					ok = false
+				}
+			default:
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
 }
 
 // bareIndices reports that every subscript in s of an array other than t indexes with i or j

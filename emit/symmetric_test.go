@@ -62,3 +62,33 @@ func TestSymmetricCompletion(t *testing.T) {
 		}
 	}
 }
+
+// TestStrictCompletionRefusals: a strict triangle is completed over the square only when
+// nothing its statements read is set per i before the j loop (found by review: s = x[i] * 2.0
+// then T[i, j] = s gave the lower triangle s[p] instead of s[q]), and when the statements
+// cannot fail on the diagonal, which the original never evaluates (2 ** (i - j - 1) on ints
+// raised ValueError there).
+func TestStrictCompletionRefusals(t *testing.T) {
+	cases := []struct {
+		name string
+		body string // i's loop body, at 8 spaces
+		want bool
+	}{
+		{"an inner loop", "for j in range(i + 1, T.shape[0]):\n            T[i, j] = 0.0\n            for k in range(X.shape[1]):\n                T[i, j] += X[k, i] * X[k, j]\n            T[j, i] = T[i, j]", true},
+		{"diagonal set first", "T[i, i] = 1.0\n        for j in range(i + 1, T.shape[0]):\n            T[i, j] = X[0, i] * X[0, j]\n            T[j, i] = T[i, j]", true},
+		{"a scalar set per i", "s = X[0, i] * 2.0\n        for j in range(i + 1, T.shape[0]):\n            T[i, j] = s\n            T[j, i] = T[i, j]", false},
+		{"a scalar set per i, added", "s = X[1, i]\n        for j in range(i + 1, T.shape[0]):\n            T[i, j] = X[0, i] * X[0, j]\n            T[i, j] += s\n            T[j, i] = T[i, j]", false},
+		{"a quotient", "for j in range(i + 1, T.shape[0]):\n            T[i, j] = 1.0 / (X[0, i] + X[0, j])\n            T[j, i] = T[i, j]", false},
+		{"a power of a read", "for j in range(i + 1, T.shape[0]):\n            T[i, j] = 2.0 ** (X[0, i] + X[0, j])\n            T[j, i] = T[i, j]", false},
+		{"a call", "for j in range(i + 1, T.shape[0]):\n            T[i, j] = math.sqrt(X[0, i] + X[0, j])\n            T[j, i] = T[i, j]", false},
+		{"a literal square", "for j in range(i + 1, T.shape[0]):\n            T[i, j] = (X[0, i] - 1.0) ** 2 + (X[0, j] - 1.0) ** 2\n            T[j, i] = T[i, j]", true},
+	}
+	sq := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
+	for _, c := range cases {
+		src := "def k(T, X, Y, s):\n    for i in range(T.shape[0]):\n        " + c.body + "\n"
+		r, code := generated(t, src, map[string]*typeinfer.Type{"T": sq, "X": sq, "Y": sq, "s": typeinfer.Simple(typeinfer.Float)})
+		if got := r.symmetric == 1 && strings.Contains(code, "_diag0"); got != c.want {
+			t.Errorf("%s: completed = %v, want %v:\n%s", c.name, got, c.want, code)
+		}
+	}
+}

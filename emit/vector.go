@@ -488,7 +488,14 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 					continue
 				}
 				outer := axes[len(axes)-1]
-				if c := symmetricMirror(r.scop, s, l, outer); c != nil && (!c.strict || !reordered) {
+				var before []pyast.Stmt
+				for _, b := range body {
+					if b == pyast.Stmt(s) {
+						break
+					}
+					before = append(before, b)
+				}
+				if c := symmetricMirror(r.scop, s, l, outer, before); c != nil && (!c.strict || !reordered) {
 					// The square instead of the triangle and its mirror: see symmetric.go.
 					// A full one only as the whole body of i's loop; a strict one may follow
 					// statements on the diagonal (they ran for every i before it, and the
@@ -1421,6 +1428,21 @@ func triAxis(l *polyopt.Loop, outer []axis, spans map[string][2]polyopt.Affine) 
 func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
 	if err := r.sameComplex(st, value); err != nil {
 		return err
+	}
+	// An int to an int power: Python gives a float for a negative exponent (2 ** -1 is
+	// 0.5), NumPy raises ValueError for int arrays; a masked statement would even compute it
+	// at points the loops never reach. Only a literal exponent, never negative, is the same.
+	intPow := false
+	pyast.Inspect(value, func(n pyast.Node) bool {
+		if b, ok := n.(*pyast.BinOp); ok && b.Op == pyast.Pow && r.intValued(b.X) && r.intValued(b.Y) {
+			if num, ok := b.Y.(*pyast.Num); !ok || strings.ContainsAny(num.Raw, ".eEjJ-") {
+				intPow = true
+			}
+		}
+		return !intPow
+	})
+	if intPow {
+		return vecErr("an int to an int power that may be negative: Python gives a float, NumPy raises")
 	}
 	f32 := false
 	for _, a := range st.Reads {

@@ -249,3 +249,25 @@ func TestSumIntoOneCell(t *testing.T) {
 		}
 	}
 }
+
+// TestIntPowerNotVectorized: an int to an int power stays a loop unless the exponent is a
+// literal that is not negative: Python's 2 ** -1 is 0.5, NumPy raises ValueError for int
+// arrays, and a masked statement evaluates it where the loops never did (found by review).
+func TestIntPowerNotVectorized(t *testing.T) {
+	ints := typeinfer.Array("int64", typeinfer.SymDim("N"))
+	for _, c := range []struct {
+		body string
+		want bool
+	}{
+		{"x[i] = 2 ** (i - 3)", false},
+		{"x[i] = 2 ** y[i]", false},
+		{"x[i] = y[i] ** 2", true},
+		{"x[i] = y[i] ** 2 + 1", true},
+	} {
+		src := "def k(x, y):\n    for i in range(x.shape[0]):\n        " + c.body + "\n"
+		r, code := generated(t, src, map[string]*typeinfer.Type{"x": ints, "y": ints})
+		if got := r.vector > 0; got != c.want {
+			t.Errorf("%s: vectorized = %v, want %v:\n%s", c.body, got, c.want, code)
+		}
+	}
+}
