@@ -465,14 +465,14 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		chosen = "orig (its lowered array statements would run element by element)"
 	case numpyFull && len(nbCuts) > 0 && wideProducts == 0 && wideElementwise > 0 && f.LargestArrayExpr() != "":
 		// Whole-array code without a matrix product but with elementwise work over matrices
-		// (gemver): large calls run the compiled loops, one pass where NumPy makes one per
-		// operation (gemver at LARGE on 16 cores: numba 6.3 ms, numpy 20.4 ms; at MEDIUM
-		// numpy 380 us, numba 470 us there, while on 2 cores numba won from SMALL up).
+		// (gemver): but for small calls, the compiled loops, one pass where NumPy makes one
+		// per operation (gemver on 16 cores: numba 6.1 ms against numpy 16.5 at LARGE, 209 us
+		// against 580 at MEDIUM; on 2 cores 28 us against 52 at SMALL).
 		size := f.LargestArrayExpr()
-		fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_WIDE_MIN:\n", size)
+		fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_FUSED_MIN:\n", size)
 		call("            ", "numba")
 		call("        ", "numpy")
-		chosen = fmt.Sprintf("numpy, numba from %s >= NUMBA_WIDE_MIN", size)
+		chosen = fmt.Sprintf("numpy, numba from %s >= NUMBA_FUSED_MIN", size)
 	case numpyFull || len(nbCuts) == 0:
 		// Without a tuning record, the default: whole-array NumPy code when it covers every
 		// loop nest (BLAS for contractions, no interpreter loop left); compiled loops otherwise.
