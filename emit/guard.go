@@ -184,6 +184,7 @@ func guardDef(name, params string, def *pyast.FunctionDef, conds []string) strin
 	for _, p := range def.Params {
 		taken[p.Name] = true
 	}
+	prelude := hoistConstants(conds, taken)
 	uses := map[string]int{}
 	for _, c := range rest {
 		for _, m := range shapeRef.FindAllStringSubmatch(c, -1) {
@@ -215,7 +216,7 @@ func guardDef(name, params string, def *pyast.FunctionDef, conds []string) strin
 		binds = append(binds, fmt.Sprintf("    %s = %s.shape\n", lhs, p.Name))
 	}
 	if len(binds) == 0 {
-		return fmt.Sprintf("def _guard_%s(%s):\n    return (%s)", name, params, strings.Join(conds, "\n            and "))
+		return fmt.Sprintf("def _guard_%s(%s):\n%s    return (%s)", name, params, prelude, strings.Join(conds, "\n            and "))
 	}
 	isBound := map[string]bool{}
 	for _, x := range bound {
@@ -237,6 +238,7 @@ func guardDef(name, params string, def *pyast.FunctionDef, conds []string) strin
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "def _guard_%s(%s):\n", name, params)
+	b.WriteString(prelude)
 	if len(head) > 0 {
 		fmt.Fprintf(&b, "    if not (%s):\n        return False\n", strings.Join(head, "\n            and "))
 	}
@@ -249,3 +251,59 @@ func guardDef(name, params string, def *pyast.FunctionDef, conds []string) strin
 
 // checkedArray finds the array check arrayCheck writes: the name and the rank it admits.
 var checkedArray = regexp.MustCompile(`^(?:type\(([A-Za-z_]\w*)\) is _np\.ndarray and [A-Za-z_]\w*\.ndim == (\d+)|_rt\.array\(([A-Za-z_]\w*), "[^"]*", (\d+)\))`)
+
+// scalarCheck finds a whole condition that calls _rt.is_int or _rt.is_real on a name.
+var scalarCheck = regexp.MustCompile(`^_rt\.(is_int|is_real)\(([A-Za-z_]\w*)\)$`)
+
+// guardConstant finds the module attributes array checks read: NumPy's ndarray type and the
+// runtime's dtypes.
+var guardConstant = regexp.MustCompile(`_np\.ndarray|_rt\.dtype_\w+`)
+
+// hoistConstants rewrites conds in place to cost less per call, and returns the lines that
+// must run before them: a scalar check tests the exact type first (type(n) is int answers
+// for nearly every call without a function call), and a module attribute read twice or more
+// (_np.ndarray, _rt.dtype_float64: a global and an attribute lookup per read) is read once
+// into a local. Locals whose names a parameter has are not made.
+func hoistConstants(conds []string, taken map[string]bool) string {
+	for i, c := range conds {
+		if m := scalarCheck.FindStringSubmatch(c); m != nil {
+			exact := map[string]string{"is_int": "int", "is_real": "float"}[m[1]]
+			conds[i] = fmt.Sprintf("(type(%s) is %s or %s)", m[2], exact, c)
+		}
+	}
+	count := map[string]int{}
+	var order []string
+	for _, c := range conds {
+		for _, k := range guardConstant.FindAllString(c, -1) {
+			if count[k] == 0 {
+				order = append(order, k)
+			}
+			count[k]++
+		}
+	}
+	local := map[string]string{}
+	var b strings.Builder
+	for _, k := range order {
+		name := "_nd"
+		if strings.HasPrefix(k, "_rt.dtype_") {
+			name = "_" + strings.TrimPrefix(k, "_rt.")
+		}
+		if count[k] < 2 || taken[name] {
+			continue
+		}
+		local[k] = name
+		fmt.Fprintf(&b, "    %s = %s\n", name, k)
+	}
+	if len(local) == 0 {
+		return ""
+	}
+	for i, c := range conds {
+		conds[i] = guardConstant.ReplaceAllStringFunc(c, func(k string) string {
+			if name, ok := local[k]; ok {
+				return name
+			}
+			return k
+		})
+	}
+	return b.String()
+}

@@ -32,7 +32,7 @@ func TestGuardDef(t *testing.T) {
 		conds: []string{"_rt.is_int(n)", check("A", 2), check("x", 1),
 			"n == A.shape[0]", "A.shape[1] == A.shape[0]", "x.shape[0] == A.shape[0]",
 			"_rt.no_alias((A, x,), (1,))"},
-		want: []string{"    if not (_rt.is_int(n)\n", "        return False\n", "    _A_0, _A_1 = A.shape\n",
+		want: []string{"    if not ((type(n) is int or _rt.is_int(n))\n", "        return False\n", "    _A_0, _A_1 = A.shape\n",
 			"    return (n == _A_0\n", "and _A_1 == _A_0\n", "and x.shape[0] == _A_0\n"},
 		not: []string{"x.shape\n"},
 	}, {
@@ -44,7 +44,7 @@ func TestGuardDef(t *testing.T) {
 		name:   "no shape read twice: one expression",
 		params: []string{"A", "x"},
 		conds:  []string{check("A", 2), check("x", 1), "x.shape[0] == A.shape[0]"},
-		want:   []string{"    return (type(A) is _np.ndarray", "and x.shape[0] == A.shape[0])"},
+		want:   []string{"    _nd = _np.ndarray\n", "    _dtype_float64 = _rt.dtype_float64\n", "    return (type(A) is _nd", "and x.shape[0] == A.shape[0])"},
 		not:    []string{"if not", " = A.shape\n"},
 	}, {
 		name:   "a parameter named like the local keeps the shape reads",
@@ -52,6 +52,12 @@ func TestGuardDef(t *testing.T) {
 		conds:  []string{check("A", 2), "_rt.is_int(_A_0)", "_A_0 == A.shape[0]", "A.shape[1] == A.shape[0]"},
 		want:   []string{"and A.shape[1] == A.shape[0]"},
 		not:    []string{" = A.shape\n"},
+	}, {
+		name:   "a parameter named like a hoisted constant keeps the attribute",
+		params: []string{"A", "x", "_nd"},
+		conds:  []string{check("A", 2), check("x", 1), "_rt.is_real(_nd)"},
+		want:   []string{"type(A) is _np.ndarray", "type(x) is _np.ndarray", "(type(_nd) is float or _rt.is_real(_nd))", "_dtype_float64 = _rt.dtype_float64"},
+		not:    []string{"_nd = _np.ndarray"},
 	}, {
 		name:   "an attribute's shape and an unchecked name are left alone",
 		params: []string{"A", "obj"},
@@ -94,6 +100,9 @@ func TestGuardDefRuns(t *testing.T) {
 
 cases = [
     ((3, _np.zeros((3, 3)), _np.zeros(3)), True),
+    ((_np.int64(3), _np.zeros((3, 3)), _np.zeros(3)), True),
+    ((True, _np.zeros((1, 1)), _np.zeros(1)), False),
+    ((3.0, _np.zeros((3, 3)), _np.zeros(3)), False),
     ((3, _np.zeros((3, 4)), _np.zeros(3)), False),
     ((3, _np.zeros(3), _np.zeros(3)), False),
     ((3, _np.zeros((3, 3, 3)), _np.zeros(3)), False),
