@@ -447,6 +447,7 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 		if err != nil {
 			return err
 		}
+		ups = r.whenNotEmpty(st, axes, ups)
 		for _, w := range st.Writes {
 			r.writtenSub[w.Array] = true
 		}
@@ -809,6 +810,60 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		return nil, err
 	}
 	return counted([]update{r.line(w.Array, tgt, op, e.code, mask, scalar)}, nil)
+}
+
+// whenNotEmpty puts a statement's lines under a check that its vectorized loops run at all,
+// when it indexes some array with an index those loops do not move (T[:, 0] for T[i, 0]):
+// the bounds proofs hold for the points the loops run, and NumPy checks an integer index even
+// where the slices beside it are empty (T[:, 0] of a 0 x 0 array raises IndexError, where
+// the loop over i in range(0) never read T).
+func (r *region) whenNotEmpty(st *polyopt.Stmt, axes []axis, ups []update) []update {
+	if arr := r.array(st.Writes[0].Array); arr != nil && arr.Scalar {
+		return ups // a temporary: a later statement reads it whether or not this one ran
+	}
+	param := map[string]bool{}
+	for _, p := range r.scop.Params {
+		param[p] = true
+	}
+	fixed := false
+	for _, acc := range append(append([]polyopt.Access(nil), st.Reads...), st.Writes...) {
+		if arr := r.array(acc.Array); arr == nil || arr.Scalar {
+			continue
+		}
+		for _, idx := range acc.Index {
+			// An index no loop moves: a constant, or parameters only. One an enclosing
+			// Python loop moves is in bounds whenever that loop runs.
+			free := true
+			for name := range idx.Coef {
+				if !param[name] {
+					free = false
+				}
+			}
+			fixed = fixed || free
+		}
+	}
+	if !fixed {
+		return ups
+	}
+	var conds []string
+	for _, a := range axes {
+		if !(a.lo.IsConst() && a.hi.IsConst() && a.lo.Const < a.hi.Const) {
+			conds = append(conds, fmt.Sprintf("(%s) < (%s)", r.names.aff(a.lo), r.names.aff(a.hi)))
+		}
+	}
+	if len(conds) == 0 {
+		return ups
+	}
+	for _, u := range ups {
+		if strings.Contains(u.code, "\n") || strings.HasPrefix(u.code, "if ") {
+			return ups // a block, or already checked (a sum into one cell)
+		}
+	}
+	out := make([]update, len(ups))
+	for i, u := range ups {
+		out[i] = update{code: "if " + strings.Join(conds, " and ") + ": " + u.code}
+	}
+	return out
 }
 
 // readsArray reports an expression that reads an array element.

@@ -271,3 +271,23 @@ func TestIntPowerNotVectorized(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedIndexWhenNotEmpty: a statement indexing an array where no loop moves (T[i, 0])
+// runs only when its vectorized loops do: NumPy checks T[:, 0] against a 0 x 0 T and raises,
+// where the loop over range(0) never read T (found by review).
+func TestFixedIndexWhenNotEmpty(t *testing.T) {
+	sq := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
+	vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
+	for _, c := range []struct{ body, want, not string }{
+		{"T[i, 0] = 5.0", "if (0) < (_p_N): T[:, 0] = 5.0", ""},
+		{"x[i] = T[i, 0] * 2.0", "if (0) < (_p_N): x[:] = ", ""},
+		{"T[i, i] = 1.0", "[...] = 1.0", "if ("},
+		{"x[i] = T[i, 1] + 1.0", "if (0) < (_p_N): ", ""},
+	} {
+		src := "def k(T, x):\n    for i in range(x.shape[0]):\n        " + c.body + "\n"
+		_, code := generated(t, src, map[string]*typeinfer.Type{"T": sq, "x": vec})
+		if !strings.Contains(code, c.want) || (c.not != "" && strings.Contains(code, c.not)) {
+			t.Errorf("%s: want %q (not %q) in:\n%s", c.body, c.want, c.not, code)
+		}
+	}
+}
