@@ -81,53 +81,20 @@ func symmetricMirror(sc *polyopt.SCoP, s *pyast.For, l *polyopt.Loop, outer axis
 		return nil
 	}
 	sym := &symmetry{s: sc, t: t, i: i, j: j}
-	perI := assignedNames(before)
+	perI := map[string]int{}
+	polyopt.CountBindings(before, perI)
 	for _, st := range s.Body[:len(s.Body)-1] {
 		if !sym.stmt(st, true) || c.strict && !(bareIndices(st, t, i, j) && safeOnDiagonal(st)) {
 			return nil
 		}
 		for name := range stmtNames(st) {
-			if perI[name] {
+			if perI[name] > 0 {
 				return nil
 			}
 		}
 	}
 	c.mirror = mirror
 	return c
-}
-
-// assignedNames lists the names statements bind, at any depth (loop targets too).
-func assignedNames(stmts []pyast.Stmt) map[string]bool {
-	out := map[string]bool{}
-	for _, st := range stmts {
-		pyast.Inspect(st, func(n pyast.Node) bool {
-			var targets []pyast.Expr
-			switch n := n.(type) {
-			case *pyast.Assign:
-				targets = n.Targets
-			case *pyast.AugAssign:
-				targets = []pyast.Expr{n.Target}
-			case *pyast.AnnAssign:
-				targets = []pyast.Expr{n.Target}
-			case *pyast.For:
-				targets = []pyast.Expr{n.Target}
-			}
-			for _, t := range targets {
-				// Names bound, in tuples too; not those of a subscripted target (T[i, i]).
-				pyast.Inspect(t, func(m pyast.Node) bool {
-					switch m := m.(type) {
-					case *pyast.Name:
-						out[m.Id] = true
-					case *pyast.Subscript, *pyast.Attribute:
-						return false
-					}
-					return true
-				})
-			}
-			return true
-		})
-	}
-	return out
 }
 
 // stmtNames lists the names a statement mentions.
