@@ -463,7 +463,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	case lowered > 0 && !numpyFull && len(nbCuts) == 0:
 		call("        ", "orig")
 		chosen = "orig (its lowered array statements would run element by element)"
-	case numpyFull && len(nbCuts) > 0 && wideProducts == 0 && wideElementwise > 0 && f.LargestArrayExpr() != "":
+	case numpyFull && len(nbCuts) == len(cuts) && wideProducts == 0 && wideElementwise > 0 && !narrowFloats(used) && f.LargestArrayExpr() != "":
 		// Whole-array code without a matrix product but with elementwise work over matrices
 		// (gemver): but for small calls, the compiled loops, one pass where NumPy makes one
 		// per operation (gemver on 16 cores: numba 6.1 ms against numpy 16.5 at LARGE, 209 us
@@ -566,6 +566,22 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		detail += "; not: " + strings.Join(notes, "; ")
 	}
 	return b.String(), detail, variants, tuned, nil
+}
+
+// narrowFloats reports SCoPs with float32, float16 or complex64 arrays: NumPy computes
+// A[i, j] * 1.1 in float32 for them, Numba in float64 rounded at the store, so a default
+// that switches from the NumPy variant to the Numba one by size would change results by an
+// ulp between sizes (found by review).
+func narrowFloats(scops []*polyopt.SCoP) bool {
+	for _, s := range scops {
+		for _, a := range s.Arrays {
+			switch a.DType {
+			case "float32", "float16", "complex64":
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // blasWork is the dispatcher's measure of how big its BLAS calls are: the element count of

@@ -818,8 +818,16 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 // where the slices beside it are empty (T[:, 0] of a 0 x 0 array raises IndexError, where
 // the loop over i in range(0) never read T).
 func (r *region) whenNotEmpty(st *polyopt.Stmt, axes []axis, ups []update) []update {
+	temp := ""
 	if arr := r.array(st.Writes[0].Array); arr != nil && arr.Scalar {
-		return ups // a temporary: a later statement reads it whether or not this one ran
+		if _, _, op, err := splitUpdate(st); err != nil || op == "" {
+			// A temporary: later statements read it whether or not this one ran, so it
+			// gets its value or an array of zeros of its (empty) shape.
+			temp = st.Writes[0].Array
+			if len(ups) != 1 || !strings.HasPrefix(ups[0].code, temp+" = ") {
+				return ups
+			}
+		}
 	}
 	param := map[string]bool{}
 	for _, p := range r.scop.Params {
@@ -851,6 +859,7 @@ func (r *region) whenNotEmpty(st *polyopt.Stmt, axes []axis, ups []update) []upd
 			conds = append(conds, fmt.Sprintf("(%s) < (%s)", r.names.aff(a.lo), r.names.aff(a.hi)))
 		}
 	}
+	conds = dedupe(conds)
 	if len(conds) == 0 {
 		return ups
 	}
@@ -858,6 +867,10 @@ func (r *region) whenNotEmpty(st *polyopt.Stmt, axes []axis, ups []update) []upd
 		if strings.Contains(u.code, "\n") || strings.HasPrefix(u.code, "if ") {
 			return ups // a block, or already checked (a sum into one cell)
 		}
+	}
+	if temp != "" {
+		value := strings.TrimPrefix(ups[0].code, temp+" = ")
+		return []update{{code: fmt.Sprintf("%s = %s if %s else _np.zeros((%s))", temp, value, strings.Join(conds, " and "), r.shapeOf(axes))}}
 	}
 	out := make([]update, len(ups))
 	for i, u := range ups {

@@ -283,8 +283,14 @@ func TestFixedIndexWhenNotEmpty(t *testing.T) {
 		{"x[i] = T[i, 0] * 2.0", "if (0) < (_p_N): x[:] = ", ""},
 		{"T[i, i] = 1.0", "[...] = 1.0", "if ("},
 		{"x[i] = T[i, 1] + 1.0", "if (0) < (_p_N): ", ""},
+		// A temporary gets zeros of its empty shape; a sum into a scalar is skipped.
+		{"s = T[i, 0]\n        x[i] = s * 2.0", "if (0) < (_p_N) else _np.zeros((max(0, _p_N),))", ""},
+		{"s += T[i, 0]", "if (0) < (_p_N): s += ", ""},
 	} {
 		src := "def k(T, x):\n    for i in range(x.shape[0]):\n        " + c.body + "\n"
+		if strings.HasPrefix(c.body, "s +=") {
+			src = "def k(T, x):\n    s = 0.0\n    for i in range(x.shape[0]):\n        " + c.body + "\n    return s\n"
+		}
 		_, code := generated(t, src, map[string]*typeinfer.Type{"T": sq, "x": vec})
 		if !strings.Contains(code, c.want) || (c.not != "" && strings.Contains(code, c.not)) {
 			t.Errorf("%s: want %q (not %q) in:\n%s", c.body, c.want, c.not, code)

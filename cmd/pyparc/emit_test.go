@@ -373,6 +373,48 @@ func TestEmitTriangles(t *testing.T) {
 	}
 }
 
+// TestEmitFusedDefault: untuned, gemver-like elementwise matrix work runs the Numba variant
+// from NUMBA_FUSED_MIN elements, but not in float32, not where a loop nest has no Numba form
+// and not beside a matrix product (the first two found by review); outputs match the
+// original below and above the threshold.
+func TestEmitFusedDefault(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "fused.py")
+	db := filepath.Join(dir, "p.db")
+	script := filepath.Join(dir, "fused.py")
+	for _, n := range []string{"10", "13"} {
+		if code, _, stderr := pyparc(t, "profile", "run", "--db", db, script, "--n", n); code != 0 {
+			t.Fatalf("profile: %s", stderr)
+		}
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
+	if code != 0 {
+		t.Fatalf("emit: %s", stderr)
+	}
+	for fn, fused := range map[string]bool{"rank1": true, "rank1_f32": false, "split": false, "product": false} {
+		line := ""
+		for _, l := range strings.Split(stdout, "\n") {
+			if strings.HasPrefix(l, "optimized  "+fn+" ") {
+				line = l
+			}
+		}
+		if got := strings.Contains(line, "numba from A.size >= NUMBA_FUSED_MIN"); line == "" || got != fused {
+			t.Errorf("%s: compiled default %v, want %v:\n%s", fn, got, fused, line)
+		}
+	}
+	for _, n := range []string{"12", "200"} {
+		want := runPython(t, dir, "fused.py", "--n", n, "out.npz")
+		got := runPython(t, out, "fused.py", "--n", n, "out.npz")
+		if got != want {
+			t.Errorf("--n %s: emitted prints %q, original %q", n, got, want)
+		}
+		if err := sameArraysNaN(filepath.Join(dir, "out.npz"), filepath.Join(out, "out.npz")); err != nil {
+			t.Errorf("--n %s: saved arrays differ: %v", n, err)
+		}
+	}
+}
+
 // sameArraysNaN is sameArrays with nan equal to nan at the same places.
 func sameArraysNaN(want, got string) error {
 	cmp := exec.Command("python3", "-c", `import sys, numpy as np
