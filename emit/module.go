@@ -502,13 +502,13 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// (_rt.NUMBA_TILED_MIN, 2**15 elements, where jacobi-2d, fdtd-2d, seidel-2d and lu at
 		// MEDIUM ran 1.1-5x faster tiled on 2 and on 16 cores).
 		if size := f.LargestArrayExpr(); wide != "" && size != "" {
-			min := "NUMBA_WIDE_MIN"
+			threshold := "NUMBA_WIDE_MIN"
 			if wide == "numba_tiled" {
-				min = "NUMBA_TILED_MIN"
+				threshold = "NUMBA_TILED_MIN"
 			}
-			fmt.Fprintf(&b, "        if %s >= _rt.%s:\n", size, min)
+			fmt.Fprintf(&b, "        if %s >= _rt.%s:\n", size, threshold)
 			call("            ", wide)
-			chosen = fmt.Sprintf("numba, %s from %s >= %s", wide, size, min)
+			chosen = fmt.Sprintf("numba, %s from %s >= %s", wide, size, threshold)
 		}
 		call("        ", "numba")
 	}
