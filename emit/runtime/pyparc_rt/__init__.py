@@ -11,6 +11,8 @@ import threading
 
 import numpy as _np
 
+from ._masked import masked_matmul  # noqa: F401 - emitted code calls it
+
 # Numba is optional, and imported only when a dispatcher first asks for it (HAVE_NUMBA) or a
 # compiled variant first runs: importing it costs a few tenths of a second, more than many
 # whole programs take. PYPARC_NUMBA=0 turns it off.
