@@ -59,6 +59,10 @@ type region struct {
 	finite []string
 	// writtenSub names the arrays the statements of the subtree written so far assign to.
 	writtenSub map[string]bool
+	// tempNames are the scalars vectorized into temporaries, and subtrees the lines [start,
+	// end) of each nest turned into whole-array code, where they live (see forwardTemps).
+	tempNames map[string]bool
+	subtrees  [][2]int
 	// noMasked refuses masked products: while generating the code that runs when the values
 	// of finite are not all finite.
 	noMasked bool
@@ -92,6 +96,8 @@ func (r *region) generate(indent string) []string {
 	}
 	r.lines = append(r.lines, params...)
 	r.block(r.scop.Body, indent)
+	r.forwardTemps()
+	r.assignProducts()
 	r.fuseZeroInit()
 	// A mask made for code that was then given up (a term of a sum that could not be masked
 	// alone) is not computed.
@@ -136,7 +142,7 @@ func (r *region) fuseZeroInit() {
 	}
 	drop := map[int]bool{}
 	for at, u := range r.updates {
-		if u.op != "=" || (u.value != "0.0" && u.value != "0") {
+		if u.op != "=" || u.temp || (u.value != "0.0" && u.value != "0") {
 			continue
 		}
 		for k := at + 1; k < len(r.lines); k++ {
@@ -323,6 +329,13 @@ func (r *region) block(body []pyast.Stmt, indent string) {
 						delete(r.updates, at)
 					}
 				}
+				kept := r.subtrees[:0]
+				for _, sp := range r.subtrees {
+					if sp[0] < saved {
+						kept = append(kept, sp)
+					}
+				}
+				r.subtrees = kept
 			}
 			err := r.vectorizeSubtree(f, l, indent)
 			if err == nil && len(r.finite) == 0 {
@@ -406,8 +419,18 @@ type axis struct {
 
 // vectorizeSubtree turns the loop nest rooted at f into whole-array statements, in statement
 // order. Every loop in it carries nothing but reductions, so running each statement for all
-// its points before the next one keeps every dependence (loop distribution is legal).
+// its points before the next one keeps every dependence (loop distribution is legal). The
+// lines it adds are recorded in r.subtrees.
 func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string) error {
+	start := len(r.lines)
+	if err := r.vectorizeNest(f, top, indent); err != nil {
+		return err
+	}
+	r.subtrees = append(r.subtrees, [2]int{start, len(r.lines)})
+	return nil
+}
+
+func (r *region) vectorizeNest(f *pyast.For, top *polyopt.Loop, indent string) error {
 	r.outside = namesOutside(r.fnBody, f)
 	r.finite, r.writtenSub = nil, map[string]bool{}
 	var iters []string
@@ -672,6 +695,9 @@ type update struct {
 	target, array, op, value string
 	mask                     string // the points it updates, "" for all
 	indent                   string // set once emitted
+	// temp marks the lines of a vectorized scalar temporary (see forwardTemps): its zeros
+	// (op "=", value "0.0") and a sum into all of it (op "+=").
+	temp bool
 }
 
 // statement renders one statement over all points of its vectorized loops: one line, or
@@ -722,6 +748,16 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 				return nil, err
 			}
 			tmps[w.Array] = order
+			if r.tempNames == nil {
+				r.tempNames = map[string]bool{}
+			}
+			r.tempNames[w.Array] = true
+			if zeroLiteral(value) {
+				// float64 zeros, as inexact makes of 0 and 0.0, without a pass writing them
+				// (fresh pages are zero); described for forwardTemps.
+				return []update{{code: fmt.Sprintf("%s = _np.zeros((%s))", w.Array, r.shapeOf(axes)),
+					target: w.Array, array: w.Array, op: "=", value: "0.0", temp: true}}, nil
+			}
 			// asarray first: CuPy's broadcast_to takes arrays only, not Python scalars.
 			// inexact: float, or complex where the values are.
 			return []update{{code: fmt.Sprintf("%s = _np.array(_np.broadcast_to(_rt.inexact(_np.asarray(%s)), (%s)))", w.Array, e.code, r.shapeOf(axes))}}, nil
@@ -785,6 +821,9 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			return nil, err
 		}
 		u := r.line(w.Array, tgt, op, align(reduced, tgt.axes), mask, scalar)
+		if scalar && tmps[w.Array] != nil && op == "+=" && mask == "" {
+			u.target, u.array, u.op, u.value, u.temp = w.Array, w.Array, op, align(reduced, tgt.axes), true
+		}
 		if len(tgt.axes) == 0 && !scalar {
 			// One cell, updated only when the sum has terms: the loops never touch it
 			// otherwise, and it may lie outside the array then (c[i + 1] for the last i).

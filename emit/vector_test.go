@@ -128,14 +128,13 @@ func TestAntiAndTriangles(t *testing.T) {
 			false,
 			[]string{"for i in range(A.shape[0] - 1):"},
 			nil},
-		// symm: reordered, a masked product into the private temporary, a diagonal read.
+		// symm: reordered, a masked product into the private temporary (forwarded into its
+		// one use), a diagonal read; the loops keep the temporary, read once per i.
 		{"symm", "for i in range(C.shape[0]):\n        for j in range(C.shape[1]):\n            t = 0.0\n            for k in range(i):\n                C[k, j] += alpha * B[i, j] * A[i, k]\n                t += B[k, j] * A[i, k]\n            C[i, j] = 2.0 * C[i, j] + alpha * B[i, j] * A[i, i] + alpha * t\n",
 			false,
 			[]string{"if _rt.finite(B, alpha):",
-				"t = _np.array(_np.broadcast_to(_rt.inexact(_np.asarray(0.0)), (max(0, _p_N), max(0, _p_N),)))\n        t += ",
-				"_rt.masked_matmul((B).T, A[:, 0:max(0, _p_N - 1)], _mask0, 1, False)",
-				"C[:, :] *= 2.0\n        C[:, :] += ((alpha * B) * (A[_np.arange(0, max(0, _p_N)), _np.arange(0, max(0, _p_N))])[:, None])\n        C[:, :] += (alpha * t)\n        C[0:max(0, _p_N - 1), :] += ",
-				"else:"},
+				"C[:, :] *= 2.0\n        C[:, :] += ((alpha * B) * (A[_np.arange(0, max(0, _p_N)), _np.arange(0, max(0, _p_N))])[:, None])\n        C[:, :] += (alpha * ((_rt.masked_matmul((B[0:max(0, _p_N - 1), :]).T, A[:, 0:max(0, _p_N - 1)], _mask0, 1, True)).transpose(1, 0)))\n        C[0:max(0, _p_N - 1), :] += (alpha * _rt.masked_matmul((B).T, A[:, 0:max(0, _p_N - 1)], _mask0, 1, False)).transpose(1, 0)",
+				"else:", "t = _np.zeros((max(0, _p_N),))\n", "C[i, :] += (alpha * t)"},
 			nil},
 		{"diagonal read", "for i in range(A.shape[0]):\n        x[i] = A[i, i] * y[i]\n",
 			false,

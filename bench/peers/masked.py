@@ -54,17 +54,28 @@ def main():
         whole = median_ms(lambda: np.where(mask, a, 0) @ b, args.runs)
         plain = median_ms(lambda: a @ b, args.runs)
         row = [str(n), f"{whole:.3g}", f"{plain:.3g}"]
-        want = np.where(mask, a, 0) @ b
-        for rows, bands in settings:
-            _masked.BAND_ROWS, _masked.MAX_BANDS = rows, bands
-            _masked._PLANS.clear()
-            got = rt.masked_matmul(a, b, mask, 0, False)
-            if not np.allclose(got, want, rtol=1e-9, atol=1e-9):
-                row.append("MISMATCH")
-                continue
-            t = median_ms(lambda: rt.masked_matmul(a, b, mask, 0, False), args.runs)
-            row.append(f"{t:.3g} ({t / whole:.2f}x)")
+        bands_row(row, settings, args.runs, whole, np.where(mask, a, 0) @ b,
+                  lambda: rt.masked_matmul(a, b, mask, 0, False))
         print("| " + " | ".join(row) + " |", flush=True)
+        # trmm's form: the mask over A[1:n, :] (k > i), transposed, times B[1:n, :].
+        at, bt = a[1:], b[1:]
+        tmask = np.arange(1, n)[:, None] > np.arange(n)[None, :]
+        whole = median_ms(lambda: np.where(tmask, at, 0).T @ bt, args.runs)
+        row = [f"{n} (trmm's)", f"{whole:.3g}", f"{plain:.3g}"]
+        bands_row(row, settings, args.runs, whole, np.where(tmask, at, 0).T @ bt,
+                  lambda: rt.masked_matmul(at, bt, tmask, 0, True))
+        print("| " + " | ".join(row) + " |", flush=True)
+
+
+def bands_row(row, settings, runs, whole, want, banded):
+    for rows, bands in settings:
+        _masked.BAND_ROWS, _masked.MAX_BANDS = rows, bands
+        _masked._PLANS.clear()
+        if not np.allclose(banded(), want, rtol=1e-9, atol=1e-9):
+            row.append("MISMATCH")
+            continue
+        t = median_ms(banded, runs)
+        row.append(f"{t:.3g} ({t / whole:.2f}x)")
 
 
 if __name__ == "__main__":
