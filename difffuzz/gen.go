@@ -21,6 +21,7 @@ type gen struct {
 	aside  *rand.Rand
 	p      *Program
 	tmps   int  // temporaries made so far, for fresh names
+	accs   int  // accumulators made so far (see accumulator)
 	cplx   bool // some arrays are complex128
 	checks bool // loops may hold "if ...: raise" checks
 }
@@ -300,6 +301,13 @@ func (g *gen) loop(sc scope, maxDepth int, perfect bool) *Loop {
 	if !hasAssign(l.Body) {
 		l.Body = append(l.Body, g.assign(in))
 	}
+	if len(in.loops) < maxDepth {
+		g.withAside(func() {
+			if g.chance(20) {
+				l.Body = append(l.Body, g.accumulator(in, maxDepth)...)
+			}
+		})
+	}
 	if g.checks {
 		g.withAside(func() {
 			if g.chance(35) {
@@ -309,6 +317,33 @@ func (g *gen) loop(sc scope, maxDepth int, perfect bool) *Loop {
 		})
 	}
 	return l
+}
+
+// accumulator makes a private sum carried to one statement, as users write dot products
+// and symm its temp2: a = 0.0, a loop adding into a, then an array element set or updated
+// from a. The sum's terms may be complex where the arrays are, into the float zero.
+func (g *gen) accumulator(sc scope, maxDepth int) []Stmt {
+	var targets []*Array
+	for _, a := range g.p.Arrays {
+		if !a.Int() {
+			targets = append(targets, a)
+		}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	target := targets[g.intn(len(targets))]
+	name := fmt.Sprintf("a%d", g.accs)
+	g.accs++
+	inner := g.loop(sc, maxDepth, false)
+	k := kFloat
+	if target.Complex() && g.chance(50) {
+		k = kComplex
+	}
+	inner.Body = append(inner.Body, &Assign{Target: &Name{name}, Op: "+=", Value: g.expr(sc.with(inner), k, 2, "")})
+	use := &Assign{Target: g.ref(sc, target, true), Op: g.pick([]string{"=", "=", "+="}),
+		Value: &Bin{Op: "*", X: &Name{name}, Y: g.leaf(sc, kindOf(target), target.Name)}}
+	return []Stmt{&Assign{Target: &Name{name}, Op: "=", Value: &Num{"0.0"}}, inner, use}
 }
 
 // check makes "if X < limit: raise ...": X an element of some array (its real part or

@@ -70,6 +70,7 @@ func TestGenerateCovers(t *testing.T) {
 		{"spelled-out update", `(\w+\[[^]]+\]) = \w+\[[^]]+\] \+ `},
 		{"scalar temporary", `t\d+ = `},
 		{"scalar reduction", `s\d \+= `},
+		{"accumulator", `(?s)a\d+ = 0\.0\n.*a\d+ \+= `},
 		{"returned reduction", `return s\d`},
 		{"np.sqrt(np.abs())", `np\.sqrt\(np\.abs\(`},
 		{"math.exp", `math\.exp\(-abs\(`},
