@@ -42,8 +42,11 @@ func (r *region) forwardTemps() {
 		}
 		var found []int
 		for k := lo; k < hi; k++ {
-			if namesIn(r.lines[k])[name] {
-				found = append(found, k)
+			for _, loc := range nameRefs(r.lines[k]) {
+				if r.lines[k][loc[0]:loc[1]] == name {
+					found = append(found, k)
+					break
+				}
 			}
 		}
 		return found
@@ -109,6 +112,63 @@ func (r *region) sameLevel(from, to int, indent string, read map[string]bool) bo
 	return true
 }
 
+// nameRefs returns the [start, end) of the identifiers of generated code that refer to
+// variables: those inside string literals, after a '.' (attributes), after a digit (the e
+// of 1e-3) and before a single '=' after '(' or ',' (keyword arguments) are left out.
+func nameRefs(code string) [][2]int {
+	var refs [][2]int
+	for i := 0; i < len(code); {
+		c := code[i]
+		switch {
+		case c == '\'' || c == '"':
+			j := i + 1
+			for j < len(code) && code[j] != c {
+				if code[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			i = j + 1
+		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+			j := i + 1
+			for j < len(code) && (code[j] == '_' || 'a' <= code[j] && code[j] <= 'z' || 'A' <= code[j] && code[j] <= 'Z' || '0' <= code[j] && code[j] <= '9') {
+				j++
+			}
+			if (i == 0 || code[i-1] != '.' && !('0' <= code[i-1] && code[i-1] <= '9')) && !keywordArg(code, i, j) {
+				refs = append(refs, [2]int{i, j})
+			}
+			i = j
+		case '0' <= c && c <= '9':
+			// A number, exponent and suffix included (1e-3, 2j, 0x1f).
+			j := i + 1
+			for j < len(code) && (code[j] == '.' || code[j] == '_' || 'a' <= code[j] && code[j] <= 'z' || 'A' <= code[j] && code[j] <= 'Z' || '0' <= code[j] && code[j] <= '9' ||
+				(code[j] == '-' || code[j] == '+') && (code[j-1] == 'e' || code[j-1] == 'E')) {
+				j++
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return refs
+}
+
+// keywordArg reports that the identifier code[i:j] names a keyword argument: after '(' or
+// ',' and before '=' (not '==').
+func keywordArg(code string, i, j int) bool {
+	k := i - 1
+	for k >= 0 && code[k] == ' ' {
+		k--
+	}
+	if k < 0 || code[k] != '(' && code[k] != ',' {
+		return false
+	}
+	for j < len(code) && code[j] == ' ' {
+		j++
+	}
+	return j < len(code) && code[j] == '=' && (j+1 == len(code) || code[j+1] != '=')
+}
+
 // parenthesized returns code in parentheses, as it is where one pair already encloses all
 // of it.
 func parenthesized(code string) string {
@@ -138,11 +198,19 @@ func replaceName(code, name, with string) (string, bool) {
 	var at []int
 	for _, loc := range identifier.FindAllStringIndex(code, -1) {
 		if code[loc[0]:loc[1]] == name {
-			if loc[0] > 0 && code[loc[0]-1] == '.' {
-				return "", false // an attribute of that name
-			}
 			at = append(at, loc[0])
 		}
+	}
+	// Every occurrence must be a reference to the variable: not an attribute, a keyword
+	// argument, a string's text or a literal's exponent (1e-3 for a temporary named e).
+	refs := 0
+	for _, loc := range nameRefs(code) {
+		if code[loc[0]:loc[1]] == name {
+			refs++
+		}
+	}
+	if refs != len(at) {
+		return "", false
 	}
 	if len(at) != 1 {
 		return "", false

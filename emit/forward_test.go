@@ -32,6 +32,14 @@ func TestForwardTemps(t *testing.T) {
 		// check goes by name): the sum stays before.
 		{"operand written between", "for i in range(A.shape[0]):\n        s = 0.0\n        for k in range(A.shape[0] - 1):\n            s += A[i, k] * x[k]\n        A[i, A.shape[0] - 1] = 0.0\n        y[i] = s\n",
 			"float64", []string{"s += (A[:, 0:max(0, _p_N - 1)] @ x[0:max(0, _p_N - 1)])\n    if (0) < (_p_N): A[:, _p_N - 1] = 0.0\n    y[:] = s"}, nil},
+		// Never read: its name in the next statement's einsum subscripts, a keyword
+		// argument or an exponent is no use of it (the reviewer's dead_a, dead_axis, dead_e).
+		{"dead accumulator named a", "for i in range(A.shape[0]):\n        a = 0.0\n        for k in range(A.shape[0]):\n            a += A[i, k] * x[k]\n        for j in range(A.shape[0]):\n            z[i] += C[i, j] * C[i, j]\n",
+			"float64", []string{"_np.einsum('ab,ab->a', C, C)"}, []string{"->(A"}},
+		{"dead accumulator named axis", "for i in range(A.shape[0]):\n        axis = 0.0\n        for k in range(A.shape[0]):\n            axis += A[i, k] * x[k]\n        for j in range(A.shape[0]):\n            z[i] += C[i, j]\n",
+			"float64", []string{"axis=(1,)"}, []string{"(A @ x)="}},
+		{"dead accumulator named e", "for i in range(A.shape[0]):\n        e = 0.0\n        for k in range(A.shape[0]):\n            e += A[i, k] * x[k]\n        z[i] = y[i] * 1e-3\n",
+			"float64", []string{"1e-3"}, []string{"1(A @ x)"}},
 		{"not a zero", "for i in range(A.shape[0]):\n        s = 1.0\n        for k in range(A.shape[0]):\n            s += A[i, k] * x[k]\n        y[i] = s\n",
 			"float64", []string{"s += (A @ x)", "y[:] = s"}, []string{"_np.zeros"}},
 	} {
@@ -100,6 +108,11 @@ func TestReplaceName(t *testing.T) {
 		{"y[:] = t + t", "t", "x", "", false},
 		{"y[:] = (B).T", "T", "x", "", false}, // an attribute, not the name
 		{"y[:] = ts", "t", "x", "", false},
+		{"z[:] += _np.einsum('ab,ab->a', C, C)", "a", "x", "", false},        // a string's text
+		{"z[:] += _np.sum(C, axis=(1,))", "axis", "x", "", false},            // a keyword argument
+		{"z[:] = (y * 1e-3)", "e", "x", "", false},                           // an exponent
+		{"z[:] = (e * 1e-3)", "e", "x", "", false},                           // and a reference
+		{"z[:] = f(e, axis == 1)", "axis", "x", "z[:] = f(e, x == 1)", true}, // a comparison
 	} {
 		got, ok := replaceName(tc.code, tc.name, tc.with)
 		if ok != tc.ok || got != tc.want {
