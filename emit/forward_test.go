@@ -1,11 +1,8 @@
 package emit
 
 import (
-	"strings"
 	"testing"
 
-	"github.com/pyparc/pyparc/polyopt"
-	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/typeinfer"
 )
 
@@ -49,29 +46,10 @@ func TestForwardTemps(t *testing.T) {
 				return typeinfer.Array(dtype, typeinfer.SymDim("N"), typeinfer.SymDim("N"))
 			}
 			vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
-			s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+			code := numpyCode(t, src, map[string]*typeinfer.Type{
 				"A": mat(tc.dtype), "B": mat("float64"), "C": mat("float64"), "x": vec, "y": vec, "z": vec,
 			})
-			ctx, err := isl.NewContext()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ctx.Free()
-			if _, err := polyopt.Analyze(ctx, s); err != nil {
-				t.Fatal(err)
-			}
-			r := newRegion(s, f, def.Body)
-			code := strings.Join(r.generate("    "), "\n")
-			for _, w := range tc.want {
-				if !strings.Contains(code, w) {
-					t.Errorf("want %q in:\n%s", w, code)
-				}
-			}
-			for _, n := range tc.not {
-				if strings.Contains(code, n) {
-					t.Errorf("want no %q in:\n%s", n, code)
-				}
-			}
+			checkCode(t, code, tc.want, tc.not)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/pyast"
 	"github.com/pyparc/pyparc/typeinfer"
 )
@@ -25,6 +26,36 @@ func firstSCoP(t *testing.T, src string, params map[string]*typeinfer.Type) (*po
 		t.Fatalf("no SCoP: %+v", fn.Opaque)
 	}
 	return fn.SCoPs[0], f, def
+}
+
+// numpyCode returns the whole-array code generate writes for the first SCoP of src.
+func numpyCode(t *testing.T, src string, params map[string]*typeinfer.Type) string {
+	t.Helper()
+	s, f, def := firstSCoP(t, src, params)
+	ctx, err := isl.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Free()
+	if _, err := polyopt.Analyze(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(newRegion(s, f, def.Body).generate("    "), "\n")
+}
+
+// checkCode reports every string of want missing from code and every string of not in it.
+func checkCode(t *testing.T, code string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(code, w) {
+			t.Errorf("want %q in:\n%s", w, code)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(code, n) {
+			t.Errorf("want no %q in:\n%s", n, code)
+		}
+	}
 }
 
 // TestNumbaRefusesMixedFloat32 is difffuzz's reproducers mismatch_p136 and mismatch_p1528:

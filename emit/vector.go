@@ -430,6 +430,7 @@ func (r *region) vectorizeSubtree(f *pyast.For, top *polyopt.Loop, indent string
 	return nil
 }
 
+// vectorizeNest does the work of vectorizeSubtree.
 func (r *region) vectorizeNest(f *pyast.For, top *polyopt.Loop, indent string) error {
 	r.outside = namesOutside(r.fnBody, f)
 	r.finite, r.writtenSub = nil, map[string]bool{}

@@ -67,29 +67,10 @@ func TestWholeArrayCode(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := "def k(A, x, y, t):\n    " + tc.body
-			s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+			code := numpyCode(t, src, map[string]*typeinfer.Type{
 				"A": mat(tc.a), "x": vec("float64"), "y": vec(tc.y), "t": vec("float64"),
 			})
-			ctx, err := isl.NewContext()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ctx.Free()
-			if _, err := polyopt.Analyze(ctx, s); err != nil {
-				t.Fatal(err)
-			}
-			r := newRegion(s, f, def.Body)
-			code := strings.Join(r.generate("    "), "\n")
-			for _, w := range tc.want {
-				if !strings.Contains(code, w) {
-					t.Errorf("want %q in:\n%s", w, code)
-				}
-			}
-			for _, n := range tc.not {
-				if strings.Contains(code, n) {
-					t.Errorf("want no %q in:\n%s", n, code)
-				}
-			}
+			checkCode(t, code, tc.want, tc.not)
 		})
 	}
 }
@@ -173,18 +154,7 @@ func TestAntiAndTriangles(t *testing.T) {
 			if got := s.Loops[0].Anti; got != tc.anti {
 				t.Errorf("loop %s: Anti = %v, want %v (carries %v)", s.Loops[0].Iter, got, tc.anti, s.Loops[0].CarriedBy)
 			}
-			r := newRegion(s, f, def.Body)
-			code := strings.Join(r.generate("    "), "\n")
-			for _, w := range tc.want {
-				if !strings.Contains(code, w) {
-					t.Errorf("want %q in:\n%s", w, code)
-				}
-			}
-			for _, n := range tc.not {
-				if strings.Contains(code, n) {
-					t.Errorf("want no %q in:\n%s", n, code)
-				}
-			}
+			checkCode(t, strings.Join(newRegion(s, f, def.Body).generate("    "), "\n"), tc.want, tc.not)
 		})
 	}
 }
@@ -205,18 +175,9 @@ func TestFloat32SumsStay(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := "def k(A, D, E, F):\n    s = 0.0\n    " + tc.body + "    return s\n"
 			vec := func(dtype string) *typeinfer.Type { return typeinfer.Array(dtype, typeinfer.SymDim("N")) }
-			s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{
+			code := numpyCode(t, src, map[string]*typeinfer.Type{
 				"A": vec("float64"), "D": vec("float32"), "E": vec("float64"), "F": vec("float32"),
 			})
-			ctx, err := isl.NewContext()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ctx.Free()
-			if _, err := polyopt.Analyze(ctx, s); err != nil {
-				t.Fatal(err)
-			}
-			code := strings.Join(newRegion(s, f, def.Body).generate("    "), "\n")
 			if got := !strings.Contains(code, "for j in range"); got != tc.vectorized {
 				t.Errorf("sum vectorized %v, want %v:\n%s", got, tc.vectorized, code)
 			}
