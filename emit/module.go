@@ -37,6 +37,7 @@ func Module(ctx *isl.Context, m *typeinfer.Module, decisions map[string]store.De
 	}
 	var repls []repl
 	var outcomes []Outcome
+	clash, clashAt := moduleRebinds(m.File.Module)
 	for _, f := range m.Funcs {
 		if strings.Contains(f.QualName, ".") {
 			continue // methods and nested functions stay as they are
@@ -49,6 +50,11 @@ func Module(ctx *isl.Context, m *typeinfer.Module, decisions map[string]store.De
 		var decp *store.Decision
 		if hasDec {
 			decp = &dec
+		}
+		if clash != "" {
+			out.Detail = fmt.Sprintf("%s: the module binds %s, a name the generated code imports", m.File.Position(clashAt), clash)
+			outcomes = append(outcomes, out)
+			continue
 		}
 		text, detail, variants, tuned, err := function(ctx, m, f, decp, map[pyast.Pos]bool{})
 		if err != nil {
@@ -120,6 +126,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		return "", "async functions are left alone", nil, false, nil
 	case isGenerator(def):
 		return "", "generators are left alone", nil, false, nil
+	}
+	if id, at := reservedUse(def); id != "" {
+		return "", fmt.Sprintf("%s: %s is a name the generated code binds", m.File.Position(at), id), nil, false, nil
 	}
 	pf := polyopt.Func{File: m.File, Def: def, QualName: f.QualName, Params: f.Params(),
 		Modules: m.Modules(), Relations: f.Relations()}
