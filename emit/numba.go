@@ -170,7 +170,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 				continue
 			}
 			l := loopOf(s, f)
-			if !inside && l != nil && l.Parallel && l.Step == 1 && !bindsLiveOut(f, outside) {
+			if !inside && l != nil && l.Parallel && l.Step == 1 && !bindsLiveOut(def, f, outside) {
 				if c, ok := f.Iter.(*pyast.Call); ok {
 					edits = append(edits, edit{int(c.Func.Pos()), int(c.Func.End()), "_rt.prange"})
 					prange++
@@ -246,17 +246,27 @@ func loopOf(s *polyopt.SCoP, f *pyast.For) *polyopt.Loop {
 	return nil
 }
 
-// bindsLiveOut reports a loop that assigns a variable used outside the SCoP: prange keeps no
-// last value, so such a loop stays a range loop.
-func bindsLiveOut(f *pyast.For, outside map[string]bool) bool {
+// bindsLiveOut reports a loop that assigns a variable used outside the SCoP, or read after
+// the loop before it is bound again: prange keeps no last value, so such a loop stays a
+// range loop.
+func bindsLiveOut(def *pyast.FunctionDef, f *pyast.For, outside map[string]bool) bool {
 	bound := map[string]int{}
 	polyopt.CountBindings(f.Body, bound)
+	bindNamesOf(f.Target, bound)
+	live := liveAfter(def, f)
 	for v := range bound {
-		if outside[v] {
+		if live[v] || outside[v] && !isTarget(f, v) {
 			return true
 		}
 	}
 	return false
+}
+
+// isTarget reports whether v is the loop's own variable, bound only by the loop: a name
+// reused as another loop's variable elsewhere is in usedOutside, and liveAfter decides it.
+func isTarget(f *pyast.For, v string) bool {
+	id, ok := f.Target.(*pyast.Name)
+	return ok && id.Id == v
 }
 
 // boundBefore lists the names bound before offset p: parameters, and anything assigned by a

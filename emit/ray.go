@@ -37,7 +37,7 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 			return nil, vecErr("a top-level statement is not a loop")
 		}
 		l := loopOf(s, f)
-		if l == nil || !l.Parallel || l.Step != 1 || bindsLiveOut(f, outside) {
+		if l == nil || !l.Parallel || l.Step != 1 || bindsLiveOut(def, f, outside) {
 			return nil, vecErr("a top-level loop carries a dependence")
 		}
 		call, ok := f.Iter.(*pyast.Call)
