@@ -62,7 +62,9 @@ type region struct {
 	// tempNames are the scalars vectorized into temporaries, and subtrees the lines [start,
 	// end) of each nest turned into whole-array code, where they live (see forwardTemps).
 	tempNames map[string]bool
-	subtrees  [][2]int
+	// complexTemps are the temporaries whose first value is complex.
+	complexTemps map[string]bool
+	subtrees     [][2]int
 	// noMasked refuses masked products: while generating the code that runs when the values
 	// of finite are not all finite.
 	noMasked bool
@@ -728,6 +730,12 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	scalar := r.array(w.Array) != nil && r.array(w.Array).Scalar
 	switch {
 	case scalar && tmps[w.Array] != nil:
+		// The temporary's dtype was fixed by its first value; the loop's scalar turns complex
+		// when a complex value is added to it, where NumPy refuses (+=) or drops the
+		// imaginary part (=).
+		if !r.complexTemps[w.Array] && r.maybeComplex(value, true) {
+			return nil, vecErr("a value that may be complex updates the real temporary " + w.Array)
+		}
 		tgt = operand{w.Array, tmps[w.Array]}
 	case scalar:
 		if op == "" {
@@ -753,6 +761,12 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 				r.tempNames = map[string]bool{}
 			}
 			r.tempNames[w.Array] = true
+			if r.maybeComplex(value, false) {
+				if r.complexTemps == nil {
+					r.complexTemps = map[string]bool{}
+				}
+				r.complexTemps[w.Array] = true
+			}
 			if zeroLiteral(value) {
 				// float64 zeros, as inexact makes of 0 and 0.0, without a pass writing them
 				// (fresh pages are zero); described for forwardTemps.

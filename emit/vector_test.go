@@ -257,3 +257,24 @@ func TestFixedIndexWhenNotEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestComplexIntoRealTemp: a scalar that starts at 0.0 and sums complex values turns complex
+// in the loop; as a float64 temporary, += raised UFuncTypeError (found by review). It stays a
+// scalar per row; with float64 values it becomes one product.
+func TestComplexIntoRealTemp(t *testing.T) {
+	src := "def k(A, x, y):\n    for i in range(A.shape[0]):\n        s = 0.0\n        for k in range(A.shape[1]):\n            s += A[i, k] * x[k]\n        y[i] = s\n"
+	for _, tc := range []struct {
+		dtype     string
+		want, not []string
+	}{
+		{"complex128", []string{"s = 0.0", "y[i] = s"}, []string{"_np.zeros"}},
+		{"float64", []string{"_np.matmul(A, x, out=y)"}, []string{"s = 0.0"}},
+	} {
+		params := map[string]*typeinfer.Type{
+			"A": typeinfer.Array(tc.dtype, typeinfer.SymDim("N"), typeinfer.SymDim("M")),
+			"x": typeinfer.Array(tc.dtype, typeinfer.SymDim("M")),
+			"y": typeinfer.Array(tc.dtype, typeinfer.SymDim("N")),
+		}
+		checkCode(t, numpyCode(t, src, params), tc.want, tc.not)
+	}
+}
