@@ -52,7 +52,7 @@ func Module(ctx *isl.Context, m *typeinfer.Module, decisions map[string]store.De
 			decp = &dec
 		}
 		if clash != "" {
-			out.Detail = fmt.Sprintf("%s: the module binds %s, a name the generated code imports", m.File.Position(clashAt), clash)
+			out.Detail = fmt.Sprintf("%s: the module binds %s, which clashes with a name of the generated code", m.File.Position(clashAt), clash)
 			outcomes = append(outcomes, out)
 			continue
 		}
@@ -128,7 +128,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		return "", "generators are left alone", nil, false, nil
 	}
 	if id, at := reservedUse(def); id != "" {
-		return "", fmt.Sprintf("%s: %s is a name the generated code binds", m.File.Position(at), id), nil, false, nil
+		return "", fmt.Sprintf("%s: %s clashes with a name of the generated code", m.File.Position(at), id), nil, false, nil
 	}
 	pf := polyopt.Func{File: m.File, Def: def, QualName: f.QualName, Params: f.Params(),
 		Modules: m.Modules(), Relations: f.Relations()}

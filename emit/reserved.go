@@ -2,6 +2,7 @@ package emit
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/pyparc/pyparc/pyast"
@@ -18,13 +19,24 @@ var reservedNames = map[string]bool{
 	"_np": true, "_rt": true, "_nd": true, "_acc": true, "_lo": true, "_hi": true,
 }
 
+// generatedBuiltins are the builtins the generated code calls (slice bounds max(lo, hi),
+// shapes max(0, n), chunk loops range(...), guards type(...) and len(...)). A function that
+// binds one of them as a local, or a module that rebinds one, would turn those calls into
+// calls of the user's value.
+var generatedBuiltins = map[string]bool{
+	"range": true, "max": true, "min": true, "len": true, "abs": true, "int": true,
+	"float": true, "complex": true, "bool": true, "type": true, "isinstance": true,
+	"getattr": true, "list": true, "tuple": true, "slice": true, "set": true, "sorted": true,
+	"zip": true, "enumerate": true, "print": true, "object": true, "super": true,
+}
+
 // reservedName reports whether id is a name the generated code may bind.
 func reservedName(id string) bool {
 	return reservedNames[id] || reservedPrefix.MatchString(id)
 }
 
-// reservedUse returns the first name in def that the generated code may bind, and where
-// it is, or "" when there is none.
+// reservedUse returns the first name in def that the generated code may bind, or a builtin
+// it calls that def binds, and where it is, or "" when there is none.
 func reservedUse(def *pyast.FunctionDef) (string, pyast.Pos) {
 	for _, p := range def.Params {
 		if reservedName(p.Name) {
@@ -35,6 +47,12 @@ func reservedUse(def *pyast.FunctionDef) (string, pyast.Pos) {
 	pyast.Inspect(def, func(n pyast.Node) bool {
 		if found != "" {
 			return false
+		}
+		for _, id := range bindsHere(n) {
+			if generatedBuiltins[id] {
+				found, at = id, n.Pos()
+				return false
+			}
 		}
 		var ids []string
 		switch n := n.(type) {
@@ -61,7 +79,8 @@ func reservedUse(def *pyast.FunctionDef) (string, pyast.Pos) {
 }
 
 // moduleRebinds returns "_np" or "_rt" when the module's top level binds that name to
-// anything but what the generated header imports, and where, or "".
+// anything but what the generated header imports, or a builtin the generated code calls when
+// the module binds it, and where; or "".
 func moduleRebinds(mod *pyast.Module) (string, pyast.Pos) {
 	header := map[string]bool{} // names the module itself imports as the header does
 	for _, s := range mod.Body {
@@ -84,12 +103,12 @@ func moduleRebinds(mod *pyast.Module) (string, pyast.Pos) {
 			switch n := n.(type) {
 			case *pyast.FunctionDef:
 				id = n.Name // the body is its own scope: reservedUse looks there
-				if clash(id) {
+				if clash(id) || generatedBuiltins[id] {
 					found, at = id, n.Pos()
 				}
 				return false
 			case *pyast.ClassDef:
-				if clash(n.Name) {
+				if clash(n.Name) || generatedBuiltins[n.Name] {
 					found, at = n.Name, n.Pos()
 				}
 				return false
@@ -113,6 +132,11 @@ func moduleRebinds(mod *pyast.Module) (string, pyast.Pos) {
 					found, at = n.Id, n.Pos()
 				}
 			}
+			for _, id := range bindsHere(n) {
+				if generatedBuiltins[id] {
+					found, at = id, n.Pos()
+				}
+			}
 			return found == ""
 		})
 	}
@@ -133,5 +157,43 @@ func aliasNames(as []*pyast.Alias) []string {
 	for _, a := range as {
 		out = append(out, boundName(a))
 	}
+	return out
+}
+
+// bindsHere lists the names statement n binds itself (not in nested statements): assignment
+// and loop targets, imports, and the parameters of a definition.
+func bindsHere(n pyast.Node) []string {
+	bound := map[string]int{}
+	switch n := n.(type) {
+	case *pyast.Assign:
+		for _, t := range n.Targets {
+			bindNamesOf(t, bound)
+		}
+	case *pyast.AugAssign:
+		bindNamesOf(n.Target, bound)
+	case *pyast.AnnAssign:
+		bindNamesOf(n.Target, bound)
+	case *pyast.For:
+		bindNamesOf(n.Target, bound)
+	case *pyast.NamedExpr:
+		bindNamesOf(n.Target, bound)
+	case *pyast.Comprehension:
+		bindNamesOf(n.Target, bound)
+	case *pyast.Import:
+		return aliasNames(n.Names)
+	case *pyast.ImportFrom:
+		return aliasNames(n.Names)
+	case *pyast.FunctionDef:
+		var out []string
+		for _, p := range n.Params {
+			out = append(out, p.Name)
+		}
+		return out
+	}
+	var out []string
+	for v := range bound {
+		out = append(out, v)
+	}
+	sort.Strings(out)
 	return out
 }

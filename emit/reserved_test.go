@@ -21,6 +21,10 @@ func TestReservedUse(t *testing.T) {
 		{"def k(A):\n    _mask0 = A > 0\n", "_mask0"},
 		{"def k(A):\n    _e_A = A.copy()\n", "_e_A"},
 		{"def k(A):\n    _mask = A > 0\n    _p = 1\n    _np1 = 2\n", ""},
+		{"def k(A):\n    max = 0.0\n    A[0] = max\n", "max"},
+		{"def k(A, len):\n    A[0] = len\n", "len"},
+		{"def k(A):\n    for range in A:\n        pass\n", "range"},
+		{"def k(A):\n    A[0] = max(A[1], min(A[2], 1.0))\n    sum = 0.0\n", ""},
 	}
 	for _, tt := range tests {
 		f, err := pyast.ParseFile("k.py", []byte(tt.src))
@@ -52,6 +56,10 @@ func TestModuleRebinds(t *testing.T) {
 		{"class _np:\n    pass\n", "_np"},
 		{"def f():\n    _np = 1\n", ""}, // a local: reservedUse's business
 		{"if True:\n    _rt = 1\n", "_rt"},
+		{"def max(a, b):\n    return a\n", "max"},
+		{"range = 3\n", "range"},
+		{"from builtins import min\n", "min"},
+		{"sum = 3\ndef f(max):\n    pass\n", ""},
 	}
 	for _, tt := range tests {
 		f, err := pyast.ParseFile("m.py", []byte(tt.src))
