@@ -18,6 +18,15 @@ var mathToNumPy = map[string]string{
 	"fmod": "fmod", "isnan": "isnan", "isinf": "isinf",
 }
 
+// mathRaises are the math functions that raise where their NumPy ufunc returns nan or inf:
+// ValueError out of the domain (sqrt(-1), log(0), asin(2), sin(inf)), OverflowError out of
+// range (exp(1000)). Vectorized, they run through _rt.mathf, which raises the same.
+var mathRaises = map[string]bool{
+	"sqrt": true, "exp": true, "log": true, "log2": true, "log10": true, "sin": true,
+	"cos": true, "tan": true, "asin": true, "acos": true, "sinh": true, "cosh": true,
+	"pow": true, "fmod": true,
+}
+
 var builtinToNumPy = map[string]string{"abs": "abs", "min": "minimum", "max": "maximum", "pow": "power"}
 
 // expr renders e over the vectorized iterators, broadcast to the target axes.
@@ -137,7 +146,10 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		if err != nil {
 			return "", err
 		}
+		was := r.mathUnchecked
+		r.mathUnchecked = true // Python evaluates Y only where X decides nothing
 		y, err := sub(e.Y)
+		r.mathUnchecked = was
 		if err != nil {
 			return "", err
 		}
@@ -151,11 +163,16 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		if err != nil {
 			return "", err
 		}
+		// Both branches are computed everywhere, each where Python never evaluated it.
+		was := r.mathUnchecked
+		r.mathUnchecked = true
 		a, err := sub(e.Body)
 		if err != nil {
+			r.mathUnchecked = was
 			return "", err
 		}
 		b, err := sub(e.Else)
+		r.mathUnchecked = was
 		if err != nil {
 			return "", err
 		}
@@ -185,6 +202,9 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		}
 		if (fn == "_np.minimum" || fn == "_np.maximum") && len(args) != 2 {
 			return "", vecErr("min/max of other than two values")
+		}
+		if name := mathName(e.Func); mathRaises[name] && !r.mathUnchecked {
+			return fmt.Sprintf("_rt.mathf(%q, %s)", name, strings.Join(args, ", ")), nil
 		}
 		return fn + "(" + strings.Join(args, ", ") + ")", nil
 	}
@@ -249,4 +269,32 @@ func (r *region) accessOf(e *pyast.Subscript) *polyopt.Access {
 		}
 	}
 	return nil
+}
+
+// mathName is f of a call math.f(...), or "".
+func mathName(f pyast.Expr) string {
+	if a, ok := f.(*pyast.Attribute); ok {
+		if m, ok := a.X.(*pyast.Name); ok && m.Id == "math" {
+			return a.Attr
+		}
+	}
+	return ""
+}
+
+// underIf reports a statement inside an if statement of body: its value is computed only
+// where the condition holds.
+func underIf(body []pyast.Stmt, st pyast.Stmt) bool {
+	found := false
+	for _, b := range body {
+		pyast.Inspect(b, func(n pyast.Node) bool {
+			if found || n == nil {
+				return false
+			}
+			if ifs, ok := n.(*pyast.If); ok && ifs.Pos() <= st.Pos() && st.End() <= ifs.End() {
+				found = true
+			}
+			return n.Pos() <= st.Pos() && st.End() <= n.End()
+		})
+	}
+	return found
 }

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -216,7 +217,30 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
-	return &compiled{helper: h.String(), call: lines, prange: prange, waves: len(waved), sums: len(sums)}, nil
+	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums)}, nil
+}
+
+// numbaMathRaises are the functions of mathRaises that Numba compiles (not math.fmod).
+var numbaMathRaises = regexp.MustCompile(`^(sqrt|exp|log|log2|log10|sin|cos|tan|asin|acos|sinh|cosh|pow)$`)
+
+// checkedMath makes the compiled code call pyparc_rt's math functions (pyparc_rt/_mathnb.py)
+// where it called those of math that raise in Python and return nan or inf in Numba:
+// math.sqrt(x) becomes _rt.math_sqrt(x).
+func checkedMath(code string, modules map[string]string) string {
+	for alias, real := range modules {
+		if real != "math" {
+			continue
+		}
+		call := regexp.MustCompile(`(^|[^.\w])` + regexp.QuoteMeta(alias) + `\.(\w+)\(`)
+		code = call.ReplaceAllStringFunc(code, func(m string) string {
+			sub := call.FindStringSubmatch(m)
+			if !numbaMathRaises.MatchString(sub[2]) {
+				return m
+			}
+			return sub[1] + "_rt.math_" + sub[2] + "("
+		})
+	}
+	return code
 }
 
 func tupleOf(names []string) string {

@@ -83,6 +83,11 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 		if source == "" {
 			// Calls into the interpreter's functions: Numba could not compile the loop.
 			source, jit = loopChunk(l, f, src, ins, mods, modules, name, lo, hi), !calls
+			if checkedMath(source, modules) != source {
+				// Numba computes nan or inf where math raises; the worker has no
+				// pyparc_rt to call instead (see checkedMath): the loop runs as Python.
+				jit = false
+			}
 		}
 		jitArg := "False"
 		if jit {

@@ -68,6 +68,10 @@ type region struct {
 	// noMasked refuses masked products: while generating the code that runs when the values
 	// of finite are not all finite.
 	noMasked bool
+	// mathUnchecked is set while rendering a value computed at points the loops never reach
+	// (a triangle's box, the untaken branch of x if c else y): math functions there stay
+	// NumPy's, which give nan or inf instead of raising (see mathRaises).
+	mathUnchecked bool
 }
 
 // vecErr is why a subtree stays a Python loop.
@@ -719,6 +723,11 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	w := r.expandedAccess(st.Writes[0])
 	if err := r.sameArithmetic(st, value); err != nil {
 		return nil, err
+	}
+	defer func(was bool) { r.mathUnchecked = was }(r.mathUnchecked)
+	r.mathUnchecked = underIf(r.scop.Body, st.Node)
+	for _, a := range axes {
+		r.mathUnchecked = r.mathUnchecked || a.tri
 	}
 	// An int target updated with a value that may not be an int truncates at every step
 	// in the original, and += of float values into it does not even run in NumPy.

@@ -278,3 +278,45 @@ func TestComplexIntoRealTemp(t *testing.T) {
 		checkCode(t, numpyCode(t, src, params), tc.want, tc.not)
 	}
 }
+
+// TestMathRaises: a math function that raises in Python (math.sqrt(-1.0)) and gives nan in
+// NumPy runs through _rt.mathf where the loops computed it at every point, and stays NumPy's
+// where the whole-array form computes it at points the loops never reached.
+func TestMathRaises(t *testing.T) {
+	params := map[string]*typeinfer.Type{
+		"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		"B": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+	}
+	for _, tc := range []struct {
+		inner, stmt string
+		want, not   []string
+	}{
+		{"range(A.shape[1])", "B[i, j] = math.sqrt(A[i, j]) * 2.0", []string{`_rt.mathf("sqrt", A)`}, []string{"_np.sqrt"}},
+		{"range(A.shape[1])", "B[i, j] = math.pow(A[i, j], 3.0)", []string{`_rt.mathf("pow", A, 3.0)`}, nil},
+		{"range(A.shape[1])", "B[i, j] = math.atan(A[i, j])", []string{"_np.arctan(A)"}, []string{"mathf"}},
+		{"range(A.shape[1])", "B[i, j] = math.sqrt(A[i, j]) if A[i, j] > 0.0 else 0.0", []string{"_np.sqrt(A)"}, []string{"mathf"}},
+		{"range(A.shape[1])", "B[i, j] = A[i, j] > 0.0 and math.log(A[i, j]) > 1.0", []string{"_np.log(A)"}, []string{"mathf"}},
+		{"range(i)", "B[i, j] = math.sqrt(A[i, j])", []string{"_np.sqrt("}, []string{"mathf"}},
+	} {
+		src := "def k(A, B):\n    for i in range(A.shape[0]):\n        for j in " + tc.inner + ":\n            " + tc.stmt + "\n"
+		checkCode(t, numpyCode(t, src, params), tc.want, tc.not)
+	}
+}
+
+// TestNumbaMathRaises: the compiled code calls pyparc_rt's checked math functions, under
+// the module's own name for math, and leaves math.fmod (Numba has none) and others alone.
+func TestNumbaMathRaises(t *testing.T) {
+	for _, tc := range []struct {
+		code, want string
+	}{
+		{"x = math.sqrt(a) + math.exp(b)", "x = _rt.math_sqrt(a) + _rt.math_exp(b)"},
+		{"x = m.pow(a, 2.0) + m.atan(b)", "x = _rt.math_pow(a, 2.0) + m.atan(b)"},
+		{"x = math.fmod(a, b) + np.sqrt(a)", "x = math.fmod(a, b) + np.sqrt(a)"},
+		{"x = cmath.sqrt(a) + y.math.sqrt(a)", "x = cmath.sqrt(a) + y.math.sqrt(a)"},
+	} {
+		got := checkedMath(tc.code, map[string]string{"math": "math", "m": "math", "np": "numpy", "cmath": "cmath"})
+		if got != tc.want {
+			t.Errorf("checkedMath(%q) = %q, want %q", tc.code, got, tc.want)
+		}
+	}
+}

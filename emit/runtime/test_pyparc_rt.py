@@ -281,3 +281,78 @@ def test_masked_matmul_plan_follows_the_mask():
         mask = _mask_of(kind, (300, 300), rng)
         np.testing.assert_allclose(rt.masked_matmul(a, b, mask, 0, False), np.where(mask, a, 0) @ b, rtol=1e-12)
         del mask
+
+
+# Arguments of math functions, each where Python's math raises and where it does not.
+MATH_CASES = [
+    ("sqrt", (4.0,)), ("sqrt", (-0.0,)), ("sqrt", (-1.0,)), ("sqrt", (float("nan"),)), ("sqrt", (float("inf"),)),
+    ("exp", (1.0,)), ("exp", (1000.0,)), ("exp", (float("inf"),)), ("exp", (-1000.0,)), ("exp", (float("-inf"),)),
+    ("log", (2.0,)), ("log", (0.0,)), ("log", (-0.0,)), ("log", (-1.0,)), ("log", (float("inf"),)), ("log", (float("nan"),)),
+    ("log2", (0.0,)), ("log10", (-2.0,)), ("log10", (100.0,)),
+    ("sin", (1.0,)), ("sin", (float("inf"),)), ("cos", (float("-inf"),)), ("tan", (float("inf"),)), ("tan", (0.5,)),
+    ("asin", (0.5,)), ("asin", (2.0,)), ("acos", (-1.5,)), ("acos", (float("nan"),)),
+    ("sinh", (1000.0,)), ("cosh", (-1000.0,)), ("sinh", (float("inf"),)), ("cosh", (3.0,)),
+    ("pow", (2.0, 3.0)), ("pow", (0.0, -1.0)), ("pow", (-8.0, 1.0 / 3.0)), ("pow", (10.0, 400.0)),
+    ("pow", (-1.0, float("inf"))), ("pow", (float("nan"), 0.0)), ("pow", (0.0, float("-inf"))),
+    ("fmod", (5.0, 3.0)), ("fmod", (1.0, 0.0)), ("fmod", (float("inf"), 1.0)), ("fmod", (1.0, float("inf"))),
+]
+
+
+def _math_outcome(f, args):
+    try:
+        r = f(*args)
+    except (ValueError, OverflowError) as e:
+        return type(e).__name__
+    r = float(np.asarray(r).reshape(-1)[0])
+    return "nan" if r != r else r
+
+
+@pytest.mark.parametrize("name, args", MATH_CASES)
+def test_mathf_raises_as_math(name, args):
+    import math
+    want = _math_outcome(getattr(math, name), args)
+    # The bad value among good ones, in arrays long enough for NumPy's SIMD loops.
+    arrays = []
+    for a in args:
+        x = np.full(37, a if name != "pow" or a is not args[0] else 2.0)
+        x[17] = a
+        arrays.append(x)
+    got = _math_outcome(lambda *xs: rt.mathf(name, *xs)[17:18], arrays)
+    assert got == want or (isinstance(want, float) and np.isclose(got, want, rtol=1e-15))
+
+
+@pytest.mark.parametrize("name, args", [c for c in MATH_CASES if c[0] != "fmod"])
+def test_numba_math_raises_as_math(name, args):
+    import math
+    if not rt.HAVE_NUMBA:
+        pytest.skip("numba not installed")
+    want = _math_outcome(getattr(math, name), args)
+    got = _math_outcome(getattr(rt, "math_" + name), args)
+    assert got == want or (isinstance(want, float) and np.isclose(got, want, rtol=1e-15))
+
+
+def test_mathf_narrow_floats_do_not_overflow_for_math():
+    # math computes in double precision: exp(100) overflows float32, not math.exp.
+    x = np.full(5, 100.0, dtype=np.float32)
+    assert np.isinf(rt.mathf("exp", x)).all()
+    with pytest.raises(ValueError):
+        rt.mathf("sqrt", -x)
+
+
+def test_numba_math_inside_prange():
+    if not rt.HAVE_NUMBA:
+        pytest.skip("numba not installed")
+    import numba
+
+    @numba.njit(parallel=True)
+    def roots(a, out):
+        for i in numba.prange(a.shape[0]):
+            out[i] = rt.math_sqrt(a[i])
+
+    out = np.zeros(2000)
+    roots(np.arange(2000.0), out)
+    assert out[9] == 3.0
+    a = np.arange(2000.0)
+    a[1234] = -1.0
+    with pytest.raises(ValueError, match="math domain error"):
+        roots(a, out)

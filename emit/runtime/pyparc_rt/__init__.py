@@ -12,6 +12,7 @@ import threading
 import numpy as _np
 
 from ._masked import masked_matmul  # noqa: F401 - emitted code calls it
+from ._mathf import mathf  # noqa: F401 - emitted code calls it
 
 # Numba is optional, and imported only when a dispatcher first asks for it (HAVE_NUMBA) or a
 # compiled variant first runs: importing it costs a few tenths of a second, more than many
@@ -56,6 +57,16 @@ def __getattr__(name):
         use = have and bool(os.environ.get("RAY_ADDRESS") or os.environ.get("PYPARC_RAY") == "1")
         globals().update(HAVE_RAY=have, USE_RAY=use)
         return have if name == "HAVE_RAY" else use
+    if name.startswith("math_"):
+        # A math function for compiled code (see _mathnb), compiled where it is first used.
+        from . import _mathnb
+        fn = getattr(_mathnb, name, None)
+        nb = _numba_module()
+        if fn is None or nb is None:
+            raise AttributeError(name)
+        compiled = nb.njit(cache=True, error_model="numpy", inline="always")(fn)
+        globals()[name] = compiled
+        return compiled
     if name == "RayUnsuitable":
         from . import _ray
         return _ray.Unsuitable
