@@ -72,6 +72,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	if hasDType(s, "float32") && (hasDType(s, "float64") || callsInto(s.Body, modules, "math")) {
 		return nil, vecErr("float32 values would be computed at another precision under Numba")
 	}
+	// A float stored into a signed int array raises in Python where it is nan, infinite or out
+	// of range; Numba casts it.
+	if storesFloatIntoInt(newRegion(s, file, def.Body)) {
+		return nil, vecErr("float values stored into an int array: Numba casts where Python raises")
+	}
 	used := map[string]bool{}
 	assigned := map[string]bool{}
 	for _, st := range s.Body {
@@ -425,4 +430,63 @@ func callsInto(body []pyast.Stmt, modules map[string]string, module string) bool
 		})
 	}
 	return found
+}
+
+// storesFloatIntoInt reports a statement of the SCoP that stores a value that may be a float
+// into a signed int array: one with a float literal, a float array's element, a true
+// division, a power, a call other than min, max and abs, or a scalar the SCoP assigns such a
+// value.
+func storesFloatIntoInt(r *region) bool {
+	floats := map[string]bool{}
+	floatValued := func(e pyast.Expr) bool {
+		found := false
+		pyast.Inspect(e, func(n pyast.Node) bool {
+			switch n := n.(type) {
+			case *pyast.Num:
+				raw := strings.ToLower(n.Raw)
+				found = found || strings.ContainsAny(raw, ".j") || (strings.Contains(raw, "e") && !strings.HasPrefix(raw, "0x"))
+			case *pyast.BinOp:
+				found = found || n.Op == pyast.Div || n.Op == pyast.Pow
+			case *pyast.Call:
+				if f, ok := n.Func.(*pyast.Name); !ok || (f.Id != "min" && f.Id != "max" && f.Id != "abs") {
+					found = true
+				}
+			case *pyast.Attribute:
+				found = true
+			case *pyast.Subscript:
+				if id, ok := n.X.(*pyast.Name); ok && !isIntDType(r.dtype(id.Id)) {
+					found = true
+				}
+			case *pyast.Name:
+				if a := r.scop.Arrays[n.Id]; a != nil && a.Scalar && a.DType != "" && !isIntDType(a.DType) {
+					found = true
+				}
+				found = found || floats[n.Id]
+			}
+			return !found
+		})
+		return found
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, st := range r.scop.Stmts {
+			if len(st.Writes) == 0 {
+				continue
+			}
+			_, value, _, err := splitUpdate(st)
+			w := st.Writes[0].Array
+			if a := r.array(w); a != nil && a.Scalar && !floats[w] && (err != nil || floatValued(value)) {
+				floats[w], changed = true, true
+			}
+		}
+	}
+	for _, st := range r.scop.Stmts {
+		if len(st.Writes) == 0 || !strings.HasPrefix(r.dtype(st.Writes[0].Array), "int") {
+			continue
+		}
+		if _, value, _, err := splitUpdate(st); err != nil || floatValued(value) {
+			return true
+		}
+	}
+	return false
 }

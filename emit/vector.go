@@ -872,6 +872,14 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	if err != nil {
 		return nil, err
 	}
+	if intUnsafe && strings.HasPrefix(r.dtype(w.Array), "int") {
+		// The loop stores one float at a time and raises on nan, inf or a value out of the
+		// target's range; a whole-array store casts them to garbage.
+		if mask != "" {
+			return nil, vecErr("values that may not be ints stored into an int array over triangular bounds")
+		}
+		e.code = fmt.Sprintf("_rt.int_values(%s, %q)", e.code, r.dtype(w.Array))
+	}
 	return counted([]update{r.line(w.Array, tgt, op, e.code, mask, scalar)}, nil)
 }
 

@@ -36,7 +36,7 @@ func TestWholeArrayCode(t *testing.T) {
 			[]string{"A[:, :] += ((x)[:, None] * (y)[None, :])", "A[:, :] -= (t)[:, None]"}, []string{"A[:, :] = "}},
 		{"int target", "for i in range(A.shape[0]):\n        for j in range(A.shape[0]):\n            A[i, j] = A[i, j] + x[i] * y[j] - t[i]\n",
 			"int64", "float64",
-			[]string{"A[:, :] = ((A + "}, []string{"A[:, :] +="}},
+			[]string{`A[:, :] = _rt.int_values(((A + `}, []string{"A[:, :] +="}},
 		{"not the whole array", "for i in range(1, A.shape[0]):\n        y[i] = 0.0\n        for j in range(A.shape[0]):\n            y[i] += A[i, j] * x[j]\n",
 			"float64", "float64",
 			[]string{"_np.matmul(A[1:max(1, _p_N), :], x, out=y[1:max(1, _p_N)])"}, nil},

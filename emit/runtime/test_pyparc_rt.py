@@ -356,3 +356,32 @@ def test_numba_math_inside_prange():
     a[1234] = -1.0
     with pytest.raises(ValueError, match="math domain error"):
         roots(a, out)
+
+
+@pytest.mark.parametrize("dtype", ["int8", "int16", "int32", "int64", "uint8", "bool"])
+@pytest.mark.parametrize("value", [3.7, -3.7, 127.9, -128.9, 128.0, 300.0, -1.0, 5e9, 9.2e18, 1e19, 1e30, -1e30,
+                                   float("nan"), float("inf"), float("-inf"), -2.0 ** 63])
+def test_int_values_raises_as_element_stores(dtype, value):
+    def outcome(store):
+        try:
+            y = np.zeros(9, dtype=dtype)
+            store(y)
+            return "ok"
+        except (ValueError, OverflowError) as e:
+            return type(e).__name__
+    x = np.full(9, 2.0)
+    x[4] = value
+
+    def loop(y):
+        for i in range(9):
+            y[i] = x[i]
+    want = outcome(loop)
+    got = outcome(lambda y: y.__setitem__(slice(None), rt.int_values(x, dtype)))
+    assert got == want
+
+
+def test_int_values_passes_ints_and_empty():
+    a = np.arange(5)
+    assert rt.int_values(a, "int8") is a
+    e = np.zeros(0)
+    assert rt.int_values(e, "int64") is e

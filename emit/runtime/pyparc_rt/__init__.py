@@ -12,7 +12,7 @@ import threading
 import numpy as _np
 
 from ._masked import masked_matmul  # noqa: F401 - emitted code calls it
-from ._mathf import mathf  # noqa: F401 - emitted code calls it
+from ._mathf import int_values, mathf  # noqa: F401 - emitted code calls them
 
 # Numba is optional, and imported only when a dispatcher first asks for it (HAVE_NUMBA) or a
 # compiled variant first runs: importing it costs a few tenths of a second, more than many

@@ -1,4 +1,4 @@
-"""math.f over arrays, raising where Python's math module raises.
+"""math.f over arrays, and float values stored into int arrays, raising where Python raises.
 
 math.sqrt(-1.0) raises ValueError and math.exp(1000.0) OverflowError; NumPy's ufuncs return
 nan and inf with a warning. A vectorized variant calls mathf for the math functions it computed
@@ -75,3 +75,33 @@ def _checked_after(xp, name, f, args):
         if r.dtype == _np.float64:
             raise _range()
     return r
+
+
+def int_values(values, dtype):
+    """values, checked as the loop's stores of them one by one into a signed int array would.
+
+    Storing a float element into an int64 array raises ValueError for nan and OverflowError
+    for an infinity or a value out of the type's range (after truncation toward zero); a
+    whole-array store casts them to arbitrary ints. Unsigned targets wrap in both."""
+    dt = _np.dtype(dtype)
+    xp = _np
+    if type(values).__module__.startswith("cupy"):
+        import cupy as xp
+    a = values if hasattr(values, "dtype") else _np.asarray(values)
+    if dt.kind != "i" or a.dtype.kind != "f" or a.size == 0:
+        return values
+    info = _np.iinfo(dt)
+    lo, hi = float(info.min - 1), float(info.max + 1)
+    low, high = float(a.min()), float(a.max())  # nan if any value is nan
+    lo_ok = low >= float(info.min) if lo == float(info.min) else low > lo
+    if lo_ok and high < hi:
+        return values
+    if bool(xp.isnan(a).any()):
+        raise ValueError("cannot convert float NaN to integer")
+    if bool(xp.isinf(a).any()):
+        raise OverflowError("cannot convert float infinity to integer")
+    wide = _np.iinfo(_np.int64)
+    for v in (low, high):
+        if not float(info.min - 1) < v < float(info.max + 1) and float(wide.min) <= v < float(wide.max):
+            raise OverflowError("Python integer %d out of bounds for %s" % (int(v), dt))
+    raise OverflowError("Python int too large to convert to C long")
