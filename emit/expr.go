@@ -24,8 +24,12 @@ var mathToNumPy = map[string]string{
 var mathRaises = map[string]bool{
 	"sqrt": true, "exp": true, "log": true, "log2": true, "log10": true, "sin": true,
 	"cos": true, "tan": true, "asin": true, "acos": true, "sinh": true, "cosh": true,
-	"pow": true, "fmod": true,
+	"pow": true, "fmod": true, "floor": true, "ceil": true,
 }
+
+// mathArity is how many arguments a math function takes where NumPy's ufunc takes as many
+// inputs: math.log(x, base) has no such ufunc (np.log's second argument is its output).
+var mathArity = map[string]int{"pow": 2, "atan2": 2, "hypot": 2, "copysign": 2, "fmod": 2}
 
 var builtinToNumPy = map[string]string{"abs": "abs", "min": "minimum", "max": "maximum", "pow": "power"}
 
@@ -178,7 +182,13 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		}
 		return "_np.where(" + c + ", " + a + ", " + b + ")", nil
 	case *pyast.Call:
+		if name := r.mathName(e.Func); name != "" && len(e.Args) != max(1, mathArity[name]) {
+			return "", vecErr(fmt.Sprintf("math.%s of %d arguments", name, len(e.Args)))
+		}
 		if r.scalarCall(e, byIter, tmps) {
+			if mathRaises[r.mathName(e.Func)] {
+				r.checkedCall = true // it raises where the loops might never have called it
+			}
 			// The original call keeps Python's scalar types: math.exp gives a Python float and
 			// abs(2) a Python int, "weak" under NumPy 2's promotion (float32 + 2 stays float32),
 			// where _np.exp and _np.abs give float64 and int64 NumPy scalars (difffuzz's
@@ -203,7 +213,8 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		if (fn == "_np.minimum" || fn == "_np.maximum") && len(args) != 2 {
 			return "", vecErr("min/max of other than two values")
 		}
-		if name := mathName(e.Func); mathRaises[name] && !r.mathUnchecked {
+		if name := r.mathName(e.Func); mathRaises[name] && !r.mathUnchecked {
+			r.checkedCall = true
 			return fmt.Sprintf("_rt.mathf(%q, %s)", name, strings.Join(args, ", ")), nil
 		}
 		return fn + "(" + strings.Join(args, ", ") + ")", nil
@@ -225,7 +236,7 @@ func (r *region) scalarCall(e *pyast.Call, byIter map[string]axis, tmps map[stri
 	switch f := e.Func.(type) {
 	case *pyast.Name:
 	case *pyast.Attribute:
-		if mod, ok := f.X.(*pyast.Name); !ok || mod.Id != "math" {
+		if mod, ok := f.X.(*pyast.Name); !ok || r.moduleOf(mod.Id) != "math" {
 			return false
 		}
 	default:
@@ -243,11 +254,14 @@ func (r *region) ufunc(f pyast.Expr) (string, error) {
 		}
 	case *pyast.Attribute:
 		if mod, ok := f.X.(*pyast.Name); ok {
-			switch mod.Id {
+			switch r.moduleOf(mod.Id) {
 			case "math":
 				if u, ok := mathToNumPy[f.Attr]; ok {
 					return "_np." + u, nil
 				}
+			case "cmath":
+				// cmath.sqrt(-1.0) is 1j, NumPy's sqrt of a float array nan.
+				return "", vecErr("a cmath function")
 			default:
 				// polyopt admitted only numpy's own pure functions under any other module name.
 				if f.Attr != "float64" && f.Attr != "float32" && f.Attr != "int64" && f.Attr != "int32" {
@@ -271,14 +285,23 @@ func (r *region) accessOf(e *pyast.Subscript) *polyopt.Access {
 	return nil
 }
 
-// mathName is f of a call math.f(...), or "".
-func mathName(f pyast.Expr) string {
+// mathName is f of a call math.f(...) (under any name the module gives math), or "".
+func (r *region) mathName(f pyast.Expr) string {
 	if a, ok := f.(*pyast.Attribute); ok {
-		if m, ok := a.X.(*pyast.Name); ok && m.Id == "math" {
+		if m, ok := a.X.(*pyast.Name); ok && r.moduleOf(m.Id) == "math" {
 			return a.Attr
 		}
 	}
 	return ""
+}
+
+// moduleOf is the module a name of the SCoP's module stands for: "math" for math, or for m
+// after import math as m. Without the map (tests building SCoPs by hand), the name itself.
+func (r *region) moduleOf(name string) string {
+	if r.scop.Modules == nil {
+		return name
+	}
+	return r.scop.Modules[name]
 }
 
 // underIf reports a statement inside an if statement of body: its value is computed only

@@ -1,6 +1,10 @@
 package emit
 
-import "github.com/pyparc/pyparc/pyast"
+import (
+	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
+)
 
 // liveAfter returns the names whose value at the exit of loop f may still be read: a
 // backward liveness analysis over the function's statements. A prange loop (or a Ray chunk)
@@ -228,7 +232,22 @@ func reads(n pyast.Node, live set) {
 			live[n.Id] = true
 		case *pyast.OpaqueStmt:
 			live.add(identifier.FindAllString(n.Text, -1)...)
+		case *pyast.Str:
+			live.add(fstringNames(n)...)
 		}
 		return true
 	})
+}
+
+// fstringNames are the identifiers in the f-string parts of s, which the tree keeps as text:
+// f"{s:.6f}" reads s. Every word of such a part counts (a superset).
+func fstringNames(s *pyast.Str) []string {
+	var out []string
+	for _, p := range s.Parts {
+		prefix := strings.ToLower(p[:strings.IndexAny(p+"'", "'\"")])
+		if strings.Contains(prefix, "f") {
+			out = append(out, identifier.FindAllString(p[len(prefix):], -1)...)
+		}
+	}
+	return out
 }

@@ -102,6 +102,20 @@ def k(A, B):
         s = A[i]
     s += 1.0
 `, "s"},
+		{"f-string", `
+def k(A):
+    for i in range(A.shape[0]):  # this
+        s = A[i]
+        A[i] = s * 2.0
+    return f"{s:.6f}"
+`, "s"},
+		{"plain string", `
+def k(A):
+    for i in range(A.shape[0]):  # this
+        s = A[i]
+        A[i] = s * 2.0
+    return "{s}"
+`, ""},
 		{"global", `
 def k(A):
     global s

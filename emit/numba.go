@@ -17,6 +17,8 @@ type compiled struct {
 	prange int      // loops run with prange
 	waves  int      // nests run as tiled wavefronts
 	sums   int      // summing loops run as jit_sum helpers
+	// pranged are the loops run with prange: each run of one is a parallel region.
+	pranged []*polyopt.Loop
 }
 
 // pyBuiltins are names a region may use that are not variables of the function.
@@ -121,6 +123,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	// that carry no dependence and bind no variable used after them.
 	var edits []edit
 	prange := 0
+	var pranged []*polyopt.Loop
 	waved := map[*pyast.For]bool{}
 	for _, w := range opt.waves {
 		f := w.Loop.Node
@@ -180,6 +183,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 				if c, ok := f.Iter.(*pyast.Call); ok {
 					edits = append(edits, edit{int(c.Func.Pos()), int(c.Func.End()), "_rt.prange"})
 					prange++
+					pranged = append(pranged, l)
 					mark(f.Body, true)
 					continue
 				}
@@ -222,11 +226,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
-	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums)}, nil
+	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), pranged: pranged}, nil
 }
 
 // numbaMathRaises are the functions of mathRaises that Numba compiles (not math.fmod).
-var numbaMathRaises = regexp.MustCompile(`^(sqrt|exp|log|log2|log10|sin|cos|tan|asin|acos|sinh|cosh|pow)$`)
+var numbaMathRaises = regexp.MustCompile(`^(sqrt|exp|log|log2|log10|sin|cos|tan|asin|acos|sinh|cosh|pow|floor|ceil)$`)
 
 // checkedMath makes the compiled code call pyparc_rt's math functions (pyparc_rt/_mathnb.py)
 // where it called those of math that raise in Python and return nan or inf in Numba:
@@ -236,13 +240,13 @@ func checkedMath(code string, modules map[string]string) string {
 		if real != "math" {
 			continue
 		}
-		call := regexp.MustCompile(`(^|[^.\w])` + regexp.QuoteMeta(alias) + `\.(\w+)\(`)
+		call := regexp.MustCompile(`(^|[^.\w])` + regexp.QuoteMeta(alias) + `\s*\.\s*(\w+)(\s*\()`)
 		code = call.ReplaceAllStringFunc(code, func(m string) string {
 			sub := call.FindStringSubmatch(m)
 			if !numbaMathRaises.MatchString(sub[2]) {
 				return m
 			}
-			return sub[1] + "_rt.math_" + sub[2] + "("
+			return sub[1] + "_rt.math_" + sub[2] + sub[3]
 		})
 	}
 	return code
@@ -347,8 +351,13 @@ func usedOutside(def *pyast.FunctionDef, s *polyopt.SCoP) map[string]bool {
 			if n.Pos() >= s.Pos && n.End() <= s.End {
 				return false
 			}
-			if id, ok := n.(*pyast.Name); ok {
-				out[id.Id] = true
+			switch n := n.(type) {
+			case *pyast.Name:
+				out[n.Id] = true
+			case *pyast.Str:
+				for _, id := range fstringNames(n) {
+					out[id] = true
+				}
 			}
 			return true
 		})
@@ -446,7 +455,7 @@ func storesFloatIntoInt(r *region) bool {
 				raw := strings.ToLower(n.Raw)
 				found = found || strings.ContainsAny(raw, ".j") || (strings.Contains(raw, "e") && !strings.HasPrefix(raw, "0x"))
 			case *pyast.BinOp:
-				found = found || n.Op == pyast.Div || n.Op == pyast.Pow
+				found = found || n.Op == pyast.Div || (n.Op == pyast.Pow && !natural(n.Y))
 			case *pyast.Call:
 				if f, ok := n.Func.(*pyast.Name); !ok || (f.Id != "min" && f.Id != "max" && f.Id != "abs") {
 					found = true
@@ -461,7 +470,7 @@ func storesFloatIntoInt(r *region) bool {
 				if a := r.scop.Arrays[n.Id]; a != nil && a.Scalar && a.DType != "" && !isIntDType(a.DType) {
 					found = true
 				}
-				found = found || floats[n.Id]
+				found = found || floats[n.Id] || r.scop.NonInt[n.Id]
 			}
 			return !found
 		})
@@ -489,4 +498,10 @@ func storesFloatIntoInt(r *region) bool {
 		}
 	}
 	return false
+}
+
+// natural reports a non-negative int literal: an int to that power stays an int.
+func natural(e pyast.Expr) bool {
+	n, ok := e.(*pyast.Num)
+	return ok && !strings.ContainsAny(strings.ToLower(n.Raw), ".ej")
 }

@@ -17,17 +17,16 @@ var reservedPrefix = regexp.MustCompile(`^_(p|pp|mn|mx|e|d|S|A)_|^_(mask|diag|c)
 
 var reservedNames = map[string]bool{
 	"_np": true, "_rt": true, "_nd": true, "_acc": true, "_lo": true, "_hi": true,
+	"_r": true, // the CuPy wrapper's result
 }
 
-// generatedBuiltins are the builtins the generated code calls (slice bounds max(lo, hi),
-// shapes max(0, n), chunk loops range(...), guards type(...) and len(...)). A function that
-// binds one of them as a local, or a module that rebinds one, would turn those calls into
-// calls of the user's value.
+// generatedBuiltins are the builtins the generated code calls or names (slice bounds
+// max(lo, hi), shapes max(0, n), chunk loops range(...), guards type(n) is int and len(...)).
+// A function that binds one of them as a local, or a module that rebinds one, would turn those
+// into the user's value.
 var generatedBuiltins = map[string]bool{
 	"range": true, "max": true, "min": true, "len": true, "abs": true, "int": true,
-	"float": true, "complex": true, "bool": true, "type": true, "isinstance": true,
-	"getattr": true, "list": true, "tuple": true, "slice": true, "set": true, "sorted": true,
-	"zip": true, "enumerate": true, "print": true, "object": true, "super": true,
+	"float": true, "complex": true, "bool": true, "type": true,
 }
 
 // reservedName reports whether id is a name the generated code may bind.
@@ -121,8 +120,12 @@ func moduleRebinds(mod *pyast.Module) (string, pyast.Pos) {
 				}
 			case *pyast.ImportFrom:
 				for _, a := range n.Names {
-					if b := boundName(a); b == "_np" || b == "_rt" {
-						found, at = b, a.Pos()
+					if b := boundName(a); b == "_np" || b == "_rt" || b == "*" {
+						// from numpy import * binds max, min, abs and bool to NumPy's.
+						found, at = "*", a.Pos()
+						if b != "*" {
+							found = b
+						}
 					}
 				}
 			case *pyast.Name:

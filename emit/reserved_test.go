@@ -23,6 +23,7 @@ func TestReservedUse(t *testing.T) {
 		{"def k(A):\n    _mask = A > 0\n    _p = 1\n    _np1 = 2\n", ""},
 		{"def k(A):\n    max = 0.0\n    A[0] = max\n", "max"},
 		{"def k(A, len):\n    A[0] = len\n", "len"},
+		{"def k(A, _r):\n    A[0] = _r[0]\n", "_r"},
 		{"def k(A):\n    for range in A:\n        pass\n", "range"},
 		{"def k(A):\n    A[0] = max(A[1], min(A[2], 1.0))\n    sum = 0.0\n", ""},
 	}
@@ -60,6 +61,8 @@ func TestModuleRebinds(t *testing.T) {
 		{"range = 3\n", "range"},
 		{"from builtins import min\n", "min"},
 		{"sum = 3\ndef f(max):\n    pass\n", ""},
+		{"from numpy import *\n", "*"},
+		{"print = 3\nfrom rich import print\n", ""},
 	}
 	for _, tt := range tests {
 		f, err := pyast.ParseFile("m.py", []byte(tt.src))

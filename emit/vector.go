@@ -72,6 +72,10 @@ type region struct {
 	// (a triangle's box, the untaken branch of x if c else y): math functions there stay
 	// NumPy's, which give nan or inf instead of raising (see mathRaises).
 	mathUnchecked bool
+	// checkedCall is set while rendering a statement that calls a function raising for some
+	// values (math.sqrt, a float stored into an int), which the loops call only if all of
+	// the statement's loops run (see whenNotEmpty).
+	checkedCall bool
 }
 
 // vecErr is why a subtree stays a Python loop.
@@ -726,6 +730,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	}
 	defer func(was bool) { r.mathUnchecked = was }(r.mathUnchecked)
 	r.mathUnchecked = underIf(r.scop.Body, st.Node)
+	r.checkedCall = false
 	for _, a := range axes {
 		r.mathUnchecked = r.mathUnchecked || a.tri
 	}
@@ -879,12 +884,14 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			return nil, vecErr("values that may not be ints stored into an int array over triangular bounds")
 		}
 		e.code = fmt.Sprintf("_rt.int_values(%s, %q)", e.code, r.dtype(w.Array))
+		r.checkedCall = true
 	}
 	return counted([]update{r.line(w.Array, tgt, op, e.code, mask, scalar)}, nil)
 }
 
 // whenNotEmpty puts a statement's lines under a check that its vectorized loops run at all,
-// when it indexes some array with an index those loops do not move (T[:, 0] for T[i, 0]):
+// when it calls a checked function (see below), or when it indexes some array with an index
+// those loops do not move (T[:, 0] for T[i, 0]):
 // the bounds proofs hold for the points the loops run, and NumPy checks an integer index even
 // where the slices beside it are empty (T[:, 0] of a 0 x 0 array raises IndexError, where
 // the loop over i in range(0) never read T).
@@ -921,7 +928,10 @@ func (r *region) whenNotEmpty(st *polyopt.Stmt, axes []axis, ups []update) []upd
 			fixed = fixed || free
 		}
 	}
-	if !fixed {
+	// A checked function (math.sqrt that raises, a float stored into an int) computed over
+	// the arrays its operands span raises for values no iteration reaches when another loop
+	// of the statement runs zero times: B[i, j] = math.sqrt(A[i]) with no j.
+	if !fixed && !r.checkedCall {
 		return ups
 	}
 	var conds []string
@@ -1605,7 +1615,7 @@ func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
 					bad = f.Id + "()"
 				}
 			case *pyast.Attribute:
-				if m, ok := f.X.(*pyast.Name); ok && m.Id == "math" {
+				if m, ok := f.X.(*pyast.Name); ok && r.moduleOf(m.Id) == "math" {
 					bad = "math." + f.Attr
 				}
 			}
@@ -1680,6 +1690,9 @@ func (r *region) intValued(e pyast.Expr) bool {
 			}
 			if a := r.scop.Arrays[n.Id]; a != nil && a.Scalar && a.DType == "" {
 				ok = false // a Python scalar of unknown type
+			}
+			if r.scop.NonInt[n.Id] {
+				ok = false // a float parameter
 			}
 		}
 		return ok

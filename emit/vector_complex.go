@@ -35,7 +35,7 @@ func (r *region) sameComplex(st *polyopt.Stmt, value pyast.Expr) error {
 	pyast.Inspect(value, func(n pyast.Node) bool {
 		if c, ok := n.(*pyast.Call); ok {
 			if f, ok := c.Func.(*pyast.Attribute); ok {
-				if m, ok := f.X.(*pyast.Name); ok && m.Id == "math" {
+				if m, ok := f.X.(*pyast.Name); ok && r.moduleOf(m.Id) == "math" {
 					bad = "math." + f.Attr
 				}
 			}

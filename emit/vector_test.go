@@ -284,8 +284,9 @@ func TestComplexIntoRealTemp(t *testing.T) {
 // where the whole-array form computes it at points the loops never reached.
 func TestMathRaises(t *testing.T) {
 	params := map[string]*typeinfer.Type{
-		"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
-		"B": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		"A":     typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		"B":     typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		"alpha": {Kind: typeinfer.Float},
 	}
 	for _, tc := range []struct {
 		inner, stmt string
@@ -297,8 +298,14 @@ func TestMathRaises(t *testing.T) {
 		{"range(A.shape[1])", "B[i, j] = math.sqrt(A[i, j]) if A[i, j] > 0.0 else 0.0", []string{"_np.sqrt(A)"}, []string{"mathf"}},
 		{"range(A.shape[1])", "B[i, j] = A[i, j] > 0.0 and math.log(A[i, j]) > 1.0", []string{"_np.log(A)"}, []string{"mathf"}},
 		{"range(i)", "B[i, j] = math.sqrt(A[i, j])", []string{"_np.sqrt("}, []string{"mathf"}},
+		// Checked calls run only where every loop of the statement runs: with no j, the
+		// loops never took sqrt of A[i], nor of alpha.
+		{"range(B.shape[1])", "B[i, j] = math.sqrt(A[i, 0]) * 2.0", []string{`if (0) < (_p_N): B[:, :] = (_rt.mathf("sqrt", (A[:, 0])[:, None])`}, nil},
+		{"range(B.shape[1])", "B[i, j] = math.sqrt(alpha) * A[i, j]", []string{"if (0) < (_p_N): B[:, :] = (math.sqrt(alpha)"}, nil},
+		{"range(A.shape[1])", "B[i, j] = math.log(A[i, j], 2.0)", []string{"math.log(A[i, j], 2.0)"}, []string{"_np.log", "mathf"}},
+		{"range(A.shape[1])", "B[i, j] = math.floor(A[i, j])", []string{`_rt.mathf("floor", A)`}, nil},
 	} {
-		src := "def k(A, B):\n    for i in range(A.shape[0]):\n        for j in " + tc.inner + ":\n            " + tc.stmt + "\n"
+		src := "def k(A, B, alpha):\n    for i in range(A.shape[0]):\n        for j in " + tc.inner + ":\n            " + tc.stmt + "\n"
 		checkCode(t, numpyCode(t, src, params), tc.want, tc.not)
 	}
 }
@@ -313,6 +320,7 @@ func TestNumbaMathRaises(t *testing.T) {
 		{"x = m.pow(a, 2.0) + m.atan(b)", "x = _rt.math_pow(a, 2.0) + m.atan(b)"},
 		{"x = math.fmod(a, b) + np.sqrt(a)", "x = math.fmod(a, b) + np.sqrt(a)"},
 		{"x = cmath.sqrt(a) + y.math.sqrt(a)", "x = cmath.sqrt(a) + y.math.sqrt(a)"},
+		{"x = math.sqrt (a) + math . exp(b)", "x = _rt.math_sqrt (a) + _rt.math_exp(b)"},
 	} {
 		got := checkedMath(tc.code, map[string]string{"math": "math", "m": "math", "np": "numpy", "cmath": "cmath"})
 		if got != tc.want {

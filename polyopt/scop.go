@@ -39,6 +39,12 @@ type SCoP struct {
 	// declared complex, alone or in a union): code generation must not store their products
 	// into real arrays as whole-array code.
 	MaybeComplex map[string]bool
+	// Modules maps the names the module binds to modules ("m" -> "math" after import math as
+	// m), for the code generators to tell math.sqrt from numpy.sqrt.
+	Modules map[string]string
+	// NonInt names the scalar parameters recorded as other than int (float, bool, complex,
+	// NumPy scalars): a value reading one may be no int.
+	NonInt map[string]bool
 }
 
 // Array is a NumPy array (or a scalar variable, with rank 0) accessed in a SCoP.

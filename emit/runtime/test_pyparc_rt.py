@@ -295,6 +295,7 @@ MATH_CASES = [
     ("pow", (2.0, 3.0)), ("pow", (0.0, -1.0)), ("pow", (-8.0, 1.0 / 3.0)), ("pow", (10.0, 400.0)),
     ("pow", (-1.0, float("inf"))), ("pow", (float("nan"), 0.0)), ("pow", (0.0, float("-inf"))),
     ("fmod", (5.0, 3.0)), ("fmod", (1.0, 0.0)), ("fmod", (float("inf"), 1.0)), ("fmod", (1.0, float("inf"))),
+    ("floor", (2.5,)), ("floor", (float("nan"),)), ("floor", (float("inf"),)), ("ceil", (-2.5,)), ("ceil", (float("-inf"),)),
 ]
 
 
@@ -385,3 +386,11 @@ def test_int_values_passes_ints_and_empty():
     assert rt.int_values(a, "int8") is a
     e = np.zeros(0)
     assert rt.int_values(e, "int64") is e
+
+
+def test_mathf_pow_and_fmod_of_ints_are_floats():
+    # math.pow(3, -1) is 1/3 and math.pow(10**10, 3) a float; NumPy's int power refuses the
+    # first and wraps the second.
+    got = rt.mathf("pow", np.array([3, 10 ** 10]), np.array([-1, 3]))
+    assert got.dtype == np.float64 and np.allclose(got, [1 / 3, 1e30])
+    assert rt.mathf("fmod", np.array([7, -7]), 3).tolist() == [1.0, -1.0]

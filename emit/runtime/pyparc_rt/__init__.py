@@ -81,6 +81,17 @@ def __getattr__(name):
 # on 16 cores; at MEDIUM, 6e4, a parallel region per time step loses: 8.5 ms against 4.7).
 NUMBA_WIDE_MIN = float(os.environ.get("PYPARC_NUMBA_WIDE_MIN", str(1 << 18)))
 
+# Without a tuning record, a function whose inner-prange variant starts a parallel region per
+# run of a loop (a prange inside a time loop) runs it where each region has this many statement
+# instances or more (the dispatcher compares the call's trip count with this times its region
+# count). On 16 cores at MEDIUM, OpenMP's threads spinning between regions (no OMP_WAIT_POLICY,
+# as users run): heat-3d gained 1.6x with 5.5e4 a region, adi 10x; gramschmidt lost 7% with
+# about 1.6e4. With OMP_WAIT_POLICY=passive, threads sleep between regions and a region's start
+# costs tens of microseconds: heat-3d lost 1.4x there, adi, with 1.6e5 a region, still gained.
+NUMBA_REGION_WORK = float(os.environ.get(
+    "PYPARC_NUMBA_REGION_WORK",
+    str(1 << 17) if os.environ.get("OMP_WAIT_POLICY", "").lower() == "passive" else str(1 << 15)))
+
 # The same for a tiled-wavefront variant, whose parallel regions each run many time steps:
 # at MEDIUM (4.8e4 to 1.6e5 elements) it beat the plain Numba variant on jacobi-2d, fdtd-2d,
 # seidel-2d and lu on 2 cores (3.7 ms against 4.1, 3.6 / 3.7, 77 / 136, 13.5 / 15.0) and on
@@ -194,7 +205,7 @@ class _Compiled:
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_FUSED_MIN"]
+           "NUMBA_TILED_MIN", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "mathf", "int_values", "masked_matmul"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).

@@ -11,8 +11,13 @@ import numpy as _np
 _UFUNC = {
     "sqrt": "sqrt", "exp": "exp", "log": "log", "log2": "log2", "log10": "log10",
     "sin": "sin", "cos": "cos", "tan": "tan", "asin": "arcsin", "acos": "arccos",
-    "sinh": "sinh", "cosh": "cosh", "pow": "power", "fmod": "fmod",
+    "sinh": "sinh", "cosh": "cosh", "pow": "power", "fmod": "fmod", "floor": "floor",
+    "ceil": "ceil",
 }
+
+# math computes these on floats: math.pow(3, 2) is 9.0, and math.pow(2, -1) 0.5, where NumPy's
+# power of two int arrays is an int array (and refuses negative exponents).
+_ON_FLOATS = ("pow", "fmod")
 
 # math computes in double precision: an overflow in a narrower float is none for math.
 _DOUBLE = {_np.dtype(t) for t in ("float64", "int64", "int32", "uint64", "uint32", "bool")}
@@ -34,6 +39,18 @@ def mathf(name, *args):
             import cupy as xp
             break
     f = getattr(xp, _UFUNC[name])
+    if name in _ON_FLOATS:
+        args = tuple(a.astype(xp.float64) if getattr(a, "dtype", None) is not None and a.dtype.kind in "biu"
+                     else a for a in args)
+    if name in ("floor", "ceil"):
+        # math.floor returns an int: no flag marks nan (ValueError) or inf (OverflowError).
+        r = f(*args)
+        if getattr(r, "dtype", None) is not None and r.dtype.kind == "f":
+            if bool(xp.isnan(r).any()):
+                raise ValueError("cannot convert float NaN to integer")
+            if bool(xp.isinf(r).any()):
+                raise OverflowError("cannot convert float infinity to integer")
+        return r
     if xp is not _np:
         return _checked_after(xp, name, f, args)
     over = "raise"

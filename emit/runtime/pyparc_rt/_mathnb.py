@@ -106,6 +106,22 @@ def math_pow(x, y):
     return r
 
 
+def math_floor(x):
+    if x != x:
+        raise ValueError("cannot convert float NaN to integer")
+    if math.isinf(x):
+        raise OverflowError("cannot convert float infinity to integer")
+    return math.floor(x)
+
+
+def math_ceil(x):
+    if x != x:
+        raise ValueError("cannot convert float NaN to integer")
+    if math.isinf(x):
+        raise OverflowError("cannot convert float infinity to integer")
+    return math.ceil(x)
+
+
 # Numba compiles no math.fmod: a variant calling it fails to compile and runs the loops.
 NAMES = ("sqrt", "log", "log2", "log10", "exp", "sinh", "cosh", "sin", "cos", "tan", "asin",
-         "acos", "pow")
+         "acos", "pow", "floor", "ceil")
