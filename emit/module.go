@@ -52,7 +52,11 @@ func Module(ctx *isl.Context, m *typeinfer.Module, decisions map[string]store.De
 			decp = &dec
 		}
 		if clash != "" {
-			out.Detail = fmt.Sprintf("%s: the module binds %s, which clashes with a name of the generated code", m.File.Position(clashAt), clash)
+			what := "binds " + clash + ", which clashes with a name of the generated code"
+			if clash == "*" {
+				what = "imports * (from numpy: max, min, abs), which may rebind builtins the generated code calls"
+			}
+			out.Detail = fmt.Sprintf("%s: the module %s", m.File.Position(clashAt), what)
 			outcomes = append(outcomes, out)
 			continue
 		}
@@ -167,7 +171,8 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	var cuts, nbCuts, nbiCuts, nbtCuts, nbsCuts, rayCuts []cut
 	var helpers, innerHelpers, tiledHelpers, sumHelpers, rayDefs []string
 	innerPranges, tiledWaves, sumLoopCount := 0, 0, 0
-	rayCalls := false // a Ray kernel runs call statements
+	var innerPranged []*polyopt.Loop // the inner variant's prange loops
+	rayCalls := false                // a Ray kernel runs call statements
 	var used []*polyopt.SCoP
 	var notes []string
 	var nonEmpty []string // guard conditions the bounds proofs assumed
@@ -225,6 +230,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 				nbiCuts = append(nbiCuts, cut{from, to, nbi.call})
 				innerHelpers = append(innerHelpers, nbi.helper)
 				innerPranges += nbi.prange
+				innerPranged = append(innerPranged, nbi.pranged...)
 			}
 			// The tiled variant: this SCoP's nests as tiled wavefronts where isl finds them,
 			// else the same code as the numba variant.
@@ -510,7 +516,23 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// Tiled wavefronts pay off sooner: one parallel region runs many time steps
 		// (_rt.NUMBA_TILED_MIN, 2**15 elements, where jacobi-2d, fdtd-2d, seidel-2d and lu at
 		// MEDIUM ran 1.1-5x faster tiled on 2 and on 16 cores).
-		if size := f.LargestArrayExpr(); wide != "" && size != "" {
+		// The inner variant starts a parallel region per run of a prange loop: it pays where
+		// each has _rt.NUMBA_REGION_WORK statement instances or more (at MEDIUM on 16 cores,
+		// OpenMP threads spinning between regions: heat-3d 5.4 ms against 8.9 with 5.5e4 a
+		// region, adi 9.2 against 93; gramschmidt, 1.6e4, 14.2 against 13.2; the array's size
+		// told those apart worse: adi gained at SMALL with 3.6e3 elements, gramschmidt lost at
+		// MEDIUM with 5.8e4).
+		paramSet := map[string]bool{}
+		for _, p := range def.Params {
+			paramSet[p.Name] = true
+		}
+		trips, regions := instancesExpr(used, paramSet), regionsExpr(used, innerPranged, paramSet)
+		switch size := f.LargestArrayExpr(); {
+		case wide == "numba_inner" && trips != "" && regions != "":
+			fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_REGION_WORK * (%s):\n", trips, regions)
+			call("            ", wide)
+			chosen = "numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region"
+		case wide != "" && size != "":
 			threshold := "NUMBA_WIDE_MIN"
 			if wide == "numba_tiled" {
 				threshold = "NUMBA_TILED_MIN"

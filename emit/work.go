@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -16,7 +17,17 @@ import (
 // product of shape symbols could not: gemm and atax both counted N * M. "" when a parameter
 // is not readable at the call (a local's length) or a statement has no loop.
 func tripsExpr(scops []*polyopt.SCoP, params map[string]bool) string {
-	seen := map[string]bool{}
+	return trips(scops, params, false)
+}
+
+// instancesExpr is tripsExpr with every statement counted: two statements of the same loops
+// are twice the work (tripsExpr counts their loops once).
+func instancesExpr(scops []*polyopt.SCoP, params map[string]bool) string {
+	return trips(scops, params, true)
+}
+
+func trips(scops []*polyopt.SCoP, params map[string]bool, every bool) string {
+	seen := map[string]int{}
 	var terms []string
 	for _, s := range scops {
 		nm := &names{params: map[string]string{}}
@@ -48,16 +59,80 @@ func tripsExpr(scops []*polyopt.SCoP, params map[string]bool) string {
 			if len(factors) > 0 {
 				term = strings.Join(factors, " * ")
 			}
-			if !seen[term] {
-				seen[term] = true
+			if seen[term] == 0 {
 				terms = append(terms, term)
 			}
+			seen[term]++
 		}
 	}
 	if len(terms) == 0 {
 		return ""
 	}
 	sort.Strings(terms)
+	if every {
+		for i, t := range terms {
+			if k := seen[t]; k > 1 {
+				terms[i] = fmt.Sprintf("%d * %s", k, t)
+			}
+		}
+	}
+	return strings.Join(terms, " + ")
+}
+
+// regionsExpr is a Python expression, over a function's parameters, of how many parallel
+// regions a Numba variant starts: for each loop of pranged, the product of the extents of the
+// loops around it (a prange inside a time loop starts one per time step). With tripsExpr it
+// tells whether a region has work enough to pay for starting its threads. "" where tripsExpr
+// would be, or a loop of pranged is in none of scops.
+func regionsExpr(scops []*polyopt.SCoP, pranged []*polyopt.Loop, params map[string]bool) string {
+	var terms []string
+	for _, l := range pranged {
+		term := ""
+		for _, s := range scops {
+			nm := &names{params: map[string]string{}}
+			for p, src := range s.ParamSource {
+				if !readableAtCall(src, params) {
+					return ""
+				}
+				nm.params[p] = "(" + src + ")"
+			}
+			for _, st := range s.Stmts {
+				at := -1
+				for n, sl := range st.Loops {
+					if sl == l {
+						at = n
+					}
+				}
+				if at < 0 {
+					continue
+				}
+				factors := []string{"1"}
+				for n, o := range st.Loops[:at] {
+					ext, ok := widestExtent(st.Loops[:n], o)
+					if !ok {
+						return ""
+					}
+					if ext.IsConst() {
+						factors = append(factors, nm.aff(ext))
+					} else {
+						factors = append(factors, "max(0, "+nm.aff(ext)+")")
+					}
+				}
+				term = strings.Join(factors, " * ")
+				break
+			}
+			if term != "" {
+				break
+			}
+		}
+		if term == "" {
+			return ""
+		}
+		terms = append(terms, strings.TrimPrefix(term, "1 * "))
+	}
+	if len(terms) == 0 {
+		return ""
+	}
 	return strings.Join(terms, " + ")
 }
 

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/typeinfer"
 )
 
@@ -32,5 +33,55 @@ func TestTripsExpr(t *testing.T) {
 		if got := tripsExpr([]*polyopt.SCoP{s}, map[string]bool{"B": true}); got != "" {
 			t.Errorf("%s: with A not a parameter, tripsExpr = %q, want \"\"", c.name, got)
 		}
+	}
+}
+
+// TestRegionsExpr: the parallel regions the inner-prange variant starts, per prange loop the
+// product of the extents of the loops around it.
+func TestRegionsExpr(t *testing.T) {
+	cases := []struct{ name, body, want string }{
+		{"top", "for i in range(A.shape[0]):\n        for j in range(A.shape[1]):\n            A[i, j] = 0.0", "1"},
+		{"time loop", "for t in range(A.shape[1]):\n        for i in range(1, A.shape[0] - 1):\n            B[i] = A[i - 1, 0] + A[i + 1, 0]\n        for i in range(1, A.shape[0] - 1):\n            A[i, 0] = B[i]",
+			"max(0, (A.shape[0])) + max(0, (A.shape[0]))"}, // A is N x N
+		{"sweep", "for k in range(A.shape[0] - 1):\n        for i in range(k + 1, A.shape[0]):\n            A[i, k + 1] = A[i, k] * 0.5",
+			"max(0, (A.shape[0]) - 1)"},
+	}
+	typ := map[string]*typeinfer.Type{
+		"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		"B": typeinfer.Array("float64", typeinfer.SymDim("N")),
+		"T": {Kind: typeinfer.Int},
+	}
+	for _, c := range cases {
+		src := "def k(A, B, T):\n    " + c.body + "\n"
+		s, f, def := firstSCoP(t, src, typ)
+		ctx, err := isl.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := polyopt.Analyze(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		nb, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{inner: true})
+		ctx.Free()
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		params := map[string]bool{"A": true, "B": true, "T": true}
+		if got := regionsExpr([]*polyopt.SCoP{s}, nb.pranged, params); got != c.want {
+			t.Errorf("%s: regionsExpr = %q, want %q (prange loops: %d)\n%s", c.name, got, c.want, len(nb.pranged), nb.helper)
+		}
+		if got := regionsExpr([]*polyopt.SCoP{s}, nb.pranged, map[string]bool{"B": true}); got != "" && got != "1" {
+			t.Errorf("%s: with A not a parameter, regionsExpr = %q, want \"\"", c.name, got)
+		}
+	}
+}
+
+// TestInstancesExpr: every statement counts, where tripsExpr counts a set of loops once.
+func TestInstancesExpr(t *testing.T) {
+	mat := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("M"))
+	src := "def k(A):\n    for i in range(3):\n        for j in range(A.shape[1]):\n            A[i, j] = 0.0\n            A[i + 1, j] = 1.0\n"
+	s, _, _ := firstSCoP(t, src, map[string]*typeinfer.Type{"A": mat})
+	if got, want := instancesExpr([]*polyopt.SCoP{s}, map[string]bool{"A": true}), "2 * 3 * max(0, (A.shape[1]))"; got != want {
+		t.Errorf("instancesExpr = %q, want %q", got, want)
 	}
 }
