@@ -529,7 +529,13 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		trips, regions := instancesExpr(used, paramSet), regionsExpr(used, innerPranged, paramSet)
 		switch size := f.LargestArrayExpr(); {
 		case wide == "numba_inner" && trips != "" && regions != "":
-			fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_REGION_WORK * (%s):\n", trips, regions)
+			// The size first: it answers for the small calls, where the trip counts' several
+			// max() calls would be a visible part of the call (jacobi-1d at MEDIUM, 15 us).
+			floor := ""
+			if size != "" {
+				floor = size + " >= _rt.NUMBA_REGION_MIN_SIZE and "
+			}
+			fmt.Fprintf(&b, "        if %s%s >= _rt.NUMBA_REGION_WORK * (%s):\n", floor, trips, regions)
 			call("            ", wide)
 			chosen = "numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region"
 		case wide != "" && size != "":

@@ -142,6 +142,12 @@ def _no_alias_cases():
         ((ro, b), (0,), False),                   # a written array that is read-only
         ((ro, b), (1,), True),
         ((ext, b), (0,), True),
+        ((b, b), (), True),                       # two arguments, one array, only read
+        ((b, b), (1,), False),
+        ((b, c), (0, 1), True),
+        ((ro, ro), (), True),
+        ((a[0], a[1]), (0,), True),               # two disjoint views, one written
+        ((a[0], a), (0,), False),
     ]
 
 
