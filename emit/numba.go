@@ -241,13 +241,19 @@ func checkedMath(code string, modules map[string]string) string {
 			continue
 		}
 		call := regexp.MustCompile(`(^|[^.\w])` + regexp.QuoteMeta(alias) + `\s*\.\s*(\w+)(\s*\()`)
-		code = call.ReplaceAllStringFunc(code, func(m string) string {
-			sub := call.FindStringSubmatch(m)
-			if !numbaMathRaises.MatchString(sub[2]) {
-				return m
+		var b strings.Builder
+		last := 0
+		for _, at := range call.FindAllStringSubmatchIndex(code, -1) {
+			name := code[at[4]:at[5]]
+			if !numbaMathRaises.MatchString(name) || (name == "log" && topLevelComma(code[at[7]:])) {
+				continue // math.log(x, base): _rt.math_log takes one argument
 			}
-			return sub[1] + "_rt.math_" + sub[2] + sub[3]
-		})
+			b.WriteString(code[last:at[2]])
+			b.WriteString(code[at[2]:at[3]] + "_rt.math_" + name + code[at[6]:at[7]])
+			last = at[7]
+		}
+		b.WriteString(code[last:])
+		code = b.String()
 	}
 	return code
 }
@@ -504,4 +510,26 @@ func storesFloatIntoInt(r *region) bool {
 func natural(e pyast.Expr) bool {
 	n, ok := e.(*pyast.Num)
 	return ok && !strings.ContainsAny(strings.ToLower(n.Raw), ".ej")
+}
+
+// topLevelComma reports a comma between the start of args (just past an opening parenthesis)
+// and its closing one, outside any nested brackets: a call of two or more arguments.
+func topLevelComma(args string) bool {
+	depth := 0
+	for _, c := range args {
+		switch c {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth == 0 {
+				return false
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return true
+			}
+		}
+	}
+	return false
 }

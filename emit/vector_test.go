@@ -321,6 +321,7 @@ func TestNumbaMathRaises(t *testing.T) {
 		{"x = math.fmod(a, b) + np.sqrt(a)", "x = math.fmod(a, b) + np.sqrt(a)"},
 		{"x = cmath.sqrt(a) + y.math.sqrt(a)", "x = cmath.sqrt(a) + y.math.sqrt(a)"},
 		{"x = math.sqrt (a) + math . exp(b)", "x = _rt.math_sqrt (a) + _rt.math_exp(b)"},
+		{"x = math.log(a, 2.0) + math.log(f(a, b))", "x = math.log(a, 2.0) + _rt.math_log(f(a, b))"},
 	} {
 		got := checkedMath(tc.code, map[string]string{"math": "math", "m": "math", "np": "numpy", "cmath": "cmath"})
 		if got != tc.want {

@@ -35,7 +35,7 @@ func trips(scops []*polyopt.SCoP, params map[string]bool, every bool) string {
 			if !readableAtCall(src, params) {
 				return ""
 			}
-			nm.params[p] = "(" + src + ")"
+			nm.params[p] = callValue(src)
 		}
 		for _, st := range s.Stmts {
 			if len(st.Loops) == 0 {
@@ -94,7 +94,7 @@ func regionsExpr(scops []*polyopt.SCoP, pranged []*polyopt.Loop, params map[stri
 				if !readableAtCall(src, params) {
 					return ""
 				}
-				nm.params[p] = "(" + src + ")"
+				nm.params[p] = callValue(src)
 			}
 			for _, st := range s.Stmts {
 				at := -1
@@ -202,4 +202,14 @@ func readableAtCall(src string, params map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// callValue is a parameter's source as a Python int at the call: a shape or a len() is one
+// already; a parameter may be a NumPy integer (the guard admits those), whose arithmetic
+// wraps around and warns (np.uint64(50) subtracted from a shape), so it goes through int().
+func callValue(src string) string {
+	if strings.Contains(src, ".shape") || strings.HasPrefix(src, "len(") {
+		return "(" + src + ")"
+	}
+	return "int(" + src + ")"
 }

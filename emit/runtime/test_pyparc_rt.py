@@ -128,6 +128,8 @@ def _no_alias_cases():
     ro = np.zeros(3)
     ro.flags.writeable = False
     ext = np.frombuffer(bytearray(32))  # owns no data, overlaps nothing here
+    rov = np.zeros(4)[:]
+    rov.flags.writeable = False
     return [
         ((a, b, c), (0,), True),                  # distinct owners
         ((a, b, b), (0,), True),                  # the same read-only array twice
@@ -148,6 +150,8 @@ def _no_alias_cases():
         ((ro, ro), (), True),
         ((a[0], a[1]), (0,), True),               # two disjoint views, one written
         ((a[0], a), (0,), False),
+        ((rov, b), (0,), False),                  # a written read-only view (found by review)
+        ((np.frombuffer(bytes(32)),), (0,), False),  # read-only memory it does not own
     ]
 
 
@@ -400,3 +404,13 @@ def test_mathf_pow_and_fmod_of_ints_are_floats():
     got = rt.mathf("pow", np.array([3, 10 ** 10]), np.array([-1, 3]))
     assert got.dtype == np.float64 and np.allclose(got, [1 / 3, 1e30])
     assert rt.mathf("fmod", np.array([7, -7]), 3).tolist() == [1.0, -1.0]
+
+
+def test_math_of_ints_goes_through_floats():
+    import math
+    big = np.array([2 ** 62 + 1])
+    assert rt.mathf("ceil", big).tolist() == [float(math.ceil(np.int64(2 ** 62 + 1)))]
+    if rt.HAVE_NUMBA:
+        with pytest.raises(ValueError):
+            rt.math_pow(0, -1)  # Numba's int power raised ZeroDivisionError (found by review)
+        assert rt.math_pow(2, -1) == 0.5

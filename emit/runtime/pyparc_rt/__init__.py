@@ -471,12 +471,12 @@ def no_alias(arrays, written):
     n = len(arrays)
     if (arrays[0] is arrays[1]) if n == 2 else len(set(map(id, arrays))) != n:
         return _no_alias_repeated(arrays, written)
-    for b in arrays:
-        if not b.flags.owndata:
-            return _no_overlap(arrays, written)
     for i in written:
         if not arrays[i].flags.writeable:
             return False
+    for b in arrays:
+        if not b.flags.owndata:
+            return _no_overlap(arrays, written)
     return True
 
 

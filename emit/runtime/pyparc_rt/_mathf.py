@@ -16,8 +16,9 @@ _UFUNC = {
 }
 
 # math computes these on floats: math.pow(3, 2) is 9.0, and math.pow(2, -1) 0.5, where NumPy's
-# power of two int arrays is an int array (and refuses negative exponents).
-_ON_FLOATS = ("pow", "fmod")
+# power of two int arrays is an int array (and refuses negative exponents); math.floor of an
+# int64 above 2**53 rounds it to a float first, NumPy's floor keeps the int.
+_ON_FLOATS = ("pow", "fmod", "floor", "ceil")
 
 # math computes in double precision: an overflow in a narrower float is none for math.
 _DOUBLE = {_np.dtype(t) for t in ("float64", "int64", "int32", "uint64", "uint32", "bool")}

@@ -96,6 +96,9 @@ def math_acos(x):
 
 
 def math_pow(x, y):
+    # On floats, as math does: Numba's pow of two ints is an int power (0 ** -1 raises
+    # ZeroDivisionError there, where math.pow raises ValueError).
+    x, y = float(x), float(y)
     r = math.pow(x, y)
     if r != r and x == x and y == y:
         raise ValueError("math domain error")
