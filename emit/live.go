@@ -3,6 +3,7 @@ package emit
 import (
 	"strings"
 
+	"github.com/pyparc/pyparc/polyopt"
 	"github.com/pyparc/pyparc/pyast"
 )
 
@@ -177,30 +178,11 @@ func (a *liveness) loop(body []pyast.Stmt, exit set, step func(set) set) set {
 // kill removes the names an assignment target binds directly.
 func (a *liveness) kill(t pyast.Expr, live set) {
 	bound := map[string]int{}
-	bindNamesOf(t, bound)
+	polyopt.BindNames(t, bound)
 	for v := range bound {
 		if !a.always[v] {
 			delete(live, v)
 		}
-	}
-}
-
-// bindNamesOf collects the plain names a target binds (a, or a and b of "a, b" or
-// "[a, *b]"), not those of a subscript or attribute target, which it reads.
-func bindNamesOf(t pyast.Expr, out map[string]int) {
-	switch t := t.(type) {
-	case *pyast.Name:
-		out[t.Id]++
-	case *pyast.Tuple:
-		for _, e := range t.Elts {
-			bindNamesOf(e, out)
-		}
-	case *pyast.List:
-		for _, e := range t.Elts {
-			bindNamesOf(e, out)
-		}
-	case *pyast.Starred:
-		bindNamesOf(t.X, out)
 	}
 }
 

@@ -150,7 +150,7 @@ def k(A, B):
 				return true
 			})
 			bound := map[string]int{}
-			bindNamesOf(loop.Target, bound)
+			polyopt.BindNames(loop.Target, bound)
 			countAll(loop.Body, bound)
 			live := liveAfter(def, loop)
 			var got []string
@@ -173,10 +173,10 @@ func countAll(body []pyast.Stmt, out map[string]int) {
 			switch n := n.(type) {
 			case *pyast.Assign:
 				for _, t := range n.Targets {
-					bindNamesOf(t, out)
+					polyopt.BindNames(t, out)
 				}
 			case *pyast.For:
-				bindNamesOf(n.Target, out)
+				polyopt.BindNames(n.Target, out)
 			}
 			return true
 		})

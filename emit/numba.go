@@ -291,7 +291,7 @@ func loopOf(s *polyopt.SCoP, f *pyast.For) *polyopt.Loop {
 func bindsLiveOut(def *pyast.FunctionDef, f *pyast.For, outside map[string]bool) bool {
 	bound := map[string]int{}
 	polyopt.CountBindings(f.Body, bound)
-	bindNamesOf(f.Target, bound)
+	polyopt.BindNames(f.Target, bound)
 	live := liveAfter(def, f)
 	for v := range bound {
 		if live[v] || outside[v] && !isTarget(f, v) {

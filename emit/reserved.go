@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pyparc/pyparc/polyopt"
 	"github.com/pyparc/pyparc/pyast"
 )
 
@@ -170,18 +171,18 @@ func bindsHere(n pyast.Node) []string {
 	switch n := n.(type) {
 	case *pyast.Assign:
 		for _, t := range n.Targets {
-			bindNamesOf(t, bound)
+			polyopt.BindNames(t, bound)
 		}
 	case *pyast.AugAssign:
-		bindNamesOf(n.Target, bound)
+		polyopt.BindNames(n.Target, bound)
 	case *pyast.AnnAssign:
-		bindNamesOf(n.Target, bound)
+		polyopt.BindNames(n.Target, bound)
 	case *pyast.For:
-		bindNamesOf(n.Target, bound)
+		polyopt.BindNames(n.Target, bound)
 	case *pyast.NamedExpr:
-		bindNamesOf(n.Target, bound)
+		polyopt.BindNames(n.Target, bound)
 	case *pyast.Comprehension:
-		bindNamesOf(n.Target, bound)
+		polyopt.BindNames(n.Target, bound)
 	case *pyast.Import:
 		return aliasNames(n.Names)
 	case *pyast.ImportFrom:

@@ -30,12 +30,9 @@ func trips(scops []*polyopt.SCoP, params map[string]bool, every bool) string {
 	seen := map[string]int{}
 	var terms []string
 	for _, s := range scops {
-		nm := &names{params: map[string]string{}}
-		for p, src := range s.ParamSource {
-			if !readableAtCall(src, params) {
-				return ""
-			}
-			nm.params[p] = callValue(src)
+		nm, ok := callNames(s, params)
+		if !ok {
+			return ""
 		}
 		for _, st := range s.Stmts {
 			if len(st.Loops) == 0 {
@@ -89,12 +86,9 @@ func regionsExpr(scops []*polyopt.SCoP, pranged []*polyopt.Loop, params map[stri
 	for _, l := range pranged {
 		term := ""
 		for _, s := range scops {
-			nm := &names{params: map[string]string{}}
-			for p, src := range s.ParamSource {
-				if !readableAtCall(src, params) {
-					return ""
-				}
-				nm.params[p] = callValue(src)
+			nm, ok := callNames(s, params)
+			if !ok {
+				return ""
 			}
 			for _, st := range s.Stmts {
 				at := -1
@@ -202,6 +196,19 @@ func readableAtCall(src string, params map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// callNames renders the SCoP's parameters as Python the dispatcher can evaluate from the
+// function's parameters; false when one is not readable at the call (a local's length).
+func callNames(s *polyopt.SCoP, params map[string]bool) (*names, bool) {
+	nm := &names{params: map[string]string{}}
+	for p, src := range s.ParamSource {
+		if !readableAtCall(src, params) {
+			return nil, false
+		}
+		nm.params[p] = callValue(src)
+	}
+	return nm, true
 }
 
 // callValue is a parameter's source as a Python int at the call: a shape or a len() is one

@@ -326,27 +326,29 @@ func countAssignments(body []pyast.Stmt, counts map[string]int, augmented bool) 
 				return false
 			}
 			for _, t := range targets {
-				bindNames(t, counts)
+				BindNames(t, counts)
 			}
 			return true
 		})
 	}
 }
 
-func bindNames(t pyast.Expr, counts map[string]int) {
+// BindNames counts the plain names an assignment target binds: a, or a and b of "a, b" or
+// "[a, *b]"; a subscript or attribute target binds none.
+func BindNames(t pyast.Expr, counts map[string]int) {
 	switch t := t.(type) {
 	case *pyast.Name:
 		counts[t.Id]++
 	case *pyast.Tuple:
 		for _, e := range t.Elts {
-			bindNames(e, counts)
+			BindNames(e, counts)
 		}
 	case *pyast.List:
 		for _, e := range t.Elts {
-			bindNames(e, counts)
+			BindNames(e, counts)
 		}
 	case *pyast.Starred:
-		bindNames(t.X, counts)
+		BindNames(t.X, counts)
 	}
 }
 

@@ -422,7 +422,7 @@ func (p *purity) freshLocals(body []pyast.Stmt) {
 					_, single := t.(*pyast.Name)
 					freshValue := single && value != nil && p.freshExpr(value)
 					names := map[string]int{}
-					bindNames(t, names)
+					BindNames(t, names)
 					for v := range names {
 						if !freshValue && p.fresh[v] {
 							p.fresh[v] = false

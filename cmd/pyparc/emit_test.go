@@ -34,7 +34,7 @@ func TestEmitCorpus(t *testing.T) {
 		// Whole-array code runs NumPy, but for gemver's elementwise work over a matrix with
 		// no matrix product, which large calls run compiled.
 		wide := map[string]string{"jacobi_2d": "runs numba, numba_tiled from A.size >= NUMBA_TILED_MIN",
-			"heat_3d": "runs numba, numba_inner from A.size >= NUMBA_WIDE_MIN",
+			"heat_3d": "runs numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region",
 			"gemver":  "runs numpy, numba from A.size >= NUMBA_FUSED_MIN\n",
 			"mvt":     "runs numpy\n", "gemm": "runs numpy\n", "covariance": "runs numpy\n"}[k]
 		if wide != "" && !strings.Contains(stdout, wide) {
