@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/pyparc/pyparc/polyopt"
-	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/pyast"
 	"github.com/pyparc/pyparc/typeinfer"
 )
@@ -202,15 +201,7 @@ func TestPrangeKeepsNoLastValue(t *testing.T) {
 		{"", 1},
 	} {
 		src := "def k(A, B, C):\n    for i in range(A.shape[0]):\n        s = A[i] * 2.0\n        B[i] = s + 1.0\n" + tc.after
-		s, f, def := firstSCoP(t, src, params)
-		ctx, err := isl.NewContext()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ctx.Free()
-		if _, err := polyopt.Analyze(ctx, s); err != nil {
-			t.Fatal(err)
-		}
+		s, f, def := analyzedSCoP(t, src, params)
 		c, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
 		if err != nil {
 			t.Fatalf("%q: %v", tc.after, err)

@@ -28,18 +28,25 @@ func firstSCoP(t *testing.T, src string, params map[string]*typeinfer.Type) (*po
 	return fn.SCoPs[0], f, def
 }
 
-// numpyCode returns the whole-array code generate writes for the first SCoP of src.
-func numpyCode(t *testing.T, src string, params map[string]*typeinfer.Type) string {
+// analyzedSCoP is firstSCoP with the SCoP's dependences analyzed (its loops' Parallel set).
+func analyzedSCoP(t *testing.T, src string, params map[string]*typeinfer.Type) (*polyopt.SCoP, *pyast.File, *pyast.FunctionDef) {
 	t.Helper()
 	s, f, def := firstSCoP(t, src, params)
 	ctx, err := isl.NewContext()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ctx.Free()
+	t.Cleanup(func() { ctx.Free() })
 	if _, err := polyopt.Analyze(ctx, s); err != nil {
 		t.Fatal(err)
 	}
+	return s, f, def
+}
+
+// numpyCode returns the whole-array code generate writes for the first SCoP of src.
+func numpyCode(t *testing.T, src string, params map[string]*typeinfer.Type) string {
+	t.Helper()
+	s, f, def := analyzedSCoP(t, src, params)
 	return strings.Join(newRegion(s, f, def.Body).generate("    "), "\n")
 }
 

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/pyparc/pyparc/polyopt"
-	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/typeinfer"
 )
 
@@ -53,16 +52,8 @@ func TestRegionsExpr(t *testing.T) {
 	}
 	for _, c := range cases {
 		src := "def k(A, B, T):\n    " + c.body + "\n"
-		s, f, def := firstSCoP(t, src, typ)
-		ctx, err := isl.NewContext()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := polyopt.Analyze(ctx, s); err != nil {
-			t.Fatal(err)
-		}
+		s, f, def := analyzedSCoP(t, src, typ)
 		nb, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{inner: true})
-		ctx.Free()
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
