@@ -182,9 +182,6 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 		}
 		return "_np.where(" + c + ", " + a + ", " + b + ")", nil
 	case *pyast.Call:
-		if name := r.mathName(e.Func); name != "" && len(e.Args) != max(1, mathArity[name]) {
-			return "", vecErr(fmt.Sprintf("math.%s of %d arguments", name, len(e.Args)))
-		}
 		if r.scalarCall(e, byIter, tmps) {
 			if mathRaises[r.mathName(e.Func)] {
 				r.checkedCall = true // it raises where the loops might never have called it
@@ -194,6 +191,9 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 			// where _np.exp and _np.abs give float64 and int64 NumPy scalars (difffuzz's
 			// mismatch_p3523: A[0] + abs(2) with a float32 A).
 			return r.source(e), nil
+		}
+		if name := r.mathName(e.Func); name != "" && len(e.Args) != max(1, mathArity[name]) {
+			return "", vecErr(fmt.Sprintf("math.%s of %d arguments", name, len(e.Args)))
 		}
 		fn, err := r.ufunc(e.Func)
 		if err != nil {

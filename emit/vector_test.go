@@ -304,6 +304,7 @@ func TestMathRaises(t *testing.T) {
 		{"range(B.shape[1])", "B[i, j] = math.sqrt(alpha) * A[i, j]", []string{"if (0) < (_p_N): B[:, :] = (math.sqrt(alpha)"}, nil},
 		{"range(A.shape[1])", "B[i, j] = math.log(A[i, j], 2.0)", []string{"math.log(A[i, j], 2.0)"}, []string{"_np.log", "mathf"}},
 		{"range(A.shape[1])", "B[i, j] = math.floor(A[i, j])", []string{`_rt.mathf("floor", A)`}, nil},
+		{"range(A.shape[1])", "B[i, j] = A[i, j] * math.log(alpha, 2.0)", []string{"B[:, :] = (A * math.log(alpha, 2.0))"}, nil},
 	} {
 		src := "def k(A, B, alpha):\n    for i in range(A.shape[0]):\n        for j in " + tc.inner + ":\n            " + tc.stmt + "\n"
 		checkCode(t, numpyCode(t, src, params), tc.want, tc.not)
