@@ -150,7 +150,7 @@ def k(A, B):
 			})
 			bound := map[string]int{}
 			polyopt.BindNames(loop.Target, bound)
-			countAll(loop.Body, bound)
+			polyopt.CountBindings(loop.Body, bound)
 			live := liveAfter(def, loop)
 			var got []string
 			for v := range bound {
@@ -162,22 +162,6 @@ def k(A, B):
 			if strings.Join(got, ",") != tt.want {
 				t.Errorf("live after the loop, of what it binds: %v, want %q", got, tt.want)
 			}
-		})
-	}
-}
-
-func countAll(body []pyast.Stmt, out map[string]int) {
-	for _, s := range body {
-		pyast.Inspect(s, func(n pyast.Node) bool {
-			switch n := n.(type) {
-			case *pyast.Assign:
-				for _, t := range n.Targets {
-					polyopt.BindNames(t, out)
-				}
-			case *pyast.For:
-				polyopt.BindNames(n.Target, out)
-			}
-			return true
 		})
 	}
 }

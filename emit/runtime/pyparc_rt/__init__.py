@@ -474,6 +474,12 @@ def no_alias(arrays, written):
     for i in written:
         if not arrays[i].flags.writeable:
             return False
+    return _owners_or_apart(arrays, written)
+
+
+def _owners_or_apart(arrays, written):
+    """True when every array owns its data (distinct owners cannot overlap), else what the
+    bounds of the pairs with a view in them say."""
     for b in arrays:
         if not b.flags.owndata:
             return _no_overlap(arrays, written)
@@ -489,10 +495,7 @@ def _no_alias_repeated(arrays, written):
         for j, b in enumerate(arrays):
             if b is a and j != i:
                 return False
-    for b in arrays:
-        if not b.flags.owndata:
-            return _no_overlap(arrays, written)
-    return True
+    return _owners_or_apart(arrays, written)
 
 
 def _no_overlap(arrays, written):
