@@ -116,6 +116,9 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 		}
 	}
 	core, ok := matmul(arrays, out, mf)
+	if ok && mf != nil {
+		r.noteProduct(core, arrays, mf)
+	}
 	if !ok {
 		core, ok = batchedMatmul(arrays, out)
 	}

@@ -76,6 +76,11 @@ type region struct {
 	// values (math.sqrt, a float stored into an int), which the loops call only if all of
 	// the statement's loops run (see whenNotEmpty).
 	checkedCall bool
+	// slabs, products and diags record, by their code, the plain slices, masked products and
+	// diagonals the region's lines read and write, for mergeMirrored.
+	slabs    map[string]*slab
+	products map[string]*maskedProduct
+	diags    map[string]diagonalRead
 }
 
 // vecErr is why a subtree stays a Python loop.
@@ -107,6 +112,7 @@ func (r *region) generate(indent string) []string {
 	r.lines = append(r.lines, params...)
 	r.block(r.scop.Body, indent)
 	r.forwardTemps()
+	r.mergeMirrored()
 	r.assignProducts()
 	r.fuseZeroInit()
 	// A mask made for code that was then given up (a term of a sum that could not be masked
@@ -704,8 +710,9 @@ type operand struct {
 type update struct {
 	code                     string
 	target, array, op, value string
-	mask                     string // the points it updates, "" for all
-	indent                   string // set once emitted
+	mask                     string   // the points it updates, "" for all
+	indent                   string   // set once emitted
+	axes                     []string // the target's vectorized iterators, in its dimensions' order
 	// temp marks the lines of a vectorized scalar temporary (see forwardTemps): its zeros
 	// (op "=", value "0.0") and a sum into all of it (op "+=").
 	temp bool
@@ -980,7 +987,7 @@ func (r *region) line(array string, tgt operand, op, value, mask string, scalar 
 		u.code = maskedCopy(tgt.code, value, mask)
 	}
 	if !scalar && !r.fancy[tgt.code] && len(tgt.axes) > 0 && (op == "" || op == "+=") {
-		u.target, u.array, u.op, u.value, u.mask = tgt.code, array, op, value, mask
+		u.target, u.array, u.op, u.value, u.mask, u.axes = tgt.code, array, op, value, mask, tgt.axes
 		if op == "" {
 			u.op = "="
 		}
@@ -1318,6 +1325,7 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 	var idx []string
 	var axes []string
 	used := map[string]bool{}
+	box := &slab{array: a.Array}
 	for d, ix := range a.Index {
 		var vec []string
 		for v := range ix.Coef {
@@ -1328,6 +1336,7 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 		switch len(vec) {
 		case 0:
 			idx = append(idx, r.names.aff(ix))
+			box.dims = append(box.dims, slabDim{first: ix, end: addAff(ix, polyopt.Affine{Const: 1})})
 		case 1:
 			v := vec[0]
 			if (ix.Coef[v] != 1 && ix.Coef[v] != -1) || used[v] {
@@ -1341,10 +1350,14 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 				stop := r.names.aff(subAff(rest, byIter[v].hi))
 				idx = append(idx, fmt.Sprintf("_rt.rslice(%s, %s)", first, stop))
 				axes = append(axes, v)
+				box = nil
 				continue
 			}
 			rest := subAff(ix, polyopt.Affine{Coef: map[string]int64{v: 1}})
 			first, end := addAff(byIter[v].lo, rest), addAff(byIter[v].hi, rest)
+			if box != nil {
+				box.dims = append(box.dims, slabDim{first: first, end: end})
+			}
 			lo, hi := r.names.aff(first), r.names.aff(end)
 			if r.wholeDim(a.Array, d, first, end) {
 				// Every element along d: a plain ":" builds no bound expressions.
@@ -1371,9 +1384,11 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 			o.code = a.Array // a Python scalar, read by name
 		}
 	}
+	r.noteSlab(o.code, box)
 	if len(idx) > 0 && o.code == wholeSlice(a) {
 		// Read, every element is the array itself: no view to build (target keeps the slice).
 		o.code = a.Array
+		r.noteSlab(o.code, box)
 	}
 	return o, nil
 }
@@ -1457,7 +1472,9 @@ func (r *region) diagonalIndex(a polyopt.Access, byIter map[string]axis) (operan
 		hi := r.names.aff(addAff(ax.hi, rest))
 		idx = append(idx, fmt.Sprintf("_np.arange(%s, max(%s, %s))", lo, lo, hi))
 	}
-	return operand{a.Array + "[" + strings.Join(idx, ", ") + "]", []string{v}}, true
+	o := operand{a.Array + "[" + strings.Join(idx, ", ") + "]", []string{v}}
+	r.noteDiagonal(o.code, a, byIter[v])
+	return o, true
 }
 
 // wholeSlice is a[:, ..., :].

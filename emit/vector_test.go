@@ -114,7 +114,8 @@ func TestAntiAndTriangles(t *testing.T) {
 		{"symm", "for i in range(C.shape[0]):\n        for j in range(C.shape[1]):\n            t = 0.0\n            for k in range(i):\n                C[k, j] += alpha * B[i, j] * A[i, k]\n                t += B[k, j] * A[i, k]\n            C[i, j] = 2.0 * C[i, j] + alpha * B[i, j] * A[i, i] + alpha * t\n",
 			false,
 			[]string{"if _rt.finite(B, alpha):",
-				"C[:, :] *= 2.0\n        C[:, :] += ((alpha * B) * (A[_np.arange(0, max(0, _p_N)), _np.arange(0, max(0, _p_N))])[:, None])\n        C[:, :] += (alpha * ((_rt.masked_matmul((B[0:max(0, _p_N - 1), :]).T, A[:, 0:max(0, _p_N - 1)], _mask0, 1, True)).transpose(1, 0)))\n        C[0:max(0, _p_N - 1), :] += (alpha * _rt.masked_matmul((B).T, A[:, 0:max(0, _p_N - 1)], _mask0, 1, False)).transpose(1, 0)",
+				// The two masked products and the diagonal: one mirrored product (mirror.go).
+				"C[:, :] *= 2.0\n        _rt.mirrored_matmul(A[:, 0:max(0, _p_N - 1)], _mask0, (0, _p_N), (0, _p_N - 1), B[:, :], C[:, :], alpha, A[_np.arange(0, max(0, _p_N)), _np.arange(0, max(0, _p_N))], (0, _p_N))",
 				"else:", "t = _np.zeros((max(0, _p_N),))\n", "C[i, :] += (alpha * t)"},
 			nil},
 		{"diagonal read", "for i in range(A.shape[0]):\n        x[i] = A[i, i] * y[i]\n",

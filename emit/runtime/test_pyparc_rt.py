@@ -293,6 +293,61 @@ def test_masked_matmul_plan_follows_the_mask():
         del mask
 
 
+@pytest.mark.parametrize("rows, cols, drows, n, kind", [
+    ((0, 120), (0, 119), (0, 120), 40, "strict"),    # symm: strict lower triangle of A, the diagonal apart
+    ((0, 120), (0, 119), None, 40, "strict"),
+    ((3, 90), (3, 90), (10, 60), 20, "random"),      # the same block both ways, a diagonal inside
+    ((0, 50), (20, 90), None, 30, "random"),         # overlapping ranges
+    ((0, 40), (60, 90), (0, 40), 30, "random"),      # apart: row 40..60 read by neither term
+    ((0, 120), (0, 119), None, 3, "strict"),         # narrow: two products
+    ((5, 5), (0, 30), (0, 10), 30, "random"),        # an empty range
+    ((0, 30), (0, 30), (0, 30), 30, "random"),
+])
+@pytest.mark.parametrize("dtype, scale", [(np.float64, 1.5), (np.float32, 2.0), (np.complex128, 0.5 - 1j),
+                                          (np.float64, 1j)])
+def test_mirrored_matmul_equals_its_terms(rows, cols, drows, n, kind, dtype, scale, monkeypatch):
+    separate = []
+    monkeypatch.setattr(rt._masked, "masked_matmul", lambda *a: separate.append(a) or rt.masked_matmul(*a))
+    rng = np.random.default_rng(11)
+    size = 130
+    a = (rng.standard_normal((size, size)) + (1j * rng.standard_normal((size, size)) if dtype == np.complex128 else 0)).astype(dtype)
+    w = rng.standard_normal((size, n)).astype(dtype)
+    t0 = rng.standard_normal((size, n)).astype(dtype)
+    r0, r1 = rows
+    c0, c1 = cols
+    p = a[r0:r1, c0:c1]
+    i = np.arange(r0, max(r0, r1))[:, None]
+    j = np.arange(c0, max(c0, c1))[None, :]
+    mask = (j < i) if kind == "strict" else rng.random(p.shape) < 0.5
+    p = p.copy()
+    p[~mask] = np.inf  # never read
+    pm = np.where(mask, p, 0)
+    diag = None if drows is None else np.diagonal(a)[drows[0]:drows[1]].copy()
+
+    def terms(t):
+        if diag is not None:
+            t[drows[0]:drows[1]] += (scale * w[drows[0]:drows[1]]) * diag[:, None]
+        if r1 > r0 and c1 > c0:
+            t[r0:r1] += scale * (pm @ w[c0:c1])
+            t[c0:c1] += scale * (pm.T @ w[r0:r1])
+
+    want, got = t0.copy(), t0.copy()
+    try:
+        terms(want)
+    except TypeError:
+        # A complex scale into a real target raises, as the += lines do.
+        with pytest.raises(TypeError):
+            rt.mirrored_matmul(p, mask, rows, cols, w, got, scale, diag, drows)
+        return
+    rt.mirrored_matmul(p, mask, rows, cols, w, got, scale, diag, drows)
+    # One product by the symmetric matrix where the ranges meet and w is wide enough.
+    nonempty = r0 < r1 and c0 < c1
+    merged = n >= rt._masked.MIRROR_MIN_COLS and nonempty and max(r0, c0) <= min(r1, c1)
+    assert len(separate) == (0 if merged or not nonempty else 2)
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(want).max())
+
+
 # Arguments of math functions, each where Python's math raises and where it does not.
 MATH_CASES = [
     ("sqrt", (4.0,)), ("sqrt", (-0.0,)), ("sqrt", (-1.0,)), ("sqrt", (float("nan"),)), ("sqrt", (float("inf"),)),

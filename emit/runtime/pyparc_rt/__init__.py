@@ -11,7 +11,7 @@ import threading
 
 import numpy as _np
 
-from ._masked import masked_matmul  # noqa: F401 - emitted code calls it
+from ._masked import masked_matmul, mirrored_matmul  # noqa: F401 - emitted code calls them
 from ._mathf import int_values, mathf  # noqa: F401 - emitted code calls them
 
 # Numba is optional, and imported only when a dispatcher first asks for it (HAVE_NUMBA) or a

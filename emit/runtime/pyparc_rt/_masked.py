@@ -99,3 +99,55 @@ def _whole(x, y, mask, side, trans):
         y = mod.where(mask, y, 0)
         y = y.T if trans else y
     return x @ y
+
+
+# Columns of the other factor, at least, for mirrored_matmul to build the symmetric matrix:
+# below it the products are matrix-vector ones, bound by memory, and the square's three
+# passes cost more than the second product.
+MIRROR_MIN_COLS = 16
+
+
+def mirrored_matmul(p, mask, rows, cols, w, t, scale, diag=None, drows=None):
+    """t[rows] += scale * (P @ w[cols]), then t[cols] += scale * (P.T @ w[rows]), with P =
+    where(mask, p, 0) the block (rows, cols) of a square matrix indexed like the rows of w and
+    t (symm's two products by one stored triangle of A, the second through its transpose).
+    With diag, its values first: t[drows] += (scale * w[drows]) * diag[:, None].
+
+    Computed as one product by the symmetric matrix S = Q + Q.T (Q: P placed in the square
+    over both ranges, diag added on S's diagonal), as a user builds it from the triangle: one
+    product instead of two masked ones. Equal up to the order of the sums. The caller has
+    checked that w and scale hold no inf or nan (the zeros of S multiply them). Ranges apart
+    (a row of w neither term reads), narrow or non-NumPy factors: the separate products."""
+    r0, r1 = rows[0], max(rows[0], rows[1])
+    c0, c1 = cols[0], max(cols[0], cols[1])
+    d0, d1 = (drows[0], max(drows[0], drows[1])) if diag is not None else (0, 0)
+    lo, hi = min(r0, c0), max(r1, c1)
+    if (isinstance(p, _np.ndarray) and isinstance(w, _np.ndarray) and isinstance(t, _np.ndarray)
+            and isinstance(mask, _np.ndarray) and p.ndim == 2 and w.ndim == 2 and t.ndim == 2
+            and p.shape == (r1 - r0, c1 - c0) and mask.shape == p.shape
+            and p.dtype.kind in "fc" and w.dtype.kind in "fc"
+            and w.shape[1] >= MIRROR_MIN_COLS and w.shape[1] == t.shape[1]
+            and r0 < r1 and c0 < c1 and max(r0, c0) <= min(r1, c1)
+            and 0 <= lo and hi <= w.shape[0] and hi <= t.shape[0]
+            and (diag is None or (lo <= d0 and d1 <= hi and isinstance(diag, _np.ndarray)
+                                  and diag.shape == (d1 - d0,) and diag.dtype.kind in "fc"
+                                  and bool(_np.isfinite(diag).all())))):
+        n = hi - lo
+        s = _np.zeros((n, n), dtype=_np.result_type(p.dtype, diag.dtype if diag is not None else p.dtype))
+        s[r0 - lo:r1 - lo, c0 - lo:c1 - lo] = _np.where(mask, p, 0)
+        s += s.T.copy()
+        if diag is not None and d0 < d1:
+            k = _np.arange(d0 - lo, d1 - lo)
+            s[k, k] += diag
+        prod = s @ w[lo:hi]
+        try:
+            _np.multiply(prod, scale, out=prod, casting="same_kind")
+        except TypeError:  # a complex scale of a real product
+            prod = prod * scale
+        t[lo:hi] += prod
+        return
+    if diag is not None:
+        t[d0:d1] += (scale * w[d0:d1]) * diag[:, None]
+    if r0 < r1 and c0 < c1:
+        t[r0:r1] += scale * masked_matmul(p, w[c0:c1], mask, 0, False)
+        t[c0:c1] += scale * masked_matmul(p, w[r0:r1], mask, 0, True)
