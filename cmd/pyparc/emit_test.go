@@ -339,9 +339,10 @@ func TestEmitTriangles(t *testing.T) {
 	if !strings.Contains(string(emitted), "if _rt.finite(") {
 		t.Errorf("no masked product in the emitted program:\n%s", emitted)
 	}
-	// symm's i loop runs as whole-array code, its last statement first, and reads A's diagonal.
-	if !strings.Contains(string(emitted), "(A[_np.arange(0, max(0, _p_") {
-		t.Errorf("symm's diagonal read is not vectorized:\n%s", emitted)
+	// symm's i loop runs as whole-array code, its last statement first, and reads A's
+	// diagonal, which joins the two masked products in one product by the symmetric matrix.
+	if !strings.Contains(string(emitted), ", A[_np.arange(0, max(0, _p_") || !strings.Contains(string(emitted), "_rt.mirrored_matmul(") {
+		t.Errorf("symm's diagonal read is not vectorized, or its products not one:\n%s", emitted)
 	}
 	// gram's upper triangle and mirror are one product over the square, corr_like's and
 	// strict_upper's strict ones too (the diagonal saved); skew's stay masked.
@@ -360,6 +361,8 @@ func TestEmitTriangles(t *testing.T) {
 	for _, args := range [][]string{
 		{"--n", "12", "--m", "9"}, {"--n", "31", "--m", "5"}, {"--n", "31", "--m", "5", "--bad"},
 		{"--n", "2", "--m", "3"}, {"--n", "1", "--m", "1"}, {"--n", "0", "--m", "4"}, {"--n", "17", "--m", "4", "--bad"},
+		// symm's product by the symmetric matrix, from 16 columns of B (MIRROR_MIN_COLS).
+		{"--n", "23", "--m", "20"}, {"--n", "23", "--m", "20", "--bad"},
 	} {
 		args = append(args, "out.npz")
 		want := runPython(t, dir, append([]string{"triangles.py"}, args...)...)
