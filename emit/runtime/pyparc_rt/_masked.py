@@ -133,9 +133,9 @@ def mirrored_matmul(p, mask, rows, cols, w, t, scale, diag=None, drows=None):
                                   and diag.shape == (d1 - d0,) and diag.dtype.kind in "fc"
                                   and bool(_np.isfinite(diag).all())))):
         n = hi - lo
-        s = _np.zeros((n, n), dtype=_np.result_type(p.dtype, diag.dtype if diag is not None else p.dtype))
-        s[r0 - lo:r1 - lo, c0 - lo:c1 - lo] = _np.where(mask, p, 0)
-        s += s.T.copy()
+        q = _np.zeros((n, n), dtype=_np.result_type(p.dtype, diag.dtype if diag is not None else p.dtype))
+        _np.copyto(q[r0 - lo:r1 - lo, c0 - lo:c1 - lo], p, where=mask)
+        s = q + q.T  # two passes over the square, where where() and a copy took four
         if diag is not None and d0 < d1:
             k = _np.arange(d0 - lo, d1 - lo)
             s[k, k] += diag
