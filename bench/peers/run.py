@@ -37,7 +37,9 @@ For every kernel of testdata/programs/polybench it
    deficient, only the part the original determines): a version that fails or gives other
    answers is reported and not timed. Then the versions are timed in --runs interleaved rounds
    (each version once per round, a cheap one up to 10 times or 0.04 s), so that load from other
-   work on a shared machine falls on every version alike; each reports the median of its calls
+   work on a shared machine falls on every version alike (--settle S pauses S seconds before each
+   version's calls: after a BLAS call OpenBLAS's threads spin about 0.1 s, and a Numba parallel
+   region started meanwhile ran several times slower); each reports the median of its calls
    (the JSON also keeps every call and the minimum). A version stops after the round in which
    its calls passed --max-time seconds; the original runs first, alone, and stops once its runs
    took --max-orig (the JSON says how many runs each got);
@@ -360,6 +362,10 @@ def bench_kernel(name, opts, workdir, note):
         for version in good:
             if rnd > 0 and sum(times[version]) > opts.max_time:
                 continue
+            if opts.settle > 0:
+                # The threads of the version before (OpenBLAS's spin about 0.1 s after a call;
+                # OpenMP's too, with OMP_WAIT_POLICY unset) would take this one's cores.
+                time.sleep(opts.settle)
             with forced(emitted, FORCED.get(version, "")):
                 times[version] += timed(fns[version], build, 1, min_total=0.2 / opts.runs, max_runs=10)
     for version in good:
@@ -517,7 +523,8 @@ def markdown(rows, meta, summ, crosscheck):
            f"Python {meta['python']}, NumPy {meta['numpy']}, Numba {meta['numba']} "
            f"({meta['numba_threads']} threads, {meta['numba_threading_layer'] or '-'} layer, "
            f"OMP_WAIT_POLICY={meta['omp_wait_policy'] or '-'}); timed in {meta['runs']} interleaved rounds "
-           f"(fewer for a version whose calls passed {meta['max_time_s']:g} s; call counts in the JSON); "
+           f"(fewer for a version whose calls passed {meta['max_time_s']:g} s; call counts in the JSON; "
+           f"{meta.get('settle_s', 0):g} s pause before each version's calls); "
            f"pyparc tree {meta['git']}.", ""]
     cols = (["original"] if b == "original" else []) + PEERS
     out.append("| kernel | " + " | ".join(cols) + " | chosen vs best peer | chosen vs numba(prange) | chosen runs |")
@@ -729,6 +736,9 @@ def main():
     p.add_argument("--threads", type=int, default=0,
                    help="Numba threads for every Numba version (default: Numba's, one per CPU)")
     p.add_argument("--out", default=RESULTS, help="folder for the reports (default bench/results)")
+    p.add_argument("--settle", type=float, default=0.0, metavar="SECONDS",
+                   help="pause before each version's calls in a round, so that the threads the version "
+                        "before left spinning (OpenBLAS's, about 0.1 s; OpenMP's) do not slow it (default 0)")
     p.add_argument("--omp-wait-policy", default="passive",
                    help="OMP_WAIT_POLICY for Numba's OpenMP threads unless the environment sets it "
                         "(default passive; 'default' leaves it unset)")
@@ -802,7 +812,7 @@ def main():
         except ValueError:  # no parallel region ran
             layer = ""
         meta = {"size": opts.size, "base": opts.base, "kernels": names, "runs": opts.runs, "also": opts.also,
-                "max_orig_s": opts.max_orig, "max_time_s": opts.max_time, "machine": machine(),
+                "max_orig_s": opts.max_orig, "max_time_s": opts.max_time, "settle_s": opts.settle, "machine": machine(),
                 "load_before": list(load_before), "load_after": list(os.getloadavg()),
                 "python": sys.version.split()[0], "numpy": np.__version__, "numba": numba.__version__,
                 "numba_threads": numba.get_num_threads(), "numba_threading_layer": layer,
