@@ -115,6 +115,7 @@ func (r *region) generate(indent string) []string {
 	r.mergeMirrored()
 	r.assignProducts()
 	r.fuseZeroInit()
+	r.addProductsInto()
 	// A mask made for code that was then given up (a term of a sum that could not be masked
 	// alone) is not computed.
 	body := namesIn(strings.Join(r.lines[len(params):], "\n"))
@@ -168,6 +169,7 @@ func (r *region) fuseZeroInit() {
 					// Over a triangle: one where() that takes the sum inside it, the
 					// array's own values outside (what the zero and the add left there).
 					r.lines[k] = v.indent + maskedCopy(v.target, v.value, v.mask)
+					delete(r.updates, k)
 					drop[at] = true
 					break
 				}
@@ -176,6 +178,7 @@ func (r *region) fuseZeroInit() {
 					dst = u.array // copyto writes into the array: no view needed
 				}
 				r.lines[k] = v.indent + copyInto(dst, v.value, v.indent)
+				delete(r.updates, k)
 				drop[at] = true
 				break
 			}
@@ -186,16 +189,7 @@ func (r *region) fuseZeroInit() {
 			}
 		}
 	}
-	if len(drop) == 0 {
-		return
-	}
-	kept := r.lines[:0]
-	for k, line := range r.lines {
-		if !drop[k] {
-			kept = append(kept, line)
-		}
-	}
-	r.lines, r.updates = kept, nil
+	r.dropLines(drop)
 }
 
 // wholeTarget matches a whole-array target, x[:] or A[:, :].

@@ -348,6 +348,58 @@ def test_mirrored_matmul_equals_its_terms(rows, cols, drows, n, kind, dtype, sca
     np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(want).max())
 
 
+@pytest.mark.parametrize("form", ["trmm", "lower_reads_back", "apart", "vector", "transposed_other"])
+@pytest.mark.parametrize("scale", [None, 1.5, 2.0 - 1j])
+def test_masked_matmul_into_equals_add(form, scale, monkeypatch):
+    whole = []
+    monkeypatch.setattr(rt._masked, "masked_matmul", lambda *a: whole.append(a) or rt.masked_matmul(*a))
+    rng = np.random.default_rng(13)
+    n, k = 420, 37
+    a = rng.standard_normal((n, n))
+    b = rng.standard_normal((n, k))
+    want = b.copy()
+    got = b.copy()
+    if form == "trmm":
+        # B[i] += sum_{k > i} A[k, i] * B[k]: the bands read later rows only, in place is exact.
+        mask = np.arange(1, n)[:, None] >= 1 + np.arange(n)[None, :]
+        args = lambda t: (t, a[1:n, :], t[1:n, :], mask, 0, True)
+        banded = True
+    elif form == "lower_reads_back":
+        # B[i] += sum_{k < i} A[i, k] * B[k]: later bands read rows earlier bands wrote.
+        mask = np.tril(np.ones((n, n), bool), -1)
+        args = lambda t: (t, a, t, mask, 0, False)
+        banded = False
+    elif form == "apart":
+        mask = np.tril(np.ones((n, n), bool), -1)
+        other = rng.standard_normal((n, k))
+        args = lambda t: (t, a, other, mask, 0, False)
+        banded = True
+    elif form == "vector":
+        mask = np.tril(np.ones((n, n), bool))
+        v = rng.standard_normal(n)
+        want, got = want[:, 0].copy(), got[:, 0].copy()
+        args = lambda t: (t, a, v, mask, 0, False)
+        banded = True
+    else:
+        mask = np.tril(np.ones((n, n), bool))
+        other = rng.standard_normal((k, n))
+        want, got = want.T.copy(), got.T.copy()
+        args = lambda t: (t, other, a, mask, 1, True)  # side 1: as written
+        banded = False
+    t, x, y, m, side, trans = args(want)
+    try:
+        prod = rt.masked_matmul(x, y, m, side, trans)
+        want += prod if scale is None else scale * prod
+    except TypeError:  # a complex scale into a real target raises as the += line does
+        with pytest.raises(TypeError):
+            rt.masked_matmul_into(*args(got), scale)
+        return
+    whole.clear()
+    rt.masked_matmul_into(*args(got), scale)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    assert (len(whole) == 0) == banded
+
+
 # Arguments of math functions, each where Python's math raises and where it does not.
 MATH_CASES = [
     ("sqrt", (4.0,)), ("sqrt", (-0.0,)), ("sqrt", (-1.0,)), ("sqrt", (float("nan"),)), ("sqrt", (float("inf"),)),

@@ -11,7 +11,7 @@ import threading
 
 import numpy as _np
 
-from ._masked import masked_matmul, mirrored_matmul  # noqa: F401 - emitted code calls them
+from ._masked import masked_matmul, masked_matmul_into, mirrored_matmul  # noqa: F401 - emitted code calls them
 from ._mathf import int_values, mathf  # noqa: F401 - emitted code calls them
 
 # Numba is optional, and imported only when a dispatcher first asks for it (HAVE_NUMBA) or a
@@ -209,7 +209,7 @@ class _Compiled:
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "mirrored_matmul"]
+           "NUMBA_TILED_MIN", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
