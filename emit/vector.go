@@ -1330,7 +1330,9 @@ func (r *region) access(a polyopt.Access, byIter map[string]axis) (operand, erro
 		switch len(vec) {
 		case 0:
 			idx = append(idx, r.names.aff(ix))
-			box.dims = append(box.dims, slabDim{first: ix, end: addAff(ix, polyopt.Affine{Const: 1})})
+			if box != nil {
+				box.dims = append(box.dims, slabDim{first: ix, end: addAff(ix, polyopt.Affine{Const: 1})})
+			}
 		case 1:
 			v := vec[0]
 			if (ix.Coef[v] != 1 && ix.Coef[v] != -1) || used[v] {
