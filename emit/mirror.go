@@ -1,7 +1,6 @@
 package emit
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/pyparc/pyparc/polyopt"
@@ -168,8 +167,10 @@ func (r *region) mirrorTerm(u update) (*mirrorTerm, bool) {
 
 // splitScaled parses generated code of the form s1 * ... * M, parenthesized and transposed
 // ((...).transpose(1, 0)) any number of times, M a masked product noteProduct recorded and
-// each s a number or a name of no array: the scale factors (sorted), M, and whether the
-// transposes flip M.
+// each s a number or a name of no array: the scale factors in their order, M, and whether
+// the transposes flip M. The factors must stand at one level, so that s1 * ... * sn * M is
+// the code's own grouping: s1 * (s2 * M) is refused, since (s1 * s2) * M may round or
+// overflow differently.
 func (r *region) splitScaled(code string) (scale []string, mm string, flipped, ok bool) {
 	code = unwrap(code)
 	if inner, isT := strings.CutSuffix(code, ".transpose(1, 0)"); isT {
@@ -187,25 +188,24 @@ func (r *region) splitScaled(code string) (scale []string, mm string, flipped, o
 		return nil, "", false, false
 	}
 	found := false
-	for _, p := range pieces {
+	for i, p := range pieces {
 		if r.scalarFactor(p) {
 			scale = append(scale, p)
 			continue
 		}
-		if found || !wrapped(p) && r.products[p] == nil {
+		// M last, or one factor beside it (s * M is M * s exactly): a * M * b is (a * M) * b.
+		if found || !wrapped(p) && r.products[p] == nil || i != len(pieces)-1 && len(pieces) > 2 {
 			return nil, "", false, false
 		}
 		var inner []string
-		if inner, mm, flipped, ok = r.splitScaled(p); !ok {
+		if inner, mm, flipped, ok = r.splitScaled(p); !ok || len(inner) > 0 {
 			return nil, "", false, false
 		}
-		scale = append(scale, inner...)
 		found = true
 	}
 	if !found {
 		return nil, "", false, false
 	}
-	sort.Strings(scale)
 	return scale, mm, flipped, true
 }
 
@@ -372,7 +372,6 @@ func (r *region) diagonalTerm(u update, t *mirrorTerm) (string, bool) {
 		}
 		return "", false
 	}
-	sort.Strings(scale)
 	tBox := r.slabs[u.target]
 	if dcode == "" || w == nil || tBox == nil || len(w.dims) != 2 || len(tBox.dims) != 2 ||
 		d.array != t.pBox.array || w.array != t.wBox.array || tBox.array != t.tBox.array ||

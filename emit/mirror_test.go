@@ -74,7 +74,11 @@ func TestSplitScaled(t *testing.T) {
 		{"(alpha * ((_rt.masked_matmul(x, y, m, 1, True)).transpose(1, 0)))", "alpha", true, true},
 		{"(alpha * _rt.masked_matmul(x, y, m, 1, True)).transpose(1, 0)", "alpha", true, true},
 		{"_rt.masked_matmul(x, y, m, 1, True)", "", false, true},
-		{"2.0 * (beta * _rt.masked_matmul(x, y, m, 1, True))", "2.0 beta", false, true},
+		{"beta * alpha * _rt.masked_matmul(x, y, m, 1, True)", "beta alpha", false, true},
+		{"_rt.masked_matmul(x, y, m, 1, True) * alpha", "alpha", false, true},
+		// Another grouping than s1 * ... * M: (2.0 * beta) * M may round or overflow otherwise.
+		{"2.0 * (beta * _rt.masked_matmul(x, y, m, 1, True))", "", false, false},
+		{"alpha * _rt.masked_matmul(x, y, m, 1, True) * beta", "", false, false},
 		{"((_rt.masked_matmul(x, y, m, 1, True)).transpose(1, 0)).transpose(1, 0)", "", false, true},
 		{"alpha + _rt.masked_matmul(x, y, m, 1, True)", "", false, false},
 		{"alpha * _rt.masked_matmul(x, y, m, 1, True) + beta", "", false, false},
