@@ -172,22 +172,8 @@ func keywordArg(code string, i, j int) bool {
 // parenthesized returns code in parentheses, as it is where one pair already encloses all
 // of it.
 func parenthesized(code string) string {
-	if strings.HasPrefix(code, "(") {
-		depth := 0
-		for i := 0; i < len(code); i++ {
-			switch code[i] {
-			case '(', '[':
-				depth++
-			case ')', ']':
-				depth--
-			}
-			if depth == 0 {
-				if i == len(code)-1 {
-					return code
-				}
-				break
-			}
-		}
+	if wrapped(code) {
+		return code
 	}
 	return "(" + code + ")"
 }

@@ -230,7 +230,8 @@ func unwrap(code string) string {
 	return code
 }
 
-// wrapped reports code that is one parenthesized expression.
+// wrapped reports code that is one parenthesized expression. Generated code holds no
+// brackets inside strings (einsum's subscripts, mathf's function names).
 func wrapped(code string) bool {
 	if !strings.HasPrefix(code, "(") || !strings.HasSuffix(code, ")") {
 		return false
@@ -245,8 +246,6 @@ func wrapped(code string) bool {
 			if depth == 0 && i < len(code)-1 {
 				return false
 			}
-		case '\'', '"':
-			return false
 		}
 	}
 	return true
