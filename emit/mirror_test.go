@@ -29,7 +29,7 @@ func TestMergeMirrored(t *testing.T) {
 	)
 	cases := []struct {
 		name, src, want string
-		merged         bool
+		merged          bool
 	}{
 		{"symm", symm(s1, s2, last),
 			"_rt.mirrored_matmul(A[:, 0:max(0, _p_M - 1)], _mask0, (0, _p_M), (0, _p_M - 1), B[:, :], C[:, :], alpha, A[_np.arange(0, max(0, _p_M)), _np.arange(0, max(0, _p_M))], (0, _p_M))",
