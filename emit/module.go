@@ -171,6 +171,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	var cuts, nbCuts, nbiCuts, nbtCuts, nbsCuts, rayCuts []cut
 	var helpers, innerHelpers, tiledHelpers, sumHelpers, rayDefs []string
 	innerPranges, tiledWaves, sumLoopCount := 0, 0, 0
+	narrowWaves := false             // some tiled wavefront's band has two dimensions (see polyopt.Wavefront)
 	var innerPranged []*polyopt.Loop // the inner variant's prange loops
 	rayCalls := false                // a Ray kernel runs call statements
 	var used []*polyopt.SCoP
@@ -240,6 +241,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 					tiledCut = cut{from, to, nbt.call}
 					tiledHelpers = append(tiledHelpers, nbt.helper)
 					tiledWaves += nbt.waves
+					for _, w := range waves {
+						narrowWaves = narrowWaves || w.InnerTiled
+					}
 				}
 			}
 			nbtCuts = append(nbtCuts, tiledCut)
@@ -527,6 +531,34 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			paramSet[p.Name] = true
 		}
 		trips, regions := instancesExpr(used, paramSet), regionsExpr(used, innerPranged, paramSet)
+		if hasTiled && narrowWaves {
+			// Wavefronts of a band of two (a 1-D stencil, a triangular solve) are chosen by
+			// the call's statement instances, not the largest array: jacobi-1d's arrays stay
+			// small while its time steps grow. Many short wavefronts start a parallel region
+			// each: on 16 cores jacobi-1d won from about 2**22 instances (1000 steps over
+			// 4000 points: 0.81 ms against 2.28 for the numba variant; 500 over 2000 was a
+			// draw, 375 us against 378), trisolv at n = 4000 (2.6 ms against 11.4) and lost
+			// below; gramschmidt's ran 4x slower than its inner-prange variant at LARGE. So
+			// the inner variant first, where it qualifies, and the tiled one above
+			// _rt.NUMBA_TILED_WORK.
+			if hasInner && trips != "" && regions != "" {
+				floor := ""
+				if size := f.LargestArrayExpr(); size != "" {
+					floor = size + " >= _rt.NUMBA_REGION_MIN_SIZE and "
+				}
+				fmt.Fprintf(&b, "        if %s%s >= _rt.NUMBA_REGION_WORK * (%s):\n", floor, trips, regions)
+				call("            ", "numba_inner")
+			}
+			wide = ""
+			if trips != "" {
+				fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_TILED_WORK:\n", trips)
+				call("            ", "numba_tiled")
+				chosen = "numba, numba_tiled from NUMBA_TILED_WORK statement instances"
+				if hasInner && regions != "" {
+					chosen = "numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region, numba_tiled from NUMBA_TILED_WORK"
+				}
+			}
+		}
 		switch size := f.LargestArrayExpr(); {
 		case wide == "numba_inner" && trips != "" && regions != "":
 			// The size first: it answers for the small calls, where the trip counts' several

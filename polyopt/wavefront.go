@@ -32,13 +32,22 @@ import (
 // statement gets its own innermost loop (p), where that is legal: that loop then runs like the
 // original innermost loop, which LLVM vectorizes. isl proves that it respects every dependence and
 // that T1 carries none within a wavefront, and generates its loops.
+//
+// A band of two (jacobi-1d: (t, 2t + i) and (t, 2t + i + 1)) is tiled in both dimensions,
+//
+//	S[x] -> [w, T1, y0, p, y1, ...]
+//
+// since tiling only the time loop would leave one tile per wavefront.
 
 // Wavefront is a tiled wavefront schedule of a loop nest at the top level of a SCoP.
 type Wavefront struct {
 	Loop *Loop // the nest's outermost loop: its statement is what the schedule replaces
 	// Band is isl's permutable band, statement instances to band coordinates (isl notation).
 	Band string
-	Tile []int64 // the tile size of each band dimension but the innermost, which is not tiled
+	Tile []int64 // the tile size of each band dimension but the innermost (of both, in a band of two)
+	// InnerTiled says that the innermost band dimension is tiled too (a band of two): its
+	// loops then run over one tile's width, not over the statement's whole range.
+	InnerTiled bool
 	// Schedule is the isl map from the nest's statement instances to their time vectors.
 	Schedule string
 	// AST runs the nest's statements in the order of Schedule. Its user nodes are calls
@@ -63,8 +72,8 @@ func wavefrontIters(n int) []string {
 // Wavefronts finds, for each loop nest at the top level of s whose outermost loop is not
 // parallel, a permutable band of at least two dimensions with isl's scheduler, and returns its
 // tiled wavefront schedule with the loops isl generates for it. tile gives the tile sizes of
-// the outer d-1 dimensions of a band of d. Nests it cannot schedule
-// are left out, with why.
+// the outer d-1 dimensions of a band of d > 2, or of both dimensions of a band of two. Nests it
+// cannot schedule are left out, with why.
 func Wavefronts(ctx *isl.Context, s *SCoP, a *Analysis, tile func(depth int) []int64) ([]*Wavefront, []string) {
 	var out []*Wavefront
 	var why []string
@@ -149,14 +158,25 @@ func wavefront(ctx *isl.Context, s *SCoP, a *Analysis, l *Loop, tileOf func(int)
 			return err
 		}
 		w.Band = partial.String()
-		if d < 3 {
-			// One band dimension stays untiled (below); the wavefront needs two more.
-			return fmt.Errorf("isl's band has %d dimensions; a wavefront of tiles needs 3", d)
+		// The innermost band dimension is not tiled where the band has three or more: its
+		// loop then runs over the whole range of the statement's innermost loop, which
+		// compiles as well as the original. A band of two (a 1-D stencil's time and space)
+		// is tiled in both, or no wavefront would have two tiles to run at once: its
+		// innermost loop then runs over one tile's width, still long enough to vectorize.
+		nTiled := d - 1
+		if d == 2 {
+			// Only where the band holds every loop of the nest: below a band of two, each
+			// tile would run whole inner loops (gramschmidt's over the rows) and its
+			// wavefronts ran 4x slower than a prange over those loops.
+			for _, st := range l.Stmts {
+				if len(st.Iters) > 2 {
+					return fmt.Errorf("isl's band has 2 dimensions and the nest is deeper; a wavefront of tiles needs 3")
+				}
+			}
+			nTiled = 2
 		}
-		// The innermost band dimension is not tiled: its loop then runs over the whole
-		// range of the statement's innermost loop, which compiles as well as the original.
 		w.Tile = tileOf(d)
-		if len(w.Tile) != d-1 {
+		if len(w.Tile) != nTiled {
 			return fmt.Errorf("%d tile sizes for a band of %d", len(w.Tile), d)
 		}
 		// Tile loops count tiles, and point loops keep the band's own coordinates.
@@ -166,11 +186,14 @@ func wavefront(ctx *isl.Context, s *SCoP, a *Analysis, l *Loop, tileOf func(int)
 		if err := ctx.SetTileShiftPointLoops(false); err != nil {
 			return err
 		}
-		outer, err := band.BandSplit(d - 1)
-		if err != nil {
-			return err
+		w.InnerTiled = nTiled == d
+		outer := band
+		if nTiled < d {
+			if outer, err = band.BandSplit(nTiled); err != nil {
+				return err
+			}
+			sc.add(outer)
 		}
-		sc.add(outer)
 		tiled, err := outer.BandTile(w.Tile)
 		if err != nil {
 			return err
@@ -200,7 +223,7 @@ func wavefront(ctx *isl.Context, s *SCoP, a *Analysis, l *Loop, tileOf func(int)
 			if split {
 				dims++
 			}
-			cand, err := wavefrontMap(sc, l.Stmts, flat, d-1, 2*d-2, n, split)
+			cand, err := wavefrontMap(sc, l.Stmts, flat, nTiled, nTiled+d-1, n, split)
 			if err != nil {
 				return err
 			}

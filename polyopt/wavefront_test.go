@@ -25,6 +25,9 @@ func wavefronts(t *testing.T, src string, params map[string]*typeinfer.Type, rel
 	}
 	return Wavefronts(ctx, fn.SCoPs[0], a, func(d int) []int64 {
 		out := make([]int64, d-1)
+		if d == 2 {
+			out = make([]int64, 2) // a band of two is tiled in both
+		}
 		for i := range out {
 			out[i] = 8
 		}
@@ -69,14 +72,33 @@ def k(tsteps, n, A, B):
             for j in range(0, n - 3):
                 A[i, j] = A[i - 1, j + 3] + A[i, j - 1]
 `, "[N, tsteps] -> { S0[t, i, j] -> [t, t + i, t + 3i + j] }", "", ""},
-		// Two loops make a band of two: the untiled innermost dimension leaves one tile
-		// dimension, and no wavefront.
+		// Two loops make a band of two, tiled in both dimensions.
 		{"2d sweep", `
 def k(tsteps, n, A, B):
     for i in range(1, n - 1):
         for j in range(1, n - 1):
             A[i, j] = A[i - 1, j + 1] + A[i, j - 1]
-`, "", "needs 3", ""},
+`, "[N] -> { S0[i, j] -> [i, i + j] }", "", ""},
+		// jacobi-1d: time and space, each statement skewed by two per step.
+		{"jacobi-1d", `
+def k(tsteps, n, A, B):
+    for t in range(tsteps):
+        for i in range(1, n - 1):
+            B[i, 0] = 0.33333 * (A[i - 1, 0] + A[i, 0] + A[i + 1, 0])
+        for i in range(1, n - 1):
+            A[i, 0] = 0.33333 * (B[i - 1, 0] + B[i, 0] + B[i + 1, 0])
+`, "[N, tsteps] -> { S0[t, i] -> [t, 2t + i]; S1[t, i] -> [t, 1 + 2t + i] }", "", "[N, tsteps] -> { S0[t, i] -> [o0, o1, t, 0, 2t + i, 0] : 0 <= t < tsteps and 0 < i <= -2 + N and 8o1 >= -7 + 2t + i and -t + 8o0 <= 8o1 <= 7 - t + 8o0 and 8o1 <= 2t + i; S1[t, i] -> [o0, o1, t, 1, 1 + 2t + i, 1] : 0 <= t < tsteps and 0 < i <= -2 + N and 8o1 >= -6 + 2t + i and -t + 8o0 <= 8o1 <= 7 - t + 8o0 and 8o1 <= 1 + 2t + i }"},
+		// A band of two over a deeper nest (gramschmidt's) would run whole inner loops in each tile.
+		{"band of two above an inner loop", `
+def k(tsteps, n, A, B):
+    for k in range(n):
+        for j in range(k + 1, n):
+            B[k, j] = 0.0
+            for i in range(n):
+                B[k, j] += A[i, k] * A[i, j]
+            for i in range(n):
+                A[i, j] = A[i, j] - A[i, k] * B[k, j]
+`, "", "nest is deeper", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -83,6 +83,33 @@ func TestEmitCorpus(t *testing.T) {
 	}
 }
 
+// TestEmitNarrowWavefronts runs the tiled wavefronts of bands of two (jacobi-1d's time and
+// space, trisolv's rows and columns), chosen by the dispatcher, at sizes that span several
+// tiles in each dimension: every output must equal the original's exactly.
+func TestEmitNarrowWavefronts(t *testing.T) {
+	needPython(t)
+	db, err := corpusDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	for _, k := range []string{"jacobi_1d", "trisolv"} {
+		code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", filepath.Join(out, k), filepath.Join(polybench, k+".py"))
+		if code != 0 {
+			t.Fatalf("emit %s: %s", k, stderr)
+		}
+		if !strings.Contains(stdout, "numba_tiled from NUMBA_TILED_WORK") {
+			t.Errorf("emit %s: no tiled variant chosen by statement instances:\n%s", k, stdout)
+		}
+	}
+	cmd := exec.Command("python3", filepath.Join("..", "..", "emit", "testdata", "check_narrow_tiles.py"), polybench, out)
+	cmd.Env = append(os.Environ(), "PYPARC_NUMBA_TILED_WORK=1", "PYPARC_CUPY=0")
+	res, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(res), "all tiled cases matched") {
+		t.Fatalf("tiled wavefronts disagree with the original (%v):\n%s", err, res)
+	}
+}
+
 // TestEmitGuardsFallBack calls an emitted kernel with arguments its variant was not made
 // for; each call must give exactly what the original gives.
 func TestEmitGuardsFallBack(t *testing.T) {

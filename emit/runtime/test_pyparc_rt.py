@@ -521,3 +521,46 @@ def test_math_of_ints_goes_through_floats():
         with pytest.raises(ValueError):
             rt.math_pow(0, -1)  # Numba's int power raised ZeroDivisionError (found by review)
         assert rt.math_pow(2, -1) == 0.5
+
+
+def test_at_least_keeps_results_and_lets_the_tile_loop_vectorize():
+    """at_least(i, 1) in a loop starting at a computed bound: the same values as without it,
+    and the loop's machine code then holds packed (vector) multiplications, which it lacks
+    without the promise (Numba's wrap-around select on A[i - 1] blocks the vectorizer)."""
+    numba = pytest.importorskip("numba")
+    import re
+    assert rt.HAVE_NUMBA  # imports Numba the way emitted code does, which makes at_least
+
+    def tile(A, B, lo, hi):
+        for i in range(lo, hi):
+            rt.at_least(i, 1)
+            B[i] = 0.5 * (A[i - 1] + A[i + 1])
+
+    def plain(A, B, lo, hi):
+        for i in range(lo, hi):
+            B[i] = 0.5 * (A[i - 1] + A[i + 1])
+
+    told, untold = numba.njit(tile), numba.njit(plain)
+    A = np.linspace(0.0, 1.0, 700)
+    for lo, hi in [(1, 699), (5, 300), (300, 5), (256, 512)]:
+        b1, b2 = np.zeros(700), np.zeros(700)
+        told(A, b1, lo, hi)
+        untold(A, b2, lo, hi)
+        assert np.array_equal(b1, b2)
+    packed = lambda f: len(re.findall(r"vmulpd|mulpd", next(iter(f.inspect_asm().values()))))
+    assert packed(told) > packed(untold)
+
+
+def test_at_least_rejects_non_integers():
+    numba = pytest.importorskip("numba")
+    assert rt.HAVE_NUMBA
+
+    @numba.njit
+    def f(x):
+        rt.at_least(x, 1)
+        return x
+
+    with pytest.raises(numba.core.errors.TypingError) as err:
+        f(1.5)
+    assert "Unknown attribute" not in str(err.value)  # found, and refused the float
+    assert f(3) == 3

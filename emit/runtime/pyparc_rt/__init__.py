@@ -31,6 +31,11 @@ def _numba_module():
                 _numba = numba
             except Exception:  # absent, or a Numba that does not fit this NumPy
                 _numba = None
+            if _numba is not None:
+                # Made before anything is compiled: an intrinsic created while Numba types a
+                # function is not in that compilation's registry ("Unknown attribute").
+                from ._assume import at_least
+                globals()["at_least"] = at_least
     return _numba
 
 
@@ -50,6 +55,10 @@ def __getattr__(name):
     if name == "prange":
         nb = _numba_module()
         return nb.prange if nb else range
+    if name == "at_least":
+        if _numba_module() is None:
+            raise AttributeError(name)
+        return globals()[name]
     if name in ("HAVE_RAY", "USE_RAY"):
         # Ray itself is imported only when a Ray variant first runs (it takes about a second).
         import importlib.util
@@ -102,6 +111,13 @@ NUMBA_REGION_MIN_SIZE = float(os.environ.get("PYPARC_NUMBA_REGION_MIN_SIZE", "10
 # 16 (2.7 / 4.7, 2.5 / 4.4, 30 / 157, 5.4 / 15.9); at SMALL (4.8e3 to 1.4e4) it lost 2-4x
 # on 2 cores, but for seidel-2d.
 NUMBA_TILED_MIN = float(os.environ.get("PYPARC_NUMBA_TILED_MIN", str(1 << 15)))
+
+# The same for a tiled wavefront whose band has two dimensions (a 1-D stencil's time and
+# space, a triangular solve), counted in statement instances of the call: its wavefronts are
+# many and short, each a parallel region. On 16 cores jacobi-1d's won from 1000 steps over 4000
+# points (8e6 instances: 0.81 ms against 2.28 for the plain Numba variant) and drew at 500 over
+# 2000 (2e6); trisolv's won at n = 4000 (1.6e7: 2.6 ms against 11.4) and drew at 2000.
+NUMBA_TILED_WORK = float(os.environ.get("PYPARC_NUMBA_TILED_WORK", str(1 << 22)))
 
 # The same for the Numba variant of a function whose NumPy variant covers it with elementwise
 # work over matrices and no matrix product (gemver): one compiled pass against a pass and a
@@ -206,10 +222,10 @@ class _Compiled:
                        error_model="numpy")(self.fn)
 
 
-__all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "HAVE_NUMBA",
+__all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "at_least", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
+           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
