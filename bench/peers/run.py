@@ -692,7 +692,7 @@ def write_reports(rows, meta, crosscheck, out):
     os.makedirs(out, exist_ok=True)
     threads = meta.get("threads_option")
     stem = os.path.join(out, f"peers-{meta['size']}" + (f"-t{threads}" if threads else "") +
-                        ("-numpybase" if meta["base"] == "numpy" and meta["size"] != "large" else ""))
+                        ("-numpybase" if meta["base"] == "numpy" and meta["size"] not in ("large", "extralarge") else ""))
     with open(stem + ".txt", "w") as f:
         f.write("\n".join(lines) + "\n")
     with open(stem + ".md", "w") as f:
@@ -713,7 +713,7 @@ def write_reports(rows, meta, crosscheck, out):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--size", default="small", choices=["mini", "small", "medium", "large"],
+    p.add_argument("--size", default="small", choices=["mini", "small", "medium", "large", "extralarge"],
                    help="PolyBench dataset the kernels are timed at (default small)")
     p.add_argument("--kernels", default="", help="comma-separated PolyBench names (default: all 30)")
     p.add_argument("--runs", type=int, default=5, help="timed runs per version, at least (default 5)")
@@ -770,7 +770,7 @@ def main():
     if opts.omp_wait_policy != "default":
         os.environ.setdefault("OMP_WAIT_POLICY", opts.omp_wait_policy)
     if opts.base is None:
-        opts.base = "numpy" if opts.size == "large" else "original"
+        opts.base = "numpy" if opts.size in ("large", "extralarge") else "original"
 
     names = [n for n in opts.kernels.split(",") if n] or POLY.NAMES
     unknown = [n for n in names if n not in POLY.KERNELS]
