@@ -67,7 +67,7 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		case typeinfer.Int:
 			conds = append(conds, fmt.Sprintf("_rt.is_int(%s)", p.Name))
 		case typeinfer.Float, typeinfer.NPScalar:
-			// A NumPy scalar too: is_real admits float64 and integer scalars only, the ones
+			// A NumPy scalar too: is_real admits float64 and int64 scalars only, the ones
 			// the variants compute with as the original does.
 			conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
 		case typeinfer.Bool:

@@ -107,8 +107,9 @@ func TestGuardRefusesFloat32Scalars(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command("python3", "-c", `import numpy as np, pyparc_rt as rt
-assert [rt.is_real(v) for v in (1, 0.5, np.float64(0.5), np.int32(3))] == [True] * 4
-assert not rt.is_real(np.float32(0.5)) and not rt.is_real(np.float16(0.5)) and not rt.is_real(True)`)
+assert [rt.is_real(v) for v in (1, 0.5, np.float64(0.5), np.int64(3))] == [True] * 4
+assert not rt.is_real(np.float32(0.5)) and not rt.is_real(np.float16(0.5)) and not rt.is_real(True)
+assert not rt.is_real(np.int32(3)) and not rt.is_real(np.uint8(3))`)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PYPARC_NUMBA=0")
 	if out, err := cmd.CombinedOutput(); err != nil {

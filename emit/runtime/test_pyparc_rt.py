@@ -44,6 +44,29 @@ def test_complex_and_float_kept():
     assert rt.inexact(np.asarray(True)).dtype == np.float64
 
 
+@pytest.mark.parametrize("x, is_int, is_real, is_number", [
+    (3, True, True, True),
+    (np.int64(3), True, True, True),
+    (True, False, False, False),
+    (np.bool_(True), False, False, False),
+    # NumPy keeps these types through scalar arithmetic and wraps around where the compiled
+    # variants widen to int64: the original must run them.
+    (np.int32(3), False, False, False),
+    (np.int8(3), False, False, False),
+    (np.uint32(3), False, False, False),
+    (np.uint64(3), False, False, False),
+    (2.5, False, True, True),
+    (np.float64(2.5), False, True, True),
+    (np.float32(2.5), False, False, False),
+    (1 + 2j, False, False, True),
+    (np.complex128(1j), False, False, True),
+    (np.complex64(1j), False, False, False),
+    ("3", False, False, False),
+])
+def test_scalar_checks(x, is_int, is_real, is_number):
+    assert (rt.is_int(x), rt.is_real(x), rt.is_number(x)) == (is_int, is_real, is_number)
+
+
 def test_int_list():
     assert rt.int_list([0, 3, -1]) and rt.int_list([])
     assert not rt.int_list([1, True]) and not rt.int_list([1.0]) and not rt.int_list((1, 2))

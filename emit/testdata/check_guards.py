@@ -117,6 +117,14 @@ def main():
         ("jacobi-1d float n", jac(5, 30.0, 30), False),
         ("jacobi-1d tiny", jac(2, 2, 2), True),
         ("jacobi-1d empty", jac(2, 0, 0), True),
+        # NumPy scalars for the sizes: int64 computes as a Python int does; the others wrap
+        # around in the original's scalar arithmetic and not in the variants', and an
+        # unsigned tsteps made the tiled variant's bound (-tsteps) // 32 skip every tile.
+        ("jacobi-1d int64 sizes", jac(np.int64(40), np.int64(300), 300), True),
+        ("jacobi-1d uint32 steps", jac(np.uint32(40), 300, 300), False),
+        ("jacobi-1d uint8 steps", jac(np.uint8(40), 300, 300), False),
+        ("jacobi-1d int32 sizes", jac(np.int32(40), np.int32(300), 300), False),
+        ("jacobi-1d int8 steps", jac(np.int8(40), 300, 300), False),
     ]:
         good &= check(name, j_orig, j_mod.kernel_jacobi_1d, j_mod._guard_kernel_jacobi_1d, build, admit)
 

@@ -6,7 +6,12 @@ EMITTED_ROOT/<module>/<module>.py is the emitted program of CORPUS_DIR/<module>.
 kernel and for two sizes other than MINI (the profiled one), both versions run on copies of the
 same inputs; every array the kernel writes must match (rtol 1e-9 for float64, exact for ints).
 Prints one line per kernel and size: "ok NAME SIZE optimized|fallback" or "FAIL NAME ...".
+
+With PYPARC_CHECK_INT set to a NumPy integer type (uint32, int16, ...), the size arguments
+are passed as scalars of that type: the original loops over them as Python does, and every
+variant the guard admits must too.
 """
+import os
 import importlib.util
 import inspect
 import sys
@@ -47,7 +52,10 @@ def main():
                 # PolyBench's matrix is rank deficient: past its rank, Q and R are rounding
                 # noise that any change of summation order changes. Use a full-rank one.
                 data = (np.random.default_rng(1).random(data[0].shape),) + data[1:]
-            args = [sz[k] for k in size_keys] + list(data)
+            sizes = [sz[k] for k in size_keys]
+            if os.environ.get("PYPARC_CHECK_INT"):
+                sizes = [getattr(np, os.environ["PYPARC_CHECK_INT"])(v) for v in sizes]
+            args = sizes + list(data)
             a1 = [x.copy() if isinstance(x, np.ndarray) else x for x in args]
             a2 = [x.copy() if isinstance(x, np.ndarray) else x for x in args]
             guard = getattr(new, "_guard_" + kname, None)

@@ -443,8 +443,14 @@ def _dtype_of(name):
 
 
 def is_int(x):
-    """True for a Python or NumPy integer (bool excluded: it is an int but rarely meant as one)."""
-    return (type(x) is int) or isinstance(x, _np.integer)
+    """True for a Python int or a NumPy int64 scalar (bool excluded: it is an int but rarely
+    meant as one).
+
+    Narrower and unsigned NumPy integers are refused: NumPy keeps their type through scalar
+    arithmetic and wraps it around (np.uint32(3) - 5 is 4294967294, np.int8(100) + 100 is -56)
+    where the compiled variants widen to int64, and the loop bounds isl writes negate and
+    divide parameters ((-tsteps) // 32), which on an unsigned scalar skips every tile."""
+    return (type(x) is int) or type(x) is _np.int64
 
 
 def int_list(x):
@@ -454,21 +460,22 @@ def int_list(x):
 
 
 def is_real(x):
-    """True for a Python float or int, or a NumPy float64 or integer scalar.
+    """True for a Python float or int, or a NumPy float64 or int64 scalar.
 
     A NumPy float32 scalar is refused: the original computes 0.5 * x in float32 (NumPy 2 keeps
     the narrower type of a scalar), the variants in float64 (Numba's rules, or np.exp giving a
-    float64 where math.exp gave a Python float), and float64 results would differ."""
+    float64 where math.exp gave a Python float), and float64 results would differ. Integer
+    scalars other than int64 are refused, as is_int says why."""
     t = type(x)
-    return t is float or t is int or isinstance(x, (_np.float64, _np.integer))
+    return t is float or t is int or t is _np.float64 or t is _np.int64
 
 
 def is_number(x):
-    """True for a Python complex, float or int, or a NumPy complex128, float64 or integer
+    """True for a Python complex, float or int, or a NumPy complex128, float64 or int64
     scalar: the numbers a complex scalar parameter was recorded as (narrower NumPy scalars
     compute otherwise, as is_real explains)."""
     t = type(x)
-    return t is complex or t is float or t is int or isinstance(x, (_np.complex128, _np.float64, _np.integer))
+    return t is complex or t is float or t is int or t is _np.complex128 or t is _np.float64 or t is _np.int64
 
 
 def no_alias(arrays, written):
