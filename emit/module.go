@@ -3,6 +3,7 @@ package emit
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -123,6 +124,10 @@ func headerPoint(f *pyast.File) int {
 // statements of that SCoP left as they are.
 func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec *store.Decision, skip map[pyast.Pos]bool) (string, string, []string, bool, error) {
 	def := f.Def
+	paramSet := map[string]bool{} // the names the dispatcher can read at the call
+	for _, p := range def.Params {
+		paramSet[p.Name] = true
+	}
 	switch {
 	case len(def.Decorators) > 0:
 		return "", "decorated functions are left alone", nil, false, nil
@@ -171,6 +176,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	var cuts, nbCuts, nbiCuts, nbtCuts, nbsCuts, rayCuts []cut
 	var helpers, innerHelpers, tiledHelpers, sumHelpers, rayDefs []string
 	innerPranges, tiledWaves, sumLoopCount := 0, 0, 0
+	var narrowGrids []string         // per tiled wavefront of a band of two, tileGridExpr
 	narrowWaves := false             // some tiled wavefront's band has two dimensions (see polyopt.Wavefront)
 	var innerPranged []*polyopt.Loop // the inner variant's prange loops
 	rayCalls := false                // a Ray kernel runs call statements
@@ -242,7 +248,10 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 					tiledHelpers = append(tiledHelpers, nbt.helper)
 					tiledWaves += nbt.waves
 					for _, w := range waves {
-						narrowWaves = narrowWaves || w.InnerTiled
+						if w.InnerTiled {
+							narrowWaves = true
+							narrowGrids = append(narrowGrids, tileGridExpr(s, w, paramSet))
+						}
 					}
 				}
 			}
@@ -427,10 +436,6 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// products (atax at LARGE moves 32 MB for 8e6 operations). The product of shape
 		// symbols used before sent gemm at MEDIUM there (574 us against 166 us on 16 cores).
 		size := f.LargestArrayExpr()
-		paramSet := map[string]bool{}
-		for _, p := range def.Params {
-			paramSet[p.Name] = true
-		}
 		if trips := tripsExpr(used, paramSet); size != "" && trips != "" {
 			fmt.Fprintf(&b, "        if _rt.HAVE_CUPY and %s >= _rt.CUPY_MIN_SIZE and %s >= _rt.CUPY_MIN_INTENSITY * %s:\n", size, trips, size)
 		} else {
@@ -526,21 +531,19 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// region, adi 9.2 against 93; gramschmidt, 1.6e4, 14.2 against 13.2; the array's size
 		// told those apart worse: adi gained at SMALL with 3.6e3 elements, gramschmidt lost at
 		// MEDIUM with 5.8e4).
-		paramSet := map[string]bool{}
-		for _, p := range def.Params {
-			paramSet[p.Name] = true
-		}
 		trips, regions := instancesExpr(used, paramSet), regionsExpr(used, innerPranged, paramSet)
 		if hasTiled && narrowWaves {
 			// Wavefronts of a band of two (a 1-D stencil, a triangular solve) are chosen by
-			// the call's statement instances, not the largest array: jacobi-1d's arrays stay
-			// small while its time steps grow. Many short wavefronts start a parallel region
-			// each: on 16 cores jacobi-1d won from about 2**22 instances (1000 steps over
-			// 4000 points: 0.81 ms against 2.28 for the numba variant; 500 over 2000 was a
-			// draw, 375 us against 378), trisolv at n = 4000 (2.6 ms against 11.4) and lost
-			// below; gramschmidt's ran 4x slower than its inner-prange variant at LARGE. So
-			// the inner variant first, where it qualifies, and the tiled one above
-			// _rt.NUMBA_TILED_WORK.
+			// the call's statement instances and its tile grid (tileGridExpr), not the
+			// largest array: jacobi-1d's arrays stay small while its time steps grow. Many
+			// short wavefronts start a parallel region each. On 16 cores jacobi-1d won from
+			// 500 steps over 2000 points (0.42 ms against 0.60 for the numba variant), 130
+			// over 8000 (2.2x), 1000 over 4000 (2.8x); it lost with a grid two tiles deep or
+			// wide, and with 1000 or fewer points (1000 steps over 1000: 0.87x). trisolv won
+			// from n = 1500 (1.07x; 2000, 1.5x; 4000, 4.4x) and lost below (n = 1000, 0.86x);
+			// gramschmidt's ran 4x slower than its inner-prange variant at LARGE. So the inner
+			// variant first, where it qualifies, and the tiled one from _rt.NUMBA_TILED_WORK
+			// instances on a grid _rt.NUMBA_TILED_DEPTH by _rt.NUMBA_TILED_BREADTH tiles.
 			if hasInner && trips != "" && regions != "" {
 				floor := ""
 				if size := f.LargestArrayExpr(); size != "" {
@@ -550,12 +553,18 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 				call("            ", "numba_inner")
 			}
 			wide = ""
-			if trips != "" {
-				fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_TILED_WORK:\n", trips)
+			grids := strings.Join(narrowGrids, " or ")
+			if len(narrowGrids) > 1 {
+				grids = "((" + strings.Join(narrowGrids, ") or (") + "))"
+			}
+			if trips != "" && !slices.Contains(narrowGrids, "") {
+				// The grid first: a few comparisons that answer for the short calls (jacobi-1d
+				// at MEDIUM, 20 us), where the instance count's max() calls cost more.
+				fmt.Fprintf(&b, "        if %s and %s >= _rt.NUMBA_TILED_WORK:\n", grids, trips)
 				call("            ", "numba_tiled")
-				chosen = "numba, numba_tiled from NUMBA_TILED_WORK statement instances"
+				chosen = "numba, numba_tiled from NUMBA_TILED_WORK statement instances on a tile grid NUMBA_TILED_DEPTH by NUMBA_TILED_BREADTH"
 				if hasInner && regions != "" {
-					chosen = "numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region, numba_tiled from NUMBA_TILED_WORK"
+					chosen = "numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region, numba_tiled from NUMBA_TILED_WORK on a tile grid NUMBA_TILED_DEPTH by NUMBA_TILED_BREADTH"
 				}
 			}
 		}

@@ -1,9 +1,11 @@
 package emit
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/typeinfer"
 )
 
@@ -74,5 +76,53 @@ func TestInstancesExpr(t *testing.T) {
 	s, _, _ := firstSCoP(t, src, map[string]*typeinfer.Type{"A": mat})
 	if got, want := instancesExpr([]*polyopt.SCoP{s}, map[string]bool{"A": true}), "2 * 3 * max(0, (A.shape[1]))"; got != want {
 		t.Errorf("instancesExpr = %q, want %q", got, want)
+	}
+}
+
+// TestTileGridExpr: the tile grid of a band of two, the outer loop's extent against the
+// first tile size and the widest inner loop's against the second, or "" where the nest has
+// no such wavefront or an extent is not readable at the call.
+func TestTileGridExpr(t *testing.T) {
+	cases := []struct{ name, body, want string }{
+		{"1-d stencil", "for t in range(T):\n        for i in range(1, A.shape[0] - 1):\n            B[i] = A[i - 1] + A[i + 1]\n        for i in range(1, A.shape[0] - 1):\n            A[i] = B[i]",
+			"int(T) >= 32 * _rt.NUMBA_TILED_DEPTH and (A.shape[0]) - 2 >= 256 * _rt.NUMBA_TILED_BREADTH"},
+		{"triangular solve", "for i in range(A.shape[0]):\n        B[i] = A[i, 0]\n        for j in range(i):\n            B[i] -= A[i, j] * B[j]\n        B[i] = B[i] / A[i, i]",
+			"(A.shape[0]) >= 32 * _rt.NUMBA_TILED_DEPTH and (A.shape[0]) - 1 >= 256 * _rt.NUMBA_TILED_BREADTH"},
+	}
+	typ := map[string]*typeinfer.Type{
+		"A": typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N")),
+		"B": typeinfer.Array("float64", typeinfer.SymDim("N")),
+		"T": {Kind: typeinfer.Int},
+	}
+	typ1 := map[string]*typeinfer.Type{
+		"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
+		"B": typeinfer.Array("float64", typeinfer.SymDim("N")),
+		"T": {Kind: typeinfer.Int},
+	}
+	for i, c := range cases {
+		types := typ
+		if i == 0 {
+			types = typ1
+		}
+		s, _, _ := firstSCoP(t, "def k(A, B, T):\n    "+c.body+"\n", types)
+		ctx, err := isl.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ctx.Free()
+		a, err := polyopt.Analyze(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waves, why := polyopt.Wavefronts(ctx, s, a, WavefrontTiles)
+		if len(waves) != 1 || !waves[0].InnerTiled {
+			t.Fatalf("%s: want one wavefront of a band of two, got %d (%v)", c.name, len(waves), why)
+		}
+		if got := tileGridExpr(s, waves[0], map[string]bool{"A": true, "B": true, "T": true}); got != c.want {
+			t.Errorf("%s: tileGridExpr = %q, want %q", c.name, got, c.want)
+		}
+		if got := tileGridExpr(s, waves[0], map[string]bool{"A": true, "B": true}); got != "" && strings.Contains(c.want, "int(T)") {
+			t.Errorf("%s: with T not a parameter, tileGridExpr = %q, want \"\"", c.name, got)
+		}
 	}
 }

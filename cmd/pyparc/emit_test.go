@@ -85,7 +85,8 @@ func TestEmitCorpus(t *testing.T) {
 
 // TestEmitNarrowWavefronts runs the tiled wavefronts of bands of two (jacobi-1d's time and
 // space, trisolv's rows and columns), chosen by the dispatcher, at sizes that span several
-// tiles in each dimension: every output must equal the original's exactly.
+// tiles in each dimension: every output must equal the original's exactly, and with the
+// default thresholds the dispatcher must take them on a wide grid of tiles only.
 func TestEmitNarrowWavefronts(t *testing.T) {
 	needPython(t)
 	db, err := corpusDB()
@@ -102,11 +103,46 @@ func TestEmitNarrowWavefronts(t *testing.T) {
 			t.Errorf("emit %s: no tiled variant chosen by statement instances:\n%s", k, stdout)
 		}
 	}
-	cmd := exec.Command("python3", filepath.Join("..", "..", "emit", "testdata", "check_narrow_tiles.py"), polybench, out)
-	cmd.Env = append(os.Environ(), "PYPARC_NUMBA_TILED_WORK=1", "PYPARC_CUPY=0")
-	res, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(res), "all tiled cases matched") {
-		t.Fatalf("tiled wavefronts disagree with the original (%v):\n%s", err, res)
+	// Every call with work tiled, then the default thresholds' choices.
+	for _, env := range [][]string{{"PYPARC_NUMBA_TILED_WORK=1", "PYPARC_NUMBA_TILED_DEPTH=0", "PYPARC_NUMBA_TILED_BREADTH=0"}, nil} {
+		cmd := exec.Command("python3", filepath.Join("..", "..", "emit", "testdata", "check_narrow_tiles.py"), polybench, out)
+		cmd.Env = append(append(os.Environ(), "PYPARC_CUPY=0"), env...)
+		res, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(res), "all tiled cases matched") {
+			t.Fatalf("%v: tiled wavefronts disagree with the original, or ran where they should not (%v):\n%s", env, err, res)
+		}
+	}
+}
+
+// TestEmitTwoNarrowNests: a function with two sweeps, each its own tiled wavefront of a band
+// of two, takes the tiled variant when either nest's tile grid is wide enough, and gives
+// the original's results whichever variant runs.
+func TestEmitTwoNarrowNests(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "two_sweeps.py")
+	t.Setenv("PYPARC_DB", filepath.Join(dir, "no-such.db"))
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "-o", out, filepath.Join(dir, "two_sweeps.py"))
+	if code != 0 || !strings.Contains(stdout, "2 nest(s) as tiled wavefronts") {
+		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	}
+	emitted, _ := os.ReadFile(filepath.Join(out, "two_sweeps.py"))
+	want := "if ((int(T) >= 32 * _rt.NUMBA_TILED_DEPTH and (A.shape[0]) - 2 >= 256 * _rt.NUMBA_TILED_BREADTH) or " +
+		"(int(S) >= 32 * _rt.NUMBA_TILED_DEPTH and (C.shape[0]) - 2 >= 256 * _rt.NUMBA_TILED_BREADTH)) and "
+	if !strings.Contains(string(emitted), want) {
+		t.Errorf("the dispatcher does not test both grids before the instance count:\n%s", emitted)
+	}
+	// The first nest's grid wide enough (tiled), then neither (numba), then every variant.
+	for _, args := range [][]string{{"2600", "50", "210", "10"}, {"300", "200", "40", "30"}} {
+		want := runPython(t, dir, append([]string{"two_sweeps.py"}, args...)...)
+		if got := runPython(t, out, append([]string{"two_sweeps.py"}, args...)...); got != want {
+			t.Errorf("%v: emitted prints %q, original %q", args, got, want)
+		}
+	}
+	t.Setenv("PYPARC_VARIANT", "numba_tiled")
+	args := []string{"two_sweeps.py", "700", "900", "70", "45"}
+	if got, want := runPython(t, out, args...), runPython(t, dir, args...); got != want {
+		t.Errorf("tiled %v: emitted prints %q, original %q", args, got, want)
 	}
 }
 
@@ -128,7 +164,7 @@ func TestEmitGuardsFallBack(t *testing.T) {
 	cmd := exec.Command("python3", script, polybench, out)
 	// Every admitted jacobi-1d call runs the tiled wavefront, the variant whose isl bounds
 	// negate the step count.
-	cmd.Env = append(os.Environ(), "PYPARC_NUMBA_TILED_WORK=1", "PYPARC_CUPY=0")
+	cmd.Env = append(os.Environ(), "PYPARC_NUMBA_TILED_WORK=1", "PYPARC_NUMBA_TILED_DEPTH=0", "PYPARC_NUMBA_TILED_BREADTH=0", "PYPARC_CUPY=0")
 	res, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("guard checks failed: %v\n%s", err, res)

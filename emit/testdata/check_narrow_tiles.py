@@ -4,9 +4,13 @@ tiles change the order of independent instances only.
 
 usage: check_narrow_tiles.py CORPUS_DIR EMITTED_ROOT
 
-Run with PYPARC_NUMBA_TILED_WORK=1, so that the dispatcher itself picks the tiled variant.
+Run with PYPARC_NUMBA_TILED_WORK=1, PYPARC_NUMBA_TILED_DEPTH=0 and PYPARC_NUMBA_TILED_BREADTH=0,
+and the dispatcher itself picks the tiled variant for every call with work. Run without, and
+the calls are a few above the work threshold, each with the dispatcher's choice stated: tiled
+on a grid of tiles at least 4 deep and 6 wide, the plain variant on a narrower one.
 """
 import importlib.util
+import os
 import sys
 
 import numpy as np
@@ -22,10 +26,20 @@ def load(path, key):
 
 def main():
     corpus, emitted = sys.argv[1], sys.argv[2]
-    cases = {
-        "jacobi_1d": [(0, 5), (1, 3), (3, 2), (40, 300), (70, 600), (33, 1000), (100, 257)],
-        "trisolv": [(1,), (2,), (255,), (256,), (257,), (600,), (1100,)],
-    }
+    forced = os.environ.get("PYPARC_NUMBA_TILED_DEPTH") == "0"
+    if forced:
+        cases = {
+            "jacobi_1d": [(0, 5), (1, 3), (3, 2), (40, 300), (70, 600), (33, 1000), (100, 257)],
+            "trisolv": [(1,), (2,), (255,), (256,), (257,), (600,), (1100,)],
+        }
+    else:
+        # (size, tiled): a grid 9 deep and 7 wide; 37 by 2 (2.4x slower tiled on 16 cores at
+        # 2000 steps over 500 points); 1 by 54 (50 steps over 20000 points, as slow); a
+        # triangle 50 rows of tiles deep, 6 wide at its widest; and 5 wide.
+        cases = {
+            "jacobi_1d": [((300, 2000), True), ((1200, 600), False), ((40, 14000), False)],
+            "trisolv": [((1600,), True), ((1400,), False)],
+        }
     failed = 0
     for modname, sizes in cases.items():
         orig = load(f"{corpus}/{modname}.py", "orig_" + modname)
@@ -38,6 +52,9 @@ def main():
         calls = []
         setattr(new, tiled_name, lambda *a: (calls.append(1), tiled(*a))[1])
         for size in sizes:
+            want = None
+            if not forced:
+                size, want = size
             if modname == "jacobi_1d":
                 steps, n = size
                 A, B = orig.init_array(n)
@@ -57,7 +74,9 @@ def main():
             ran_tiled = len(calls) > before
             same = all(np.array_equal(u, v) for u, v in zip(a1, a2) if isinstance(u, np.ndarray))
             # A call with no statement instance is below any threshold: the plain variant.
-            status = "ok" if same and ran_tiled == (work > 0) else "FAIL"
+            if want is None:
+                want = work > 0
+            status = "ok" if same and ran_tiled == want else "FAIL"
             failed += status == "FAIL"
             print(f"{status} {modname} {size} tiled={ran_tiled} same={same}")
     if failed:

@@ -113,11 +113,16 @@ NUMBA_REGION_MIN_SIZE = float(os.environ.get("PYPARC_NUMBA_REGION_MIN_SIZE", "10
 NUMBA_TILED_MIN = float(os.environ.get("PYPARC_NUMBA_TILED_MIN", str(1 << 15)))
 
 # The same for a tiled wavefront whose band has two dimensions (a 1-D stencil's time and
-# space, a triangular solve), counted in statement instances of the call: its wavefronts are
-# many and short, each a parallel region. On 16 cores jacobi-1d's won from 1000 steps over 4000
-# points (8e6 instances: 0.81 ms against 2.28 for the plain Numba variant) and drew at 500 over
-# 2000 (2e6); trisolv's won at n = 4000 (1.6e7: 2.6 ms against 11.4) and drew at 2000.
-NUMBA_TILED_WORK = float(os.environ.get("PYPARC_NUMBA_TILED_WORK", str(1 << 22)))
+# space, a triangular solve), counted in statement instances of the call, and the grid of its
+# tiles (32 steps by 256 points): its wavefronts are many and short, each a parallel region,
+# and run as many tiles at once as the narrower side of the grid has. On 16 cores jacobi-1d's
+# won from 500 steps over 2000 points (2e6 instances, a grid 15 by 8: 0.42 ms against 0.60
+# for the plain Numba variant) and at 130 over 8000 (4 by 31: 2.2x); it lost two tiles deep
+# (50 steps over 20000 points, 0.37x) or wide (2000 over 500), and at 1000 points or fewer.
+# trisolv's won from n = 1500 (1.1e6, 6 tiles wide: 1.07x; n = 4000, 4.4x) and lost below.
+NUMBA_TILED_WORK = float(os.environ.get("PYPARC_NUMBA_TILED_WORK", str(1 << 20)))
+NUMBA_TILED_DEPTH = float(os.environ.get("PYPARC_NUMBA_TILED_DEPTH", "4"))
+NUMBA_TILED_BREADTH = float(os.environ.get("PYPARC_NUMBA_TILED_BREADTH", "6"))
 
 # The same for the Numba variant of a function whose NumPy variant covers it with elementwise
 # work over matrices and no matrix product (gemver): one compiled pass against a pass and a
@@ -225,7 +230,7 @@ class _Compiled:
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "at_least", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
+           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
