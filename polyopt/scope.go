@@ -1,6 +1,7 @@
 package polyopt
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pyparc/pyparc/polyopt/isl"
@@ -62,6 +63,12 @@ func (sc *scope) unionMap(strs []string) (*isl.UnionMap, error) {
 func (sc *scope) umap(s string) (*isl.UnionMap, error) {
 	u, err := sc.keepUM(sc.ctx.ParseUnionMap(s))
 	if err != nil {
+		var e *isl.Error
+		if errors.As(err, &e) && e.Code == isl.ErrQuota {
+			// A hard problem, not a bad text: dependences with many pieces under the bound
+			// of operations (AnalyzeOps) the analysis set.
+			return nil, err
+		}
 		// The text is ours, built from the model: show it, it is the bug.
 		if len(s) > 300 {
 			s = s[:300] + "..."

@@ -225,6 +225,27 @@ func (c *Context) SetMaxOperations(n uint64) {
 	C.isl_ctx_set_max_operations(c.ptr(), C.ulong(n))
 }
 
+// parseError is the error of a parse that gave nothing. isl's parser reports an operation
+// bound reached in the middle of the text (SetMaxOperations) as a syntax error, which blames
+// the text; parsing it again with the bound lifted tells the two apart, and the bound, the
+// caller's policy, still stands: the first failure is returned, as ErrQuota where the text
+// was sound. reparse parses the same text and says whether it gave a result (freeing it).
+func (c *Context) parseError(op string, reparse func() bool) error {
+	err := c.lastError(op)
+	bound := C.isl_ctx_get_max_operations(c.ptr())
+	if bound == 0 {
+		return err
+	}
+	C.isl_ctx_set_max_operations(c.p, 0)
+	sound := reparse()
+	C.isl_ctx_set_max_operations(c.p, bound)
+	C.isl_ctx_reset_error(c.p)
+	if sound {
+		return &Error{Op: op, Code: ErrQuota, Msg: fmt.Sprintf("the bound of %d operations was reached while parsing", uint64(bound))}
+	}
+	return err
+}
+
 // ResetOperations restarts the operation count used by SetMaxOperations.
 func (c *Context) ResetOperations() {
 	C.isl_ctx_reset_operations(c.ptr())

@@ -3,6 +3,7 @@ package isl
 import (
 	"errors"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -180,6 +181,54 @@ func TestMaxOperations(t *testing.T) {
 	c.ResetOperations()
 	r, err = s.Lexmin()
 	keep(t, r, err)
+}
+
+// TestParseUnderOperationBound: a sound text that runs out of the operation bound while
+// isl parses it is ErrQuota, at every bound up to 300 below what it needs (isl itself says
+// "syntax error" at many of them: 2, 12, 49, 162 for the union map), the bound still holds
+// after, and a wrong text stays a parse error.
+func TestParseUnderOperationBound(t *testing.T) {
+	c := newCtx(t)
+	umap := "[M, P] -> { S27[i, j = -3 + M, k] -> S1[i' = 1 + i, j' = -1 + P - k, k' = 1 + i, l = -4 + P] : " +
+		"i <= -4 + M and k <= -2 + P - i and ((i >= 2 and k > i) or ((1 + P + k) mod 2 = 0 and 4 <= k < i)) }"
+	set := "[N] -> { [i, j] : ((i + j) mod 3 = 1 and 0 <= i < N and j > i) or (2 <= i < j and (j) mod 2 = 0) }"
+	uset := "[N] -> { S0[i] : (i) mod 3 = 1 and 0 <= i < N; S1[i, j] : 0 <= i < N and i < j < 2N }"
+	for name, parse := range map[string]func() error{
+		"ParseUnionMap": func() error { u, err := c.ParseUnionMap(umap); keepIf(u, err); return err },
+		"ParseMap":      func() error { m, err := c.ParseMap(umap); keepIf(m, err); return err },
+		"ParseUnionSet": func() error { u, err := c.ParseUnionSet(uset); keepIf(u, err); return err },
+		"ParseSet":      func() error { s, err := c.ParseSet(set); keepIf(s, err); return err },
+	} {
+		for bound := uint64(1); bound <= 300; bound++ {
+			c.ResetOperations()
+			c.SetMaxOperations(bound)
+			err := parse()
+			if err == nil {
+				break
+			}
+			var e *Error
+			if !errors.As(err, &e) || e.Code != ErrQuota {
+				t.Errorf("%s under a bound of %d operations: got %v, want ErrQuota", name, bound, err)
+				break
+			}
+			if err := parse(); err == nil {
+				t.Fatalf("%s: the bound was lifted by the check", name)
+			}
+		}
+	}
+	c.ResetOperations()
+	c.SetMaxOperations(1000)
+	if _, err := c.ParseUnionMap("{ S0[i] -> S1[i + ] }"); err == nil || strings.Contains(err.Error(), "bound") {
+		t.Errorf("a wrong text under a bound: got %v, want a parse error", err)
+	}
+	c.SetMaxOperations(0)
+}
+
+// keepIf frees what a parse that was expected to fail gave all the same.
+func keepIf[T interface{ Free() }](x T, err error) {
+	if err == nil {
+		x.Free()
+	}
 }
 
 // TestUseAfterFreePanics checks that a freed object cannot reach isl.

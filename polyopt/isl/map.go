@@ -33,7 +33,15 @@ func (m *Map) withSet(s *Set) *Map { sameCtx(m.h, s.h); return m }
 func (c *Context) ParseMap(str string) (*Map, error) {
 	cs := cString(str)
 	defer C.free(unsafe.Pointer(cs))
-	return c.wrapMap(C.isl_map_read_from_str(c.ptr(), cs), "ParseMap")
+	p := C.isl_map_read_from_str(c.ptr(), cs)
+	if p == nil {
+		return nil, c.parseError("ParseMap", func() bool {
+			again := C.isl_map_read_from_str(c.ptr(), cs)
+			C.isl_map_free(again)
+			return again != nil
+		})
+	}
+	return c.wrapMap(p, "ParseMap")
 }
 
 // Free releases the map. Further use panics; a second Free does nothing.

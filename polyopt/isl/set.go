@@ -51,7 +51,15 @@ func (s *Set) withMap(m *Map) *Set { sameCtx(s.h, m.h); return s }
 func (c *Context) ParseSet(str string) (*Set, error) {
 	cs := cString(str)
 	defer C.free(unsafe.Pointer(cs))
-	return c.wrapSet(C.isl_set_read_from_str(c.ptr(), cs), "ParseSet")
+	p := C.isl_set_read_from_str(c.ptr(), cs)
+	if p == nil {
+		return nil, c.parseError("ParseSet", func() bool {
+			again := C.isl_set_read_from_str(c.ptr(), cs)
+			C.isl_set_free(again)
+			return again != nil
+		})
+	}
+	return c.wrapSet(p, "ParseSet")
 }
 
 // Free releases the set. Further use panics; a second Free does nothing.

@@ -75,7 +75,15 @@ func (c *Context) owns(hs ...*handle) {
 func (c *Context) ParseUnionSet(str string) (*UnionSet, error) {
 	cs := cString(str)
 	defer C.free(unsafe.Pointer(cs))
-	return c.wrapUnionSet(C.isl_union_set_read_from_str(c.ptr(), cs), "ParseUnionSet")
+	p := C.isl_union_set_read_from_str(c.ptr(), cs)
+	if p == nil {
+		return nil, c.parseError("ParseUnionSet", func() bool {
+			again := C.isl_union_set_read_from_str(c.ptr(), cs)
+			C.isl_union_set_free(again)
+			return again != nil
+		})
+	}
+	return c.wrapUnionSet(p, "ParseUnionSet")
 }
 
 // Free releases the union set. Further use panics; a second Free does nothing.
@@ -259,7 +267,15 @@ func freeAll[T interface{ Free() }](xs []T) {
 func (c *Context) ParseUnionMap(str string) (*UnionMap, error) {
 	cs := cString(str)
 	defer C.free(unsafe.Pointer(cs))
-	return c.wrapUnionMap(C.isl_union_map_read_from_str(c.ptr(), cs), "ParseUnionMap")
+	p := C.isl_union_map_read_from_str(c.ptr(), cs)
+	if p == nil {
+		return nil, c.parseError("ParseUnionMap", func() bool {
+			again := C.isl_union_map_read_from_str(c.ptr(), cs)
+			C.isl_union_map_free(again)
+			return again != nil
+		})
+	}
+	return c.wrapUnionMap(p, "ParseUnionMap")
 }
 
 // UnionMapFromDomainAndRange returns the product relation dom -> ran.
