@@ -267,8 +267,12 @@ var guardConstant = regexp.MustCompile(`_np\.ndarray|_rt\.dtype_\w+`)
 func hoistConstants(conds []string, taken map[string]bool) string {
 	for i, c := range conds {
 		if m := scalarCheck.FindStringSubmatch(c); m != nil {
-			exact := map[string]string{"is_int": "int", "is_real": "float"}[m[1]]
-			conds[i] = fmt.Sprintf("(type(%s) is %s or %s)", m[2], exact, c)
+			// A Python int must fit int64, as is_int says; a float passes as it is.
+			fast := fmt.Sprintf("type(%s) is float", m[2])
+			if m[1] == "is_int" {
+				fast = fmt.Sprintf("type(%[1]s) is int and -9223372036854775808 <= %[1]s <= 9223372036854775807", m[2])
+			}
+			conds[i] = fmt.Sprintf("(%s or %s)", fast, c)
 		}
 	}
 	count := map[string]int{}

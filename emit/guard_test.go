@@ -32,7 +32,7 @@ func TestGuardDef(t *testing.T) {
 		conds: []string{"_rt.is_int(n)", check("A", 2), check("x", 1),
 			"n == A.shape[0]", "A.shape[1] == A.shape[0]", "x.shape[0] == A.shape[0]",
 			"_rt.no_alias((A, x,), (1,))"},
-		want: []string{"    if not ((type(n) is int or _rt.is_int(n))\n", "        return False\n", "    _A_0, _A_1 = A.shape\n",
+		want: []string{"    if not ((type(n) is int and -9223372036854775808 <= n <= 9223372036854775807 or _rt.is_int(n))\n", "        return False\n", "    _A_0, _A_1 = A.shape\n",
 			"    return (n == _A_0\n", "and _A_1 == _A_0\n", "and x.shape[0] == _A_0\n"},
 		not: []string{"x.shape\n"},
 	}, {

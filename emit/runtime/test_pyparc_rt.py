@@ -62,6 +62,11 @@ def test_complex_and_float_kept():
     (np.complex128(1j), False, False, True),
     (np.complex64(1j), False, False, False),
     ("3", False, False, False),
+    # Numba passes no int beyond int64 (OverflowError), where the original runs.
+    (2 ** 63 - 1, True, True, True),
+    (-2 ** 63, True, True, True),
+    (2 ** 63, False, False, False),
+    (-2 ** 70, False, False, False),
 ])
 def test_scalar_checks(x, is_int, is_real, is_number):
     assert (rt.is_int(x), rt.is_real(x), rt.is_number(x)) == (is_int, is_real, is_number)

@@ -125,6 +125,9 @@ def main():
         ("jacobi-1d uint8 steps", jac(np.uint8(40), 300, 300), False),
         ("jacobi-1d int32 sizes", jac(np.int32(40), np.int32(300), 300), False),
         ("jacobi-1d int8 steps", jac(np.int8(40), 300, 300), False),
+        # Beyond int64 Numba raises OverflowError; the original runs no step.
+        ("jacobi-1d steps below int64", jac(-2 ** 63 - 1, 300, 300), False),
+        ("jacobi-1d steps at int64's least", jac(-2 ** 63, 300, 300), True),
     ]:
         good &= check(name, j_orig, j_mod.kernel_jacobi_1d, j_mod._guard_kernel_jacobi_1d, build, admit)
 

@@ -454,8 +454,14 @@ def is_int(x):
     Narrower and unsigned NumPy integers are refused: NumPy keeps their type through scalar
     arithmetic and wraps it around (np.uint32(3) - 5 is 4294967294, np.int8(100) + 100 is -56)
     where the compiled variants widen to int64, and the loop bounds isl writes negate and
-    divide parameters ((-tsteps) // 32), which on an unsigned scalar skips every tile."""
-    return (type(x) is int) or type(x) is _np.int64
+    divide parameters ((-tsteps) // 32), which on an unsigned scalar skips every tile.
+    A Python int outside int64's range is refused too: Numba cannot pass it (OverflowError)
+    where the original runs."""
+    t = type(x)
+    return (t is int and _INT64_MIN <= x <= _INT64_MAX) or t is _np.int64
+
+
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 
 
 def int_list(x):
@@ -472,7 +478,7 @@ def is_real(x):
     float64 where math.exp gave a Python float), and float64 results would differ. Integer
     scalars other than int64 are refused, as is_int says why."""
     t = type(x)
-    return t is float or t is int or t is _np.float64 or t is _np.int64
+    return t is float or (t is int and _INT64_MIN <= x <= _INT64_MAX) or t is _np.float64 or t is _np.int64
 
 
 def is_number(x):
@@ -480,7 +486,8 @@ def is_number(x):
     scalar: the numbers a complex scalar parameter was recorded as (narrower NumPy scalars
     compute otherwise, as is_real explains)."""
     t = type(x)
-    return t is complex or t is float or t is int or t is _np.complex128 or t is _np.float64 or t is _np.int64
+    return (t is complex or t is float or (t is int and _INT64_MIN <= x <= _INT64_MAX) or t is _np.complex128
+            or t is _np.float64 or t is _np.int64)
 
 
 def no_alias(arrays, written):
