@@ -176,8 +176,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	var cuts, nbCuts, nbiCuts, nbtCuts, nbsCuts, rayCuts []cut
 	var helpers, innerHelpers, tiledHelpers, sumHelpers, rayDefs []string
 	innerPranges, tiledWaves, sumLoopCount := 0, 0, 0
-	var narrowGrids []string         // per tiled wavefront of a band of two, tileGridExpr
+	var narrowConds []string         // per tiled wavefront of a band of two, narrowTiledExpr
 	narrowWaves := false             // some tiled wavefront's band has two dimensions (see polyopt.Wavefront)
+	wideWaves := 0                   // tiled wavefronts of bands of three or more
 	var innerPranged []*polyopt.Loop // the inner variant's prange loops
 	rayCalls := false                // a Ray kernel runs call statements
 	var used []*polyopt.SCoP
@@ -250,7 +251,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 					for _, w := range waves {
 						if w.InnerTiled {
 							narrowWaves = true
-							narrowGrids = append(narrowGrids, tileGridExpr(s, w, paramSet))
+							narrowConds = append(narrowConds, narrowTiledExpr(s, w, paramSet))
+						} else {
+							wideWaves++
 						}
 					}
 				}
@@ -532,19 +535,21 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// told those apart worse: adi gained at SMALL with 3.6e3 elements, gramschmidt lost at
 		// MEDIUM with 5.8e4).
 		trips, regions := instancesExpr(used, paramSet), regionsExpr(used, innerPranged, paramSet)
+		narrowChosen := ""
 		if hasTiled && narrowWaves {
 			// Wavefronts of a band of two (a 1-D stencil, a triangular solve) are chosen by
-			// the call's statement instances and its tile grid (tileGridExpr), not the
+			// each nest's statement instances and tile grid (narrowTiledExpr), not the
 			// largest array: jacobi-1d's arrays stay small while its time steps grow. Many
 			// short wavefronts start a parallel region each. On 16 cores jacobi-1d won from
-			// 500 steps over 2000 points (0.42 ms against 0.60 for the numba variant), 130
-			// over 8000 (2.2x), 1000 over 4000 (2.8x); it lost with a grid two tiles deep or
-			// wide, and with 1000 or fewer points (1000 steps over 1000: 0.87x). trisolv won
-			// from n = 1500 (1.07x; 2000, 1.5x; 4000, 4.4x) and lost below (n = 1000, 0.86x);
+			// 500 steps over 2000 points (0.39 ms against 0.54 for the numba variant), 130
+			// over 8000 (1.5x), 1000 over 4000 (2.8-3.2x); it lost with a grid two tiles deep
+			// or wide, and with 1000 or fewer points (1000 steps over 1000: 0.84x). trisolv
+			// won from n = 2000 (1.4x; 4000, 3.2x) and lost below (n = 1500, 0.82x);
 			// gramschmidt's ran 4x slower than its inner-prange variant at LARGE. So the inner
-			// variant first, where it qualifies, and the tiled one from _rt.NUMBA_TILED_WORK
-			// instances on a grid _rt.NUMBA_TILED_DEPTH by _rt.NUMBA_TILED_BREADTH tiles.
-			if hasInner && trips != "" && regions != "" {
+			// variant first, where it qualifies, then the tiled one where a nest's grid is
+			// wide. A function with a deeper tiled nest as well keeps that nest's rule (the
+			// largest array) after these.
+			if wideWaves == 0 && hasInner && trips != "" && regions != "" {
 				floor := ""
 				if size := f.LargestArrayExpr(); size != "" {
 					floor = size + " >= _rt.NUMBA_REGION_MIN_SIZE and "
@@ -552,19 +557,20 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 				fmt.Fprintf(&b, "        if %s%s >= _rt.NUMBA_REGION_WORK * (%s):\n", floor, trips, regions)
 				call("            ", "numba_inner")
 			}
-			wide = ""
-			grids := strings.Join(narrowGrids, " or ")
-			if len(narrowGrids) > 1 {
-				grids = "((" + strings.Join(narrowGrids, ") or (") + "))"
+			if wideWaves == 0 {
+				wide = ""
 			}
-			if trips != "" && !slices.Contains(narrowGrids, "") {
-				// The grid first: a few comparisons that answer for the short calls (jacobi-1d
-				// at MEDIUM, 20 us), where the instance count's max() calls cost more.
-				fmt.Fprintf(&b, "        if %s and %s >= _rt.NUMBA_TILED_WORK:\n", grids, trips)
+			if !slices.Contains(narrowConds, "") {
+				cond := narrowConds[0]
+				if len(narrowConds) > 1 {
+					cond = "(" + strings.Join(narrowConds, ") or (") + ")"
+				}
+				fmt.Fprintf(&b, "        if %s:\n", cond)
 				call("            ", "numba_tiled")
-				chosen = "numba, numba_tiled from NUMBA_TILED_WORK statement instances on a tile grid NUMBA_TILED_DEPTH by NUMBA_TILED_BREADTH"
-				if hasInner && regions != "" {
-					chosen = "numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region, numba_tiled from NUMBA_TILED_WORK on a tile grid NUMBA_TILED_DEPTH by NUMBA_TILED_BREADTH"
+				narrowChosen = "numba_tiled from NUMBA_TILED_WORK statement instances on a tile grid NUMBA_TILED_DEPTH by NUMBA_TILED_BREADTH"
+				chosen = "numba, " + narrowChosen
+				if wideWaves == 0 && hasInner && regions != "" {
+					chosen = "numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region, " + narrowChosen
 				}
 			}
 		}
@@ -587,6 +593,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			fmt.Fprintf(&b, "        if %s >= _rt.%s:\n", size, threshold)
 			call("            ", wide)
 			chosen = fmt.Sprintf("numba, %s from %s >= %s", wide, size, threshold)
+		}
+		if narrowChosen != "" && !strings.Contains(chosen, narrowChosen) {
+			chosen = strings.Replace(chosen, "numba, ", "numba, "+narrowChosen+", ", 1)
 		}
 		call("        ", "numba")
 	}

@@ -17,16 +17,17 @@ import (
 // product of shape symbols could not: gemm and atax both counted N * M. "" when a parameter
 // is not readable at the call (a local's length) or a statement has no loop.
 func tripsExpr(scops []*polyopt.SCoP, params map[string]bool) string {
-	return trips(scops, params, false)
+	return trips(scops, params, false, nil)
 }
 
 // instancesExpr is tripsExpr with every statement counted: two statements of the same loops
 // are twice the work (tripsExpr counts their loops once).
 func instancesExpr(scops []*polyopt.SCoP, params map[string]bool) string {
-	return trips(scops, params, true)
+	return trips(scops, params, true, nil)
 }
 
-func trips(scops []*polyopt.SCoP, params map[string]bool, every bool) string {
+// trips counts the statements keep admits (all for nil).
+func trips(scops []*polyopt.SCoP, params map[string]bool, every bool, keep func(*polyopt.Stmt) bool) string {
 	seen := map[string]int{}
 	var terms []string
 	for _, s := range scops {
@@ -35,7 +36,7 @@ func trips(scops []*polyopt.SCoP, params map[string]bool, every bool) string {
 			return ""
 		}
 		for _, st := range s.Stmts {
-			if len(st.Loops) == 0 {
+			if len(st.Loops) == 0 || keep != nil && !keep(st) {
 				continue
 			}
 			var factors []string
@@ -130,17 +131,19 @@ func regionsExpr(scops []*polyopt.SCoP, pranged []*polyopt.Loop, params map[stri
 	return strings.Join(terms, " + ")
 }
 
-// tileGridExpr is a Python condition, over a function's parameters, that the tiled wavefront
-// of a band of two (polyopt.Wavefront.InnerTiled) over nest w of s has tiles enough to keep
-// threads busy: the nest's outer loop _rt.NUMBA_TILED_DEPTH tiles deep and a statement's
-// inner loop _rt.NUMBA_TILED_BREADTH tiles wide, at their widest. A wavefront of such tiles
-// runs at most as many at once as the smaller of the two counts, and ends where the shorter
-// dimension does: jacobi-1d's 2000 steps over 500 points (two tiles wide) ran 2.7x slower
-// tiled than the plain Numba variant on 16 cores, and 50 steps over 20000 points (two tiles
-// deep) as much; 130 steps over 8000 points ran 2.2x faster. The band's first dimension is
-// taken to be the outer loop's, as isl keeps it for the stencils and solves it finds. ""
-// when an extent is not readable at the call.
-func tileGridExpr(s *polyopt.SCoP, w *polyopt.Wavefront, params map[string]bool) string {
+// narrowTiledExpr is a Python condition, over a function's parameters, that the tiled
+// wavefront of a band of two (polyopt.Wavefront.InnerTiled) over nest w of s pays: the nest
+// runs _rt.NUMBA_TILED_WORK statement instances or more, on a grid of tiles
+// _rt.NUMBA_TILED_DEPTH deep (the outer loop) and _rt.NUMBA_TILED_BREADTH wide (a statement's
+// inner loop), at their widest. A wavefront of such tiles runs at most as many at once as
+// the smaller of the two counts, and ends where the shorter dimension does: jacobi-1d's 2000
+// steps over 500 points (two tiles wide) ran 2.9x slower tiled than the plain Numba variant
+// on 16 cores, 50 steps over 20000 points (two tiles deep) 1.6x; 130 steps over 8000 points
+// ran 1.5x faster. The grid comes first: a few comparisons that answer for the short calls
+// (jacobi-1d at MEDIUM, 20 us), where the instance count's max() calls cost more. The
+// band's first dimension is taken to be the outer loop's, as isl keeps it for the stencils
+// and solves it finds. "" when an extent is not readable at the call or a loop is strided.
+func narrowTiledExpr(s *polyopt.SCoP, w *polyopt.Wavefront, params map[string]bool) string {
 	if len(w.Tile) != 2 {
 		return ""
 	}
@@ -181,7 +184,13 @@ func tileGridExpr(s *polyopt.SCoP, w *polyopt.Wavefront, params map[string]bool)
 	if len(widths) > 1 {
 		width = "max(" + strings.Join(widths, ", ") + ")"
 	}
-	return fmt.Sprintf("%s >= %d * _rt.NUMBA_TILED_DEPTH and %s >= %d * _rt.NUMBA_TILED_BREADTH", depth, w.Tile[0], width, w.Tile[1])
+	inNest := func(st *polyopt.Stmt) bool { return st.Loops[0] == w.Loop }
+	work := trips([]*polyopt.SCoP{s}, params, true, inNest)
+	if work == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s >= %d * _rt.NUMBA_TILED_DEPTH and %s >= %d * _rt.NUMBA_TILED_BREADTH and %s >= _rt.NUMBA_TILED_WORK",
+		depth, w.Tile[0], width, w.Tile[1], work)
 }
 
 // widestExtent is the largest trip count of loop l over the values its outer loops give
@@ -266,8 +275,8 @@ func callNames(s *polyopt.SCoP, params map[string]bool) (*names, bool) {
 }
 
 // callValue is a parameter's source as a Python int at the call: a shape or a len() is one
-// already; a parameter may be a NumPy integer (the guard admits those), whose arithmetic
-// wraps around and warns (np.uint64(50) subtracted from a shape), so it goes through int().
+// already; a parameter may be a NumPy int64 (the guard admits it), whose arithmetic wraps
+// around and warns where a Python int's grows, so it goes through int().
 func callValue(src string) string {
 	if strings.Contains(src, ".shape") || strings.HasPrefix(src, "len(") {
 		return "(" + src + ")"

@@ -3,7 +3,6 @@ package isl
 import (
 	"errors"
 	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -186,7 +185,7 @@ func TestMaxOperations(t *testing.T) {
 // TestParseUnderOperationBound: a sound text that runs out of the operation bound while
 // isl parses it is ErrQuota, at every bound up to 300 below what it needs (isl itself says
 // "syntax error" at many of them: 2, 12, 49, 162 for the union map), the bound still holds
-// after, and a wrong text stays a parse error.
+// after, and a wrong text stays a parse error (isl says ErrQuota where it runs out first).
 func TestParseUnderOperationBound(t *testing.T) {
 	c := newCtx(t)
 	umap := "[M, P] -> { S27[i, j = -3 + M, k] -> S1[i' = 1 + i, j' = -1 + P - k, k' = 1 + i, l = -4 + P] : " +
@@ -218,8 +217,14 @@ func TestParseUnderOperationBound(t *testing.T) {
 	}
 	c.ResetOperations()
 	c.SetMaxOperations(1000)
-	if _, err := c.ParseUnionMap("{ S0[i] -> S1[i + ] }"); err == nil || strings.Contains(err.Error(), "bound") {
-		t.Errorf("a wrong text under a bound: got %v, want a parse error", err)
+	// A wrong text is a parse error, not ErrQuota, whether or not it ran out of the bound.
+	for _, bound := range []uint64{1, 2, 5, 1000} {
+		c.ResetOperations()
+		c.SetMaxOperations(bound)
+		var e *Error
+		if _, err := c.ParseUnionMap("[N] -> { S0[i] -> S1[i + 1] : (i) mod 3 = 1 and 0 <= i < N; S0[i] -> S1[i + ] }"); !errors.As(err, &e) || e.Code == ErrQuota {
+			t.Errorf("a wrong text under a bound of %d: got %v, want a parse error", bound, err)
+		}
 	}
 	c.SetMaxOperations(0)
 }

@@ -35,10 +35,13 @@ func (c *Context) ParseMap(str string) (*Map, error) {
 	defer C.free(unsafe.Pointer(cs))
 	p := C.isl_map_read_from_str(c.ptr(), cs)
 	if p == nil {
-		return nil, c.parseError("ParseMap", func() bool {
+		return nil, c.parseError("ParseMap", func() error {
 			again := C.isl_map_read_from_str(c.ptr(), cs)
+			if again == nil {
+				return c.lastError("ParseMap")
+			}
 			C.isl_map_free(again)
-			return again != nil
+			return nil
 		})
 	}
 	return c.wrapMap(p, "ParseMap")

@@ -53,10 +53,13 @@ func (c *Context) ParseSet(str string) (*Set, error) {
 	defer C.free(unsafe.Pointer(cs))
 	p := C.isl_set_read_from_str(c.ptr(), cs)
 	if p == nil {
-		return nil, c.parseError("ParseSet", func() bool {
+		return nil, c.parseError("ParseSet", func() error {
 			again := C.isl_set_read_from_str(c.ptr(), cs)
+			if again == nil {
+				return c.lastError("ParseSet")
+			}
 			C.isl_set_free(again)
-			return again != nil
+			return nil
 		})
 	}
 	return c.wrapSet(p, "ParseSet")

@@ -77,10 +77,13 @@ func (c *Context) ParseUnionSet(str string) (*UnionSet, error) {
 	defer C.free(unsafe.Pointer(cs))
 	p := C.isl_union_set_read_from_str(c.ptr(), cs)
 	if p == nil {
-		return nil, c.parseError("ParseUnionSet", func() bool {
+		return nil, c.parseError("ParseUnionSet", func() error {
 			again := C.isl_union_set_read_from_str(c.ptr(), cs)
+			if again == nil {
+				return c.lastError("ParseUnionSet")
+			}
 			C.isl_union_set_free(again)
-			return again != nil
+			return nil
 		})
 	}
 	return c.wrapUnionSet(p, "ParseUnionSet")
@@ -269,10 +272,13 @@ func (c *Context) ParseUnionMap(str string) (*UnionMap, error) {
 	defer C.free(unsafe.Pointer(cs))
 	p := C.isl_union_map_read_from_str(c.ptr(), cs)
 	if p == nil {
-		return nil, c.parseError("ParseUnionMap", func() bool {
+		return nil, c.parseError("ParseUnionMap", func() error {
 			again := C.isl_union_map_read_from_str(c.ptr(), cs)
+			if again == nil {
+				return c.lastError("ParseUnionMap")
+			}
 			C.isl_union_map_free(again)
-			return again != nil
+			return nil
 		})
 	}
 	return c.wrapUnionMap(p, "ParseUnionMap")

@@ -113,13 +113,14 @@ NUMBA_REGION_MIN_SIZE = float(os.environ.get("PYPARC_NUMBA_REGION_MIN_SIZE", "10
 NUMBA_TILED_MIN = float(os.environ.get("PYPARC_NUMBA_TILED_MIN", str(1 << 15)))
 
 # The same for a tiled wavefront whose band has two dimensions (a 1-D stencil's time and
-# space, a triangular solve), counted in statement instances of the call, and the grid of its
+# space, a triangular solve), counted in statement instances of its nest, and the grid of its
 # tiles (32 steps by 256 points): its wavefronts are many and short, each a parallel region,
 # and run as many tiles at once as the narrower side of the grid has. On 16 cores jacobi-1d's
-# won from 500 steps over 2000 points (2e6 instances, a grid 15 by 8: 0.42 ms against 0.60
-# for the plain Numba variant) and at 130 over 8000 (4 by 31: 2.2x); it lost two tiles deep
-# (50 steps over 20000 points, 0.37x) or wide (2000 over 500), and at 1000 points or fewer.
-# trisolv's won from n = 1500 (1.1e6, 6 tiles wide: 1.07x; n = 4000, 4.4x) and lost below.
+# won from 500 steps over 2000 points (2e6 instances, a grid 16 deep by 8 wide: 1.2-1.4x
+# against the plain Numba variant) and at 130 over 8000 (4 by 31: 1.5x); it lost two tiles
+# deep (50 steps over 20000 points, 0.64x) or wide (2000 over 500, 0.34x), and at 1000 points
+# or fewer. trisolv's won from n = 2000 (8 wide: 1.4x; n = 4000, 3.2x) and lost below (n =
+# 1500, 0.82x). bench/peers/narrow.py measures it.
 NUMBA_TILED_WORK = float(os.environ.get("PYPARC_NUMBA_TILED_WORK", str(1 << 20)))
 NUMBA_TILED_DEPTH = float(os.environ.get("PYPARC_NUMBA_TILED_DEPTH", "4"))
 NUMBA_TILED_BREADTH = float(os.environ.get("PYPARC_NUMBA_TILED_BREADTH", "6"))
