@@ -122,8 +122,8 @@ func TestEmitNarrowWavefronts(t *testing.T) {
 }
 
 // TestEmitTwoNarrowNests: a function with two sweeps, each its own tiled wavefront of a band
-// of two, takes the tiled variant when either nest's tile grid is wide enough, and gives
-// the original's results whichever variant runs.
+// of two, takes the tiled variant when a nest's own grid and work pass (not one nest's grid
+// on the other's work), and gives the original's results whichever variant runs.
 func TestEmitTwoNarrowNests(t *testing.T) {
 	needPython(t)
 	dir := copyProgram(t, "two_sweeps.py")
