@@ -86,8 +86,13 @@ func TestAntiAndTriangles(t *testing.T) {
 	}{
 		{"trmm", "for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            for k in range(i + 1, A.shape[0]):\n                B[i, j] += A[k, i] * B[k, j]\n            B[i, j] = alpha * B[i, j]\n",
 			true,
-			[]string{"if _rt.finite(B[1:max(1, _p_N), :]):", "_rt.masked_matmul_into(B[:, :], A[1:max(1, _p_N), :], B[1:max(1, _p_N), :], _mask0, 0, True, None)", "B[:, :] *= alpha", "else:", "    for i in range(A.shape[0]):"},
-			[]string{"_rt.finite(A"}},
+			[]string{"if _rt.finite(B[1:max(1, _p_N), :]):", "_rt.masked_matmul_into(B[:, :], A[1:max(1, _p_N), :], B[1:max(1, _p_N), :], _mask0, 0, True, None, alpha)", "else:", "    for i in range(A.shape[0]):"},
+			[]string{"_rt.finite(A", "B[:, :] *= alpha"}},
+		// Scaled by an array, B stays two lines: the runtime's last argument is a scalar.
+		{"trmm scaled by a vector", "for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            for k in range(i + 1, A.shape[0]):\n                B[i, j] += A[k, i] * B[k, j]\n            B[i, j] = y[j] * B[i, j]\n",
+			true,
+			[]string{"_rt.masked_matmul_into(B[:, :], A[1:max(1, _p_N), :], B[1:max(1, _p_N), :], _mask0, 0, True, None)\n        B[:, :] *= "},
+			[]string{"None, y"}},
 		{"scalar factor is checked", "for i in range(A.shape[0]):\n        for j in range(B.shape[1]):\n            for k in range(i):\n                C[i, j] += alpha * A[i, k] * B[k, j]\n",
 			false,
 			[]string{"_rt.finite(B[0:max(0, _p_N - 1), :], alpha)", "_rt.masked_matmul_into(C[:, :], A[:, 0:max(0, _p_N - 1)], B[0:max(0, _p_N - 1), :], _mask0, 0, False, alpha)"},

@@ -428,6 +428,53 @@ def test_masked_matmul_into_equals_add(form, scale, monkeypatch):
     assert (len(whole) == 0) == banded
 
 
+@pytest.mark.parametrize("form", ["trmm", "upper_reads_ahead", "lower_reads_back", "apart", "row0_inf"])
+@pytest.mark.parametrize("scale", [None, 1.5, 2.0 - 1j])
+@pytest.mark.parametrize("band_rows", [7, 100])
+def test_masked_matmul_into_then_scaled(form, scale, band_rows, monkeypatch):
+    # t = post * (t + scale * M @ y): as the two lines, whichever way it is computed, and as
+    # one product by I + scale * M where y is rows of t that no earlier band wrote.
+    monkeypatch.setattr(rt._masked, "BAND_ROWS", band_rows)
+    rt._masked._PLANS.clear()
+    unit = []
+    real_unit = rt._masked._unit_update
+    monkeypatch.setattr(rt._masked, "_unit_update", lambda *a: unit.append(real_unit(*a)) or unit[-1])
+    rng = np.random.default_rng(17)
+    n, k, post = 230, 19, -0.75
+    a = rng.standard_normal((n, n))
+    b = rng.standard_normal((n, k))
+    if form == "row0_inf":
+        b[0, 3] = np.inf  # not in y: U's zeros would make nan of every other row
+    want, got = b.copy(), b.copy()
+    if form in ("trmm", "row0_inf"):
+        mask = np.arange(1, n)[:, None] >= 1 + np.arange(n)[None, :]
+        args = lambda t: (t, a[1:n, :], t[1:n, :], mask, 0, True)
+    elif form == "upper_reads_ahead":
+        # B[i] += sum_{k > i} A[i, k] * B[k], not transposed.
+        mask = np.arange(1, n)[None, :] > np.arange(n)[:, None]
+        args = lambda t: (t, a[:, 1:n], t[1:n, :], mask, 0, False)
+    elif form == "lower_reads_back":
+        mask = np.tril(np.ones((n, n), bool), -1)
+        args = lambda t: (t, a, t, mask, 0, False)
+    else:
+        mask = np.tril(np.ones((n, n), bool), -1)
+        other = rng.standard_normal((n, k))
+        args = lambda t: (t, a, other, mask, 0, False)
+    t, x, y, m, side, trans = args(want)
+    try:
+        prod = rt.masked_matmul(x, y, m, side, trans)
+        want += prod if scale is None else scale * prod
+    except TypeError:
+        with pytest.raises(TypeError):
+            rt.masked_matmul_into(*args(got), scale, post)
+        np.testing.assert_array_equal(got, b)  # refused before writing
+        return
+    want *= post
+    rt.masked_matmul_into(*args(got), scale, post)
+    np.testing.assert_allclose(got, want, rtol=1e-11, atol=1e-11)
+    assert unit == [form in ("trmm", "upper_reads_ahead")]
+
+
 # Arguments of math functions, each where Python's math raises and where it does not.
 MATH_CASES = [
     ("sqrt", (4.0,)), ("sqrt", (-0.0,)), ("sqrt", (-1.0,)), ("sqrt", (float("nan"),)), ("sqrt", (float("inf"),)),
