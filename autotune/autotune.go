@@ -42,8 +42,8 @@ type FuncJob struct {
 // ParamSpec describes how to synthesize one argument.
 type ParamSpec struct {
 	Name  string    `json:"name"`
-	Kind  string    `json:"kind"` // "array", "int", "float", "none", "intlist"
-	DType string    `json:"dtype,omitempty"`
+	Kind  string    `json:"kind"`            // "array", "int", "float", "none", "intlist"
+	DType string    `json:"dtype,omitempty"` // array; int: the NumPy scalar type it is passed as
 	Shape []DimSpec `json:"shape,omitempty"`
 	Sym   string    `json:"sym,omitempty"`   // int tied to a shape symbol
 	Value int64     `json:"value,omitempty"` // int at its recorded value
@@ -89,8 +89,15 @@ func JobFor(f *typeinfer.Function, variants []string, scales []float64) (FuncJob
 					return FuncJob{}, fmt.Errorf("parameter %s: a dimension of unknown size", p.Name)
 				}
 			}
-		case typeinfer.Int:
+		case typeinfer.Int, typeinfer.NPScalar:
+			if !typeinfer.IntLike(t) {
+				spec.Kind = "float" // a NumPy float: a number the variants take as the original does
+				break
+			}
 			spec.Kind = "int"
+			if t.Kind == typeinfer.NPScalar {
+				spec.DType = t.DType // passed as that NumPy scalar, as it was recorded
+			}
 			if s, ok := tied[p.Name]; ok {
 				spec.Sym = s
 			} else if t.Range != nil {
@@ -98,7 +105,7 @@ func JobFor(f *typeinfer.Function, variants []string, scales []float64) (FuncJob
 			} else {
 				return FuncJob{}, fmt.Errorf("parameter %s: an int with no recorded value", p.Name)
 			}
-		case typeinfer.Float, typeinfer.NPScalar:
+		case typeinfer.Float:
 			spec.Kind = "float"
 		case typeinfer.None:
 			spec.Kind = "none"

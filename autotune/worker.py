@@ -47,7 +47,8 @@ def build(fn, syms, seed):
                 a = rng.integers(0, 10, size=shape).astype(dt)
             args.append(a)
         elif kind == "int":
-            args.append(int(syms[p["sym"]]) if "sym" in p else int(p["value"]))
+            v = int(syms[p["sym"]]) if "sym" in p else int(p["value"])
+            args.append(getattr(np, p["dtype"])(v) if "dtype" in p else v)
         elif kind == "float":
             args.append(0.5 + 0.25 * (i % 3))
         elif kind == "intlist":

@@ -48,6 +48,11 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		if t == nil {
 			continue
 		}
+		if typeinfer.IntLike(t) {
+			// An np.int64 too: polyopt takes it as an int, and is_int admits both.
+			conds = append(conds, fmt.Sprintf("_rt.is_int(%s)", p.Name))
+			continue
+		}
 		switch t.Kind {
 		case typeinfer.NDArray:
 			if t.NDim < 0 || t.DType == "" {
@@ -64,8 +69,6 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 				writtenPos = append(writtenPos, fmt.Sprint(len(arrays)))
 			}
 			arrays = append(arrays, p.Name)
-		case typeinfer.Int:
-			conds = append(conds, fmt.Sprintf("_rt.is_int(%s)", p.Name))
 		case typeinfer.Float, typeinfer.NPScalar:
 			// A NumPy scalar too: is_real admits float64 and int64 scalars only, the ones
 			// the variants compute with as the original does.

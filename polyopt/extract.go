@@ -151,8 +151,8 @@ func newExtractor(fn Func) *extractor {
 		if t == nil || x.assigned[p.Name] > 0 {
 			continue
 		}
-		switch t.Kind {
-		case typeinfer.Int:
+		switch {
+		case typeinfer.IntLike(t):
 			if dim, ok := tied[p.Name]; ok {
 				if a, ok := x.parseShapeRef(dim); ok {
 					x.ints[p.Name] = a
@@ -161,7 +161,7 @@ func newExtractor(fn Func) *extractor {
 			}
 			x.ints[p.Name] = varAff(p.Name)
 			x.source[p.Name] = p.Name
-		case typeinfer.Float, typeinfer.Bool, typeinfer.Complex, typeinfer.NPScalar:
+		case t.Kind == typeinfer.Float || t.Kind == typeinfer.Bool || t.Kind == typeinfer.Complex || t.Kind == typeinfer.NPScalar:
 			x.floats[p.Name] = true
 		}
 	}

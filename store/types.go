@@ -21,8 +21,8 @@ type Value struct {
 	FContiguous bool    `json:"f_contiguous,omitempty"`
 	View        bool    `json:"view,omitempty"`  // ndarray whose memory belongs to another array
 	Class       string  `json:"class,omitempty"` // object, or an ndarray subclass
-	Min         *int64  `json:"min,omitempty"`   // int: smallest seen in this signature
-	Max         *int64  `json:"max,omitempty"`   // int: largest seen
+	Min         *int64  `json:"min,omitempty"`   // int, npscalar int64: smallest seen in this signature
+	Max         *int64  `json:"max,omitempty"`   // int, npscalar int64: largest seen
 	Elem        []Value `json:"elem,omitempty"`  // list and long tuple: element types seen (sampled)
 	Items       []Value `json:"items,omitempty"` // short tuple: the type at each position
 	Key         []Value `json:"key,omitempty"`   // dict: key types seen (sampled)
@@ -163,8 +163,12 @@ func (v Value) String() string {
 		if v.Class != "" {
 			b.WriteString(" (" + v.Class + ")")
 		}
-	case "int":
-		b.WriteString("int")
+	case "int", "npscalar":
+		if v.Type == "int" {
+			b.WriteString("int")
+		} else {
+			b.WriteString("np." + v.DType)
+		}
 		if v.Min != nil && v.Max != nil {
 			if *v.Min == *v.Max {
 				fmt.Fprintf(&b, " =%d", *v.Min)
@@ -190,8 +194,6 @@ func (v Value) String() string {
 		if len(v.Key) > 0 {
 			b.WriteString("[" + joinValues(v.Key) + ", " + joinValues(v.Val) + "]")
 		}
-	case "npscalar":
-		b.WriteString("np." + v.DType)
 	case "object":
 		b.WriteString(v.Class)
 	default:

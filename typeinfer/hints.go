@@ -94,7 +94,7 @@ func (f *Function) Notes() []string {
 	}
 	var out []string
 	for _, p := range f.Recorded.Params {
-		if p.Type.Kind == Int && p.Type.Range != nil {
+		if IntLike(p.Type) && p.Type.Range != nil {
 			out = append(out, fmt.Sprintf("%s in %d..%d", p.Name, p.Type.Range.Min, p.Type.Range.Max))
 		}
 	}

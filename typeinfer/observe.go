@@ -34,7 +34,11 @@ func FromValue(v store.Value) *Type {
 		}
 		return Array(v.DType, shape...)
 	case "npscalar":
-		return &Type{Kind: NPScalar, DType: v.DType}
+		t := &Type{Kind: NPScalar, DType: v.DType}
+		if v.Min != nil && v.Max != nil {
+			t.Range = &Range{*v.Min, *v.Max}
+		}
+		return t
 	case "list":
 		return &Type{Kind: List, Elem: joinValues(v.Elem)}
 	case "tuple":
@@ -182,17 +186,18 @@ func Synthesize(sigs []store.Signature) (*Signature, error) {
 		}
 	}
 
-	// Int parameters with one value per signature can be tied to a group of slots.
+	// Int parameters (np.int64 ones too) with one value per signature can be tied to a group
+	// of slots.
 	intSizes := map[string][]string{} // size vector -> int params
 	for p, name := range names {
-		if out.Params[p].Type.Kind != Int {
+		if !IntLike(out.Params[p].Type) {
 			continue
 		}
 		sizes := make([]string, len(sigs))
 		ok := true
 		for s := range sigs {
 			r := per[s][p].Range
-			if per[s][p].Kind != Int || r == nil || r.Min != r.Max {
+			if !IntLike(per[s][p]) || r == nil || r.Min != r.Max {
 				ok = false
 				break
 			}

@@ -15,6 +15,12 @@ func arr(dtype string, shape ...int64) store.Value {
 
 func intv(lo, hi int64) store.Value { return store.Value{Type: "int", Min: i64(lo), Max: i64(hi)} }
 
+// npint is a NumPy integer scalar argument; the tracer records a range for np.int64 only, but
+// a range on another dtype must not tie it either.
+func npint(dtype string, lo, hi int64) store.Value {
+	return store.Value{Type: "npscalar", DType: dtype, Min: i64(lo), Max: i64(hi)}
+}
+
 func sig(calls int64, ret store.Value, args ...any) store.Signature {
 	s := store.Signature{Calls: calls, Returns: []store.Return{{Value: ret, Count: calls}}}
 	for i := 0; i < len(args); i += 2 {
@@ -54,6 +60,9 @@ func TestJoin(t *testing.T) {
 		{&Type{Kind: List, Elem: Simple(Int)}, &Type{Kind: List, Elem: Simple(Str)}, "list[int | str]"},
 		{&Type{Kind: Object, Class: "m.A"}, &Type{Kind: Object, Class: "m.B"}, "m.A | m.B"},
 		{nil, Simple(Str), "str"},
+		{&Type{Kind: NPScalar, DType: "int64", Range: &Range{3, 5}}, &Type{Kind: NPScalar, DType: "int64", Range: &Range{1, 4}}, "np.int64[1..5]"},
+		{&Type{Kind: NPScalar, DType: "int64", Range: &Range{3, 5}}, &Type{Kind: NPScalar, DType: "int64"}, "np.int64"},
+		{&Type{Kind: NPScalar, DType: "int64"}, &Type{Kind: NPScalar, DType: "int32"}, "np.int32 | np.int64"},
 	}
 	for _, tt := range tests {
 		if got := Join(tt.a, tt.b).String(); got != tt.want {
@@ -120,6 +129,12 @@ func TestSynthesizeShapes(t *testing.T) {
 				sig(1, store.Value{Type: "npscalar", DType: "float64"}, "x", arr("float64", 6), "n", intv(6, 6)),
 			},
 			`(x: Annotated[NDArray[np.float64], "N"], n: int) -> np.float64`},
+		{"np.int64 parameters tied to dimensions name the symbols as ints do",
+			[]store.Signature{
+				sig(1, none, "A", arr("float64", 20), "n", npint("int64", 20, 20), "m", npint("int32", 20, 20)),
+				sig(1, none, "A", arr("float64", 60), "n", npint("int64", 60, 60), "m", npint("int32", 60, 60)),
+			},
+			`(A: Annotated[NDArray[np.float64], "N"], n: np.int64, m: np.int32) -> None; n == A.shape[0]`},
 		{"a parameter named like a letter keeps its name free",
 			[]store.Signature{sig(1, none, "N", intv(3, 3), "x", arr("int64", 50))},
 			`(N: int, x: Annotated[NDArray[np.int64], "M"]) -> None`},

@@ -258,7 +258,7 @@ func (f *Function) Relations() []Relation {
 	}
 	for _, p := range f.Def.Params {
 		t := f.Declared[p.Name]
-		if t == nil || t.Kind != Int {
+		if !IntLike(t) {
 			continue
 		}
 		if at, ok := first[strings.ToUpper(p.Name)]; ok {

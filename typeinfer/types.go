@@ -75,7 +75,7 @@ func (d Dim) String() string {
 // change their arguments.
 type Type struct {
 	Kind  Kind
-	Range *Range // Int: the values seen or proven; nil when unbounded
+	Range *Range // Int, NPScalar int64: the values seen or proven; nil when unbounded
 	DType string // NDArray, NPScalar: "float64", "int32", ...
 	// NDArray: one Dim per axis; nil when even the rank is unknown (NDim -1).
 	Shape []Dim
@@ -92,6 +92,12 @@ func Simple(k Kind) *Type { return &Type{Kind: k} }
 
 // IntIn returns int with a known range.
 func IntIn(min, max int64) *Type { return &Type{Kind: Int, Range: &Range{min, max}} }
+
+// IntLike reports an int or a NumPy int64 scalar: what a loop bound or a size may be (n =
+// np.max(idx) + 1 is an np.int64). The variants compute with either as the original does.
+func IntLike(t *Type) bool {
+	return t != nil && (t.Kind == Int || t.Kind == NPScalar && t.DType == "int64")
+}
 
 // Array returns an ndarray type of the given dtype and shape.
 func Array(dtype string, shape ...Dim) *Type {
@@ -119,6 +125,9 @@ func (t *Type) String() string {
 		}
 		return "ndarray[" + t.DType + ", (" + strings.Join(dims, ", ") + ")]"
 	case NPScalar:
+		if t.Range != nil {
+			return fmt.Sprintf("np.%s[%d..%d]", t.DType, t.Range.Min, t.Range.Max)
+		}
 		return "np." + t.DType
 	case List:
 		return "list[" + t.Elem.String() + "]"
@@ -187,7 +196,10 @@ func Join(a, b *Type) *Type {
 		if a.DType != b.DType {
 			return unionOf([]*Type{a, b})
 		}
-		return a
+		if a.Range == nil || b.Range == nil {
+			return &Type{Kind: NPScalar, DType: a.DType}
+		}
+		return &Type{Kind: NPScalar, DType: a.DType, Range: &Range{min(a.Range.Min, b.Range.Min), max(a.Range.Max, b.Range.Max)}}
 	case List:
 		return &Type{Kind: List, Elem: Join(a.Elem, b.Elem)}
 	case Tuple:

@@ -152,6 +152,39 @@ func TestEmitTwoNarrowNests(t *testing.T) {
 	}
 }
 
+// TestEmitNumPyIntSizes profiles a program whose sizes NumPy computed (np.int64): they bound
+// the loops as ints do, and every variant gives the original's output.
+func TestEmitNumPyIntSizes(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "npint_sizes.py")
+	db := filepath.Join(dir, "p.db")
+	script := filepath.Join(dir, "npint_sizes.py")
+	if code, _, stderr := pyparc(t, "profile", "run", "--db", db, script, "300", "20"); code != 0 {
+		t.Fatalf("profile: %s", stderr)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
+	if code != 0 || !strings.Contains(stdout, "optimized  relax") || !strings.Contains(stdout, "optimized  spread") {
+		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	}
+	emitted, _ := os.ReadFile(filepath.Join(out, "npint_sizes.py"))
+	if !strings.Contains(string(emitted), "_rt.is_int(n)") || !strings.Contains(string(emitted), "n == _A_0") {
+		t.Errorf("the guard does not check n as an int equal to A's extent:\n%s", emitted)
+	}
+	t.Setenv("PYPARC_CUPY", "0")
+	args := []string{"npint_sizes.py", "700", "40"}
+	want := runPython(t, dir, args...)
+	if !strings.HasPrefix(want, "int64 ") {
+		t.Fatalf("the program's n is not an np.int64: %q", want)
+	}
+	for _, v := range []string{"numpy", "numba", "numba_inner", "numba_tiled"} {
+		t.Setenv("PYPARC_VARIANT", v)
+		if got := runPython(t, out, args...); got != want {
+			t.Errorf("%s %v: emitted prints %q, original %q", v, args, got, want)
+		}
+	}
+}
+
 // withoutEnv is the environment less the variables whose names start with prefix: the
 // default thresholds, whatever the shell running the tests set.
 func withoutEnv(prefix string) []string {

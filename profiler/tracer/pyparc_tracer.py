@@ -83,6 +83,9 @@ _CONST = {
     bytes: ("bytes",),
 }
 _INT = ("int",)
+# np.int64 arguments get their range recorded too: a size computed by NumPy (np.max(idx) + 1)
+# bounds loops as an int does.
+_NPINT64 = ("npscalar", "int64")
 
 
 _dtype_names = {}  # dtype -> its name; numpy computes dtype.name in Python, slowly
@@ -185,7 +188,10 @@ def to_json(d, rng=None):
         return {"type": "dict", "key": [to_json(e) for e in d[1]],
                 "value": [to_json(e) for e in d[2]]}
     if kind == "npscalar":
-        return {"type": "npscalar", "dtype": d[1]}
+        out = {"type": "npscalar", "dtype": d[1]}
+        if rng is not None:
+            out["min"], out["max"] = int(rng[0]), int(rng[1])
+        return out
     if kind == "object":
         return {"type": "object", "class": d[1]}
     return {"type": kind}
@@ -249,7 +255,7 @@ class Tracer:
                 key = tuple([const.get(type(v)) or describe(v) for v in vals])
                 rec = st.sigs.get(key)
                 if rec is None:
-                    rec = [0, {i: [vals[i], vals[i]] for i, d in enumerate(key) if d is _INT}, {}]
+                    rec = [0, {i: [vals[i], vals[i]] for i, d in enumerate(key) if d is _INT or d == _NPINT64}, {}]
                     st.sigs[key] = rec
                 rec[0] += 1 if st.calls <= EXACT_CALLS else SAMPLE_EVERY
                 for i, r in rec[1].items():

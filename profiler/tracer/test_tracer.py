@@ -93,14 +93,22 @@ def test_signatures_counts_and_ranges(tmp_path):
         for n in (4, 9, 6):
             k(np.ones((n, 2)), n)
         k(np.ones((3, 2)), 3, 7, scale=2.0, extra="x")
+        for n in (5, 8):
+            k(np.ones((7, 2)), np.int64(n))
+        k(np.ones((7, 2)), np.int32(3))
     """)
     assert code == 0, err
     assert msgs[0]["t"] == "start" and msgs[0]["numpy"] == np.__version__
     assert msgs[-1] == {"t": "end"}
     f = func(last_snapshot(msgs), "k")
-    assert f["calls"] == 4 and f["exceptions"] == 0
+    assert f["calls"] == 7 and f["exceptions"] == 0
     by_shape = {tuple(s["args"][0]["value"]["shape"]): s for s in f["signatures"]}
-    assert by_shape.keys() == {(4, 2), (9, 2), (6, 2), (3, 2)}
+    assert by_shape.keys() == {(4, 2), (9, 2), (6, 2), (3, 2), (7, 2)}
+    # np.int64 sizes get a range as ints do; other NumPy ints do not.
+    sevens = sorted((s["args"][1]["value"] for s in f["signatures"] if s["args"][0]["value"]["shape"] == [7, 2]),
+                    key=lambda v: v["dtype"])
+    assert sevens == [{"type": "npscalar", "dtype": "int32"},
+                      {"type": "npscalar", "dtype": "int64", "min": 5, "max": 8}]
     assert [a["name"] for a in by_shape[(4, 2)]["args"]] == ["A", "n", "scale", "rest", "kw"]
     assert by_shape[(3, 2)]["args"][3]["value"] == {"type": "tuple", "items": [{"type": "int"}]}
     assert by_shape[(3, 2)]["args"][4]["value"]["key"] == [{"type": "str"}]

@@ -1,0 +1,51 @@
+package autotune
+
+import (
+	"testing"
+
+	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/store"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// TestJobForIntParameters checks how int-like parameters are synthesized: an int or an
+// np.int64 equal to an extent follows its symbol (the np.int64 passed as one), one that is
+// not takes its recorded value, and a NumPy float is a float.
+func TestJobForIntParameters(t *testing.T) {
+	i64 := func(v int64) *int64 { return &v }
+	arg := func(name string, v store.Value) store.Arg { return store.Arg{Name: name, Value: v} }
+	sig := func(n int64) store.Signature {
+		return store.Signature{Calls: 1, Returns: []store.Return{{Value: store.Value{Type: "None"}, Count: 1}}, Args: []store.Arg{
+			arg("A", store.Value{Type: "ndarray", DType: "float64", Shape: []int64{n}, NDim: 1, CContiguous: true}),
+			arg("n", store.Value{Type: "npscalar", DType: "int64", Min: i64(n), Max: i64(n)}),
+			arg("steps", store.Value{Type: "int", Min: i64(3), Max: i64(7)}),
+			arg("w", store.Value{Type: "npscalar", DType: "float64"}),
+		}}
+	}
+	rec, err := typeinfer.Synthesize([]store.Signature{sig(20), sig(60)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job, err := JobFor(&typeinfer.Function{Def: &pyast.FunctionDef{Name: "relax"}, Recorded: rec}, []string{"numba"}, []float64{1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ParamSpec{
+		{Name: "A", Kind: "array", DType: "float64", Shape: []DimSpec{{Sym: "N"}}},
+		{Name: "n", Kind: "int", DType: "int64", Sym: "N"},
+		{Name: "steps", Kind: "int", Value: 7},
+		{Name: "w", Kind: "float"},
+	}
+	if len(job.Params) != len(want) {
+		t.Fatalf("params = %+v", job.Params)
+	}
+	for i, p := range job.Params {
+		w := want[i]
+		if p.Name != w.Name || p.Kind != w.Kind || p.DType != w.DType || p.Sym != w.Sym || p.Value != w.Value || len(p.Shape) != len(w.Shape) {
+			t.Errorf("param %d = %+v, want %+v", i, p, w)
+		}
+	}
+	if job.Symbols["N"] != 60 {
+		t.Errorf("symbols = %v, want N at 60", job.Symbols)
+	}
+}
