@@ -270,8 +270,9 @@ var guardConstant = regexp.MustCompile(`_np\.ndarray|_rt\.dtype_\w+`)
 func hoistConstants(conds []string, taken map[string]bool) string {
 	for i, c := range conds {
 		if m := scalarCheck.FindStringSubmatch(c); m != nil {
-			// A Python int must fit int64, as is_int says; a float passes as it is.
-			fast := fmt.Sprintf("type(%s) is float", m[2])
+			// A Python int must fit int64, as is_int says; a float must be finite, as
+			// is_real says (a nan fails both comparisons).
+			fast := fmt.Sprintf("type(%[1]s) is float and -1.7976931348623157e+308 <= %[1]s <= 1.7976931348623157e+308", m[2])
 			if m[1] == "is_int" {
 				fast = fmt.Sprintf("type(%[1]s) is int and -9223372036854775808 <= %[1]s <= 9223372036854775807", m[2])
 			}

@@ -56,7 +56,7 @@ func TestGuardDef(t *testing.T) {
 		name:   "a parameter named like a hoisted constant keeps the attribute",
 		params: []string{"A", "x", "_nd"},
 		conds:  []string{check("A", 2), check("x", 1), "_rt.is_real(_nd)"},
-		want:   []string{"type(A) is _np.ndarray", "type(x) is _np.ndarray", "(type(_nd) is float or _rt.is_real(_nd))", "_dtype_float64 = _rt.dtype_float64"},
+		want:   []string{"type(A) is _np.ndarray", "type(x) is _np.ndarray", "(type(_nd) is float and -1.7976931348623157e+308 <= _nd <= 1.7976931348623157e+308 or _rt.is_real(_nd))", "_dtype_float64 = _rt.dtype_float64"},
 		not:    []string{"_nd = _np.ndarray"},
 	}, {
 		name:   "an attribute's shape and an unchecked name are left alone",

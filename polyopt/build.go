@@ -2,7 +2,9 @@ package polyopt
 
 import (
 	"fmt"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/pyparc/pyparc/pyast"
@@ -525,7 +527,11 @@ func (b *builder) reads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			return
 		}
 		switch e := e.(type) {
-		case *pyast.Num, *pyast.Str, *pyast.Constant:
+		case *pyast.Num:
+			if infiniteLiteral(e.Raw) {
+				op = b.reject(RejectStatement, e, "the literal %s is an infinite float: variants take constant factors out of sums, and inf * 0 is nan where the loops had no such product", e.Raw)
+			}
+		case *pyast.Str, *pyast.Constant:
 		case *pyast.Name:
 			if _, ok := env.affineName(e.Id); ok {
 				return
@@ -752,4 +758,16 @@ func exprText(f *pyast.File, n pyast.Node) string {
 		return string(f.Src[n.Pos():n.End()])
 	}
 	return pyast.Sprint(f, n)
+}
+
+// infiniteLiteral reports a float literal too large for a float64 (1e400): Python reads it
+// as inf. The guard refuses infinite scalar arguments (pyparc_rt.is_real); such a literal
+// is refused here for the same reason.
+func infiniteLiteral(raw string) bool {
+	raw = strings.TrimRight(strings.ReplaceAll(raw, "_", ""), "jJ") // 1e400j is inf too
+	if strings.ContainsAny(raw, "xXoObB") || !strings.ContainsAny(raw, ".eE") {
+		return false // an int, in any base
+	}
+	v, err := strconv.ParseFloat(raw, 64)
+	return err != nil && math.IsInf(v, 0)
 }

@@ -81,7 +81,11 @@ func (b *builder) callReads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			return
 		}
 		switch e := e.(type) {
-		case *pyast.Num, *pyast.Str, *pyast.Constant:
+		case *pyast.Num:
+			if infiniteLiteral(e.Raw) {
+				op = b.reject(RejectStatement, e, "the literal %s is an infinite float: variants take constant factors out of sums", e.Raw)
+			}
+		case *pyast.Str, *pyast.Constant:
 		case *pyast.Name:
 			switch {
 			case b.x.arrays[e.Id] != nil:

@@ -106,6 +106,8 @@ func TestExtractRejects(t *testing.T) {
 		{"for i in range(n):\n        i = 2", RejectShadowedIter, "assigned inside its loop"},
 		{"for i in range(n):\n        A[i] = 0.0", RejectSlice, "2 dimensions but 1 subscripts"},
 		{"for i in range(n):\n        x[1:i] = 0.0", RejectSlice, "slices are not modelled yet"},
+		{"for i in range(n):\n        x[i] = 1e400 * x[i]", RejectStatement, "the literal 1e400 is an infinite float"},
+		{"for i in range(n):\n        x[i] = 2.5e4_00j * x[i]", RejectStatement, "the literal 2.5e4_00j is an infinite float"},
 	}
 	for _, tt := range tests {
 		fn := extract(t, "def k(A, x, n, f):\n    "+tt.body+"\n", params)
@@ -116,6 +118,17 @@ func TestExtractRejects(t *testing.T) {
 		o := fn.Opaque[0]
 		if o.Kind != tt.kind || !strings.Contains(o.Reason, tt.msg) {
 			t.Errorf("%q: got [%s] %s, want [%s] ...%s...", tt.body, o.Kind, o.Reason, tt.kind, tt.msg)
+		}
+	}
+}
+
+func TestInfiniteLiteral(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"1e400": true, "-0.0": false, "1e308": false, "1.8e308": true, "1_000e306": true, "1e400j": true,
+		"2j": false, "1e-400": false, "10": false, "0x1f": false, "1_000": false, "1.": false,
+	} {
+		if got := infiniteLiteral(raw); got != want {
+			t.Errorf("infiniteLiteral(%q) = %v, want %v", raw, got, want)
 		}
 	}
 }

@@ -33,7 +33,7 @@ def run(fn, args):
 def same(x, y):
     if isinstance(x, np.ndarray):
         return x.dtype == y.dtype and x.shape == y.shape and np.allclose(x, y, rtol=1e-9, atol=1e-12, equal_nan=True)
-    return x == y
+    return x == y or (x != x and y != y)  # a nan argument is the same nan
 
 
 def check(name, orig, new, guard, build, admit):
@@ -68,6 +68,11 @@ def main():
         ("gemm float32", gemm(dtype=np.float32), False),
         ("gemm int alpha", gemm(alpha=2), True),
         ("gemm complex alpha", gemm(alpha=1j), False),
+        # The variant takes alpha out of the sum: inf * (A @ B) is no sum of inf * a * b.
+        ("gemm inf alpha", gemm(alpha=float("inf")), False),
+        ("gemm nan alpha", gemm(alpha=float("nan")), False),
+        ("gemm np.float64 -inf alpha", gemm(alpha=np.float64("-inf"), A=np.zeros((13, 9))), False),
+        ("gemm largest finite alpha", gemm(alpha=1.7976931348623157e308), True),
         ("gemm 1-d A", gemm(A=rng.random(13)), False),
         ("gemm 3-d C", gemm(C=rng.random((13, 11, 2))), False),
         ("gemm A rows != C rows", gemm(A=rng.random((14, 9))), False),

@@ -463,6 +463,9 @@ def is_int(x):
 
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+# The largest finite float64: a nan fails both comparisons with it.
+_FLOAT_MAX = 1.7976931348623157e+308
+_FLOAT_MIN = -_FLOAT_MAX
 
 
 def int_list(x):
@@ -472,23 +475,28 @@ def int_list(x):
 
 
 def is_real(x):
-    """True for a Python float or int, or a NumPy float64 or int64 scalar.
+    """True for a finite Python float or int, or a finite NumPy float64 or int64 scalar.
 
     A NumPy float32 scalar is refused: the original computes 0.5 * x in float32 (NumPy 2 keeps
     the narrower type of a scalar), the variants in float64 (Numba's rules, or np.exp giving a
     float64 where math.exp gave a Python float), and float64 results would differ. Integer
-    scalars other than int64 are refused, as is_int says why."""
+    scalars other than int64 are refused, as is_int says why. An inf or a nan is refused: the
+    variants take a scalar factor out of a sum (C += alpha * (A @ B) for the loops' sum of
+    alpha * A[i, k] * B[k, j]), which for an infinite alpha gives inf where a product of the
+    loops was inf * 0, a nan, and adds inf * 0 where a sum had no term."""
     t = type(x)
-    return t is float or (t is int and _INT64_MIN <= x <= _INT64_MAX) or t is _np.float64 or t is _np.int64
+    return ((t is float or t is _np.float64) and _FLOAT_MIN <= x <= _FLOAT_MAX
+            or (t is int and _INT64_MIN <= x <= _INT64_MAX) or t is _np.int64)
 
 
 def is_number(x):
     """True for a Python complex, float or int, or a NumPy complex128, float64 or int64
-    scalar: the numbers a complex scalar parameter was recorded as (narrower NumPy scalars
-    compute otherwise, as is_real explains)."""
+    scalar, finite: the numbers a complex scalar parameter was recorded as (narrower NumPy
+    scalars compute otherwise, and infinite ones factor otherwise, as is_real explains)."""
     t = type(x)
-    return (t is complex or t is float or (t is int and _INT64_MIN <= x <= _INT64_MAX) or t is _np.complex128
-            or t is _np.float64 or t is _np.int64)
+    if t is complex or t is _np.complex128:
+        return _FLOAT_MIN <= x.real <= _FLOAT_MAX and _FLOAT_MIN <= x.imag <= _FLOAT_MAX
+    return is_real(x)
 
 
 def no_alias(arrays, written):

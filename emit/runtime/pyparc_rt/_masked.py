@@ -126,20 +126,20 @@ def masked_matmul_into(t, x, y, mask, side, trans, scale, post=None):
 def _unit_update(t, x, y, mask, side, trans, scale, post):
     """t[...] = post * (t + scale * where(mask, x, 0)[.T] @ y) where y is rows off.. of t
     itself (trmm's B[i] = alpha * (B[i] + sum of A[k, i] * B[k] for k > i)), as products by a
-    factor with t's own rows in it: U = I + scale * M, shifted by off, so t's new band of rows
+    factor with t's own rows in it: U = I + M, shifted by off, so t's new band of rows
     is post * (U's band @ t), one product scaled into t, without the add and the scaling
     passes (16 cores, 1000 x 1200: 8.5 against 10.6 ms for hand NumPy's B[:] = alpha * (B +
     np.tril(A, -1).T @ B), 14.9 for the bands then the passes; bench/peers/trmm_forms.py).
     A band is written as soon as it is computed, so only where no later band reads the rows
     of an earlier one; rows no band covers are scaled last. U's zeros multiply every row of
-    t its bands span: the caller checked y's rows, this checks the others. False, doing
-    nothing, where any of it does not hold."""
-    if not (side == 0 and isinstance(t, _np.ndarray) and isinstance(x, _np.ndarray) and isinstance(y, _np.ndarray)
-            and isinstance(mask, _np.ndarray) and x.ndim == 2 and y.ndim == 2 and t.ndim == 2
-            and mask.shape == x.shape and x.dtype.kind == "f" and x.dtype == y.dtype == t.dtype
+    t its bands span: the caller checked y's rows, this checks the others. Only without a
+    scale: in I + scale * M it would multiply x's values before y's, where the loops'
+    A[k, i] * B[k, j] * alpha multiply them after (inf against 1e200 * 1e-200 * 1e200, a
+    review found). False, doing nothing, where any of it does not hold."""
+    if not (side == 0 and scale is None and isinstance(t, _np.ndarray) and isinstance(x, _np.ndarray)
+            and isinstance(y, _np.ndarray) and isinstance(mask, _np.ndarray) and x.ndim == 2 and y.ndim == 2
+            and t.ndim == 2 and mask.shape == x.shape and x.dtype.kind == "f" and x.dtype == y.dtype == t.dtype
             and _real_number(post)):
-        return False
-    if scale is not None and not (_real_number(scale) and _np.isfinite(scale)):
         return False
     off = _row_offset(t, y)
     a, m = (x.T, mask.T) if trans else (x, mask)
@@ -164,8 +164,6 @@ def _unit_update(t, x, y, mask, side, trans, scale, post):
             w = _np.zeros((r1 - r0, hi - lo), dtype=t.dtype)
             dst, src, where = w[:, c0 + off - lo:c1 + off - lo], x[r0:r1, c0:c1], mask[r0:r1, c0:c1]
         _np.copyto(dst, src, where=True if full else where)
-        if scale is not None:
-            w *= scale
         if trans:
             w[rows + r0 - lo, rows] += 1
             w = w.T
