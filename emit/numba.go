@@ -79,6 +79,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	if storesFloatIntoInt(newRegion(s, file, def.Body)) {
 		return nil, vecErr("float values stored into an int array: Numba casts where Python raises")
 	}
+	// An int to an int power: Python gives a float for a negative exponent (2 ** -3 is
+	// 0.125), NumPy's int64 raises ValueError, Numba's int power gives an int.
+	if intPower(newRegion(s, file, def.Body)) {
+		return nil, vecErr("an int to an int power that may be negative: Python gives a float, NumPy raises, Numba gives an int")
+	}
 	used := map[string]bool{}
 	assigned := map[string]bool{}
 	for _, st := range s.Body {
@@ -439,6 +444,23 @@ func callsInto(body []pyast.Stmt, modules map[string]string, module string) bool
 					if m, ok := a.X.(*pyast.Name); ok && modules[m.Id] == module {
 						found = true
 					}
+				}
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// intPower reports a statement of the SCoP that raises an int to an int power other than a
+// non-negative literal.
+func intPower(r *region) bool {
+	found := false
+	for _, st := range r.scop.Stmts {
+		pyast.Inspect(st.Node, func(n pyast.Node) bool {
+			if b, ok := n.(*pyast.BinOp); ok && b.Op == pyast.Pow && r.intValued(b.X) && r.intValued(b.Y) {
+				if num, ok := b.Y.(*pyast.Num); !ok || strings.ContainsAny(num.Raw, ".eEjJ-") {
+					found = true
 				}
 			}
 			return !found

@@ -33,7 +33,7 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 		return r.sumLike("_np.sum", value, byIter, tmps, axes, red, tri)
 	}
 	var arrays []operand
-	var scalars []string
+	var scalars, unchecked []string
 	for _, f := range factors(value) {
 		switch f := f.(type) {
 		case *pyast.Subscript:
@@ -47,6 +47,7 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			}
 			if len(o.axes) == 0 {
 				scalars = append(scalars, o.code)
+				unchecked = append(unchecked, o.code)
 			} else {
 				arrays = append(arrays, o)
 			}
@@ -62,6 +63,7 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 					}
 					if len(o.axes) == 0 {
 						scalars = append(scalars, "_np.conj("+o.code+")")
+						unchecked = append(unchecked, o.code)
 					} else {
 						arrays = append(arrays, operand{"_np.conj(" + o.code + ")", o.axes})
 					}
@@ -85,7 +87,19 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			return operand{}, err
 		}
 		scalars = append(scalars, code)
+		if !r.finiteFactor(f) {
+			unchecked = append(unchecked, code)
+		}
 	}
+	// A factor taken out of the sum multiplies the sum, not each term: an inf there gives
+	// inf where a term of the loops was inf * 0, a nan (np.inf * A[i, k] * B[k, j] with a
+	// zero in A). Parameters are refused so by the guard (is_real), numerals are finite
+	// (polyopt refuses 1e400); any other factor is checked before the whole-array code, and
+	// so is the product of several (1e308 * 10.0).
+	if len(scalars) > 1 && len(unchecked) == 0 {
+		unchecked = append(unchecked, strings.Join(scalars, " * "))
+	}
+	r.finite = append(r.finite, unchecked...)
 	// Every reduced loop must index some array, or the sum would count a constant.
 	seen := map[string]bool{}
 	for _, a := range arrays {
@@ -208,6 +222,52 @@ func (r *region) maskFactor(arrays []operand, scalars []string, tri *triangle) (
 }
 
 // numeral matches a number literal, finite by itself.
+// finiteFactor reports a factor whose value is a finite number wherever the guard admitted
+// the call: a numeral (polyopt refuses 1e400), a scalar parameter (its guard, is_real or
+// is_number, refuses inf and nan), or ints: int parameters, shape symbols and loop indices,
+// alone or in sums and products (Python ints, and int64 in the variants, have no inf).
+func (r *region) finiteFactor(e pyast.Expr) bool {
+	switch e := e.(type) {
+	case *pyast.Num:
+		return true
+	case *pyast.Name:
+		return r.scop.NonInt[e.Id] || r.intName(e.Id)
+	case *pyast.UnaryOp:
+		return r.finiteFactor(e.X)
+	case *pyast.BinOp:
+		return r.intExpr(e)
+	}
+	return false
+}
+
+// intExpr reports an int-valued expression of int names and int numerals with +, - and *.
+func (r *region) intExpr(e pyast.Expr) bool {
+	switch e := e.(type) {
+	case *pyast.Num:
+		return !strings.ContainsAny(e.Raw, ".eEjJ") || strings.HasPrefix(e.Raw, "0x") || strings.HasPrefix(e.Raw, "0X")
+	case *pyast.Name:
+		return r.intName(e.Id)
+	case *pyast.UnaryOp:
+		return r.intExpr(e.X)
+	case *pyast.BinOp:
+		return (e.Op == pyast.Add || e.Op == pyast.Sub || e.Op == pyast.Mul) && r.intExpr(e.X) && r.intExpr(e.Y)
+	}
+	return false
+}
+
+// intName reports an int parameter, a shape symbol or a loop index of the SCoP.
+func (r *region) intName(name string) bool {
+	if _, ok := r.names.params[name]; ok {
+		return true
+	}
+	for _, l := range r.scop.Loops {
+		if l.Iter == name {
+			return true
+		}
+	}
+	return false
+}
+
 var numeral = regexp.MustCompile(`^[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$`)
 
 // matmul recognizes a contraction of two operands over one shared axis with at most one free

@@ -185,6 +185,41 @@ func TestEmitNumPyIntSizes(t *testing.T) {
 	}
 }
 
+// TestEmitUnsafeFactors emits, from annotations alone, kernels whose scalar factors may be
+// infinite where the guard cannot see them (np.inf, a global, an array element, a product of
+// finite numerals) and an int power that may be negative: every variant must print what the
+// original prints, nan for nan and the same exception.
+func TestEmitUnsafeFactors(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "unsafe_factors.py")
+	t.Setenv("PYPARC_DB", filepath.Join(dir, "no-such.db"))
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "-o", out, filepath.Join(dir, "unsafe_factors.py"))
+	if code != 0 || strings.Count(stdout, "optimized ") != 6 {
+		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	}
+	quiet := func(d string) string {
+		cmd := exec.Command("python3", "-W", "ignore", "unsafe_factors.py")
+		cmd.Dir = d
+		res, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("python3 in %s: %v", d, err)
+		}
+		return string(res)
+	}
+	want := quiet(dir)
+	if !strings.Contains(want, "np_inf nan") || !strings.Contains(want, "power ValueError") {
+		t.Fatalf("the original prints %q", want)
+	}
+	t.Setenv("PYPARC_CUPY", "0")
+	for _, v := range []string{"", "numpy", "numba", "numba_inner"} {
+		t.Setenv("PYPARC_VARIANT", v)
+		if got := quiet(out); got != want {
+			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
+		}
+	}
+}
+
 // withoutEnv is the environment less the variables whose names start with prefix: the
 // default thresholds, whatever the shell running the tests set.
 func withoutEnv(prefix string) []string {
