@@ -89,10 +89,13 @@ func JobFor(f *typeinfer.Function, variants []string, scales []float64) (FuncJob
 					return FuncJob{}, fmt.Errorf("parameter %s: a dimension of unknown size", p.Name)
 				}
 			}
-		case typeinfer.Int, typeinfer.NPScalar:
+		case typeinfer.Int, typeinfer.NPScalar, typeinfer.Union:
 			if !typeinfer.IntLike(t) {
-				spec.Kind = "float" // a NumPy float: a number the variants take as the original does
-				break
+				if t.Kind == typeinfer.NPScalar {
+					spec.Kind = "float" // a NumPy float: a number the variants take as the original does
+					break
+				}
+				return FuncJob{}, fmt.Errorf("parameter %s: cannot synthesize a %s", p.Name, t)
 			}
 			spec.Kind = "int"
 			if t.Kind == typeinfer.NPScalar {
@@ -100,8 +103,8 @@ func JobFor(f *typeinfer.Function, variants []string, scales []float64) (FuncJob
 			}
 			if s, ok := tied[p.Name]; ok {
 				spec.Sym = s
-			} else if t.Range != nil {
-				spec.Value = t.Range.Max
+			} else if r := typeinfer.IntRange(t); r != nil {
+				spec.Value = r.Max
 			} else {
 				return FuncJob{}, fmt.Errorf("parameter %s: an int with no recorded value", p.Name)
 			}

@@ -22,7 +22,19 @@ func TestJobForIntParameters(t *testing.T) {
 			arg("w", store.Value{Type: "npscalar", DType: "float64"}),
 		}}
 	}
-	rec, err := typeinfer.Synthesize([]store.Signature{sig(20), sig(60)})
+	// m is an int in one signature and an np.int64 in the other, equal to A's extent in both;
+	// c likewise but tied to nothing.
+	withUnion := func(s store.Signature, n int64, npm bool) store.Signature {
+		m := store.Value{Type: "int", Min: i64(n), Max: i64(n)}
+		c := store.Value{Type: "int", Min: i64(4), Max: i64(4)}
+		if npm {
+			m = store.Value{Type: "npscalar", DType: "int64", Min: i64(n), Max: i64(n)}
+			c = store.Value{Type: "npscalar", DType: "int64", Min: i64(11), Max: i64(11)}
+		}
+		s.Args = append(s.Args, arg("m", m), arg("c", c))
+		return s
+	}
+	rec, err := typeinfer.Synthesize([]store.Signature{withUnion(sig(20), 20, false), withUnion(sig(60), 60, true)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,6 +47,8 @@ func TestJobForIntParameters(t *testing.T) {
 		{Name: "n", Kind: "int", DType: "int64", Sym: "N"},
 		{Name: "steps", Kind: "int", Value: 7},
 		{Name: "w", Kind: "float"},
+		{Name: "m", Kind: "int", Sym: "N"},
+		{Name: "c", Kind: "int", Value: 11},
 	}
 	if len(job.Params) != len(want) {
 		t.Fatalf("params = %+v", job.Params)

@@ -94,8 +94,8 @@ func (f *Function) Notes() []string {
 	}
 	var out []string
 	for _, p := range f.Recorded.Params {
-		if IntLike(p.Type) && p.Type.Range != nil {
-			out = append(out, fmt.Sprintf("%s in %d..%d", p.Name, p.Type.Range.Min, p.Type.Range.Max))
+		if r := IntRange(p.Type); IntLike(p.Type) && r != nil {
+			out = append(out, fmt.Sprintf("%s in %d..%d", p.Name, r.Min, r.Max))
 		}
 	}
 	for _, s := range f.Recorded.Symbols {

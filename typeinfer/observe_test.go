@@ -1,6 +1,7 @@
 package typeinfer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -145,6 +146,31 @@ func TestSynthesizeShapes(t *testing.T) {
 				t.Errorf("\n got %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestIntLike(t *testing.T) {
+	np64 := func(lo, hi int64) *Type { return &Type{Kind: NPScalar, DType: "int64", Range: &Range{lo, hi}} }
+	for _, tt := range []struct {
+		t    *Type
+		like bool
+		rng  string
+	}{
+		{IntIn(2, 5), true, "2..5"},
+		{np64(3, 9), true, "3..9"},
+		{Join(IntIn(2, 5), np64(3, 9)), true, "2..9"},
+		{Join(Simple(Int), np64(3, 9)), true, "none"},
+		{&Type{Kind: NPScalar, DType: "int32", Range: &Range{1, 2}}, false, "1..2"},
+		{Join(IntIn(2, 5), Simple(Float)), false, "none"},
+		{Join(IntIn(2, 5), Simple(None)), false, "none"},
+	} {
+		rng := "none"
+		if r := IntRange(tt.t); r != nil {
+			rng = fmt.Sprintf("%d..%d", r.Min, r.Max)
+		}
+		if IntLike(tt.t) != tt.like || (tt.like && rng != tt.rng) {
+			t.Errorf("%s: IntLike %v, range %s; want %v, %s", tt.t, IntLike(tt.t), rng, tt.like, tt.rng)
+		}
 	}
 }
 

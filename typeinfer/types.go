@@ -93,10 +93,43 @@ func Simple(k Kind) *Type { return &Type{Kind: k} }
 // IntIn returns int with a known range.
 func IntIn(min, max int64) *Type { return &Type{Kind: Int, Range: &Range{min, max}} }
 
-// IntLike reports an int or a NumPy int64 scalar: what a loop bound or a size may be (n =
-// np.max(idx) + 1 is an np.int64). The variants compute with either as the original does.
+// IntLike reports an int or a NumPy int64 scalar, or a union of both (a size passed as
+// A.shape[0] at one call, as np.max(idx) + 1 at another): what a loop bound or a size may
+// be. The variants compute with either as the original does.
 func IntLike(t *Type) bool {
+	if t != nil && t.Kind == Union {
+		for _, a := range t.Alts {
+			if !IntLike(a) {
+				return false
+			}
+		}
+		return len(t.Alts) > 0
+	}
 	return t != nil && (t.Kind == Int || t.Kind == NPScalar && t.DType == "int64")
+}
+
+// IntRange is the range an IntLike type's values took: its own, or its alternatives' joined;
+// nil when any is unbounded.
+func IntRange(t *Type) *Range {
+	if t == nil || t.Kind != Union {
+		if t == nil {
+			return nil
+		}
+		return t.Range
+	}
+	var r *Range
+	for _, a := range t.Alts {
+		ar := IntRange(a)
+		if ar == nil {
+			return nil
+		}
+		if r == nil {
+			r = &Range{ar.Min, ar.Max}
+			continue
+		}
+		r = &Range{min(r.Min, ar.Min), max(r.Max, ar.Max)}
+	}
+	return r
 }
 
 // Array returns an ndarray type of the given dtype and shape.

@@ -1,7 +1,7 @@
 """Sizes NumPy computed: n = np.max(labels) + 1 is an np.int64, and bounds the loops as an
 int does.
 
-usage: npint_sizes.py CELLS STEPS"""
+usage: npint_sizes.py CELLS STEPS [int]   (int: n passed as a Python int)"""
 import sys
 
 import numpy as np
@@ -25,6 +25,8 @@ if __name__ == "__main__":
     cells, steps = int(sys.argv[1]), int(sys.argv[2])
     labels = (np.arange(3 * cells) * 7) % cells
     n = np.max(labels) + 1
+    if sys.argv[3:] == ["int"]:
+        n = int(n)
     A = np.sin(np.arange(n) * 0.1)
     B = A.copy()
     relax(n, steps, A, B)
