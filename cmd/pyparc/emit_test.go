@@ -125,13 +125,9 @@ func TestEmitNarrowWavefronts(t *testing.T) {
 // of two, takes the tiled variant when a nest's own grid and work pass (not one nest's grid
 // on the other's work), and gives the original's results whichever variant runs.
 func TestEmitTwoNarrowNests(t *testing.T) {
-	needPython(t)
-	dir := copyProgram(t, "two_sweeps.py")
-	t.Setenv("PYPARC_DB", filepath.Join(dir, "no-such.db"))
-	out := filepath.Join(dir, "out")
-	code, stdout, stderr := pyparc(t, "emit", "-o", out, filepath.Join(dir, "two_sweeps.py"))
-	if code != 0 || !strings.Contains(stdout, "2 nest(s) as tiled wavefronts") {
-		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	dir, out, stdout := emitAnnotated(t, "two_sweeps.py")
+	if !strings.Contains(stdout, "2 nest(s) as tiled wavefronts") {
+		t.Fatalf("emit:\n%s", stdout)
 	}
 	emitted, _ := os.ReadFile(filepath.Join(out, "two_sweeps.py"))
 	want := "if (int(T) >= 32 * _rt.NUMBA_TILED_DEPTH and (A.shape[0]) - 2 >= 256 * _rt.NUMBA_TILED_BREADTH and " +
@@ -193,13 +189,9 @@ func TestEmitNumPyIntSizes(t *testing.T) {
 // finite numerals) and an int power that may be negative: every variant must print what the
 // original prints, nan for nan and the same exception.
 func TestEmitUnsafeFactors(t *testing.T) {
-	needPython(t)
-	dir := copyProgram(t, "unsafe_factors.py")
-	t.Setenv("PYPARC_DB", filepath.Join(dir, "no-such.db"))
-	out := filepath.Join(dir, "out")
-	code, stdout, stderr := pyparc(t, "emit", "-o", out, filepath.Join(dir, "unsafe_factors.py"))
-	if code != 0 || strings.Count(stdout, "optimized ") != 6 {
-		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	dir, out, stdout := emitAnnotated(t, "unsafe_factors.py")
+	if strings.Count(stdout, "optimized ") != 6 {
+		t.Fatalf("emit:\n%s", stdout)
 	}
 	quiet := func(d string) string {
 		cmd := exec.Command("python3", "-W", "ignore", "unsafe_factors.py")
@@ -221,6 +213,21 @@ func TestEmitUnsafeFactors(t *testing.T) {
 			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
 		}
 	}
+}
+
+// emitAnnotated copies a program of testdata/programs/basic and emits it from its
+// annotations alone (no profile), into dir/out; it returns both and emit's output.
+func emitAnnotated(t *testing.T, script string) (dir, out, stdout string) {
+	t.Helper()
+	needPython(t)
+	dir = copyProgram(t, script)
+	t.Setenv("PYPARC_DB", filepath.Join(dir, "no-such.db"))
+	out = filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "-o", out, filepath.Join(dir, script))
+	if code != 0 {
+		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	}
+	return dir, out, stdout
 }
 
 // withoutEnv is the environment less the variables whose names start with prefix: the
