@@ -94,6 +94,12 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 			}
 		}
 	}
+	// x / k, i // k and i % k raise ZeroDivisionError for k == 0 where both sides are Python
+	// numbers; the variants' NumPy or Numba arithmetic gives inf, nan or 0 instead. A scalar
+	// parameter a statement divides by must not be 0: such calls run the original.
+	for _, name := range divisorParams(f, types, scops) {
+		conds = append(conds, name+" != 0")
+	}
 	conds = append(conds, literalShapes...)
 	for _, r := range f.Relations() {
 		if !strings.HasPrefix(r.Right, "return") {
@@ -314,4 +320,35 @@ func hoistConstants(conds []string, taken map[string]bool) string {
 		})
 	}
 	return b.String()
+}
+
+// divisorParams lists, in parameter order, the scalar parameters some statement of the
+// SCoPs divides by directly (x / k, i // k, i % k).
+func divisorParams(f *typeinfer.Function, types map[string]*typeinfer.Type, scops []*polyopt.SCoP) []string {
+	divisors := map[string]bool{}
+	for _, s := range scops {
+		for _, st := range s.Body {
+			pyast.Inspect(st, func(n pyast.Node) bool {
+				if b, ok := n.(*pyast.BinOp); ok && (b.Op == pyast.Div || b.Op == pyast.FloorDiv || b.Op == pyast.Mod) {
+					if id, ok := b.Y.(*pyast.Name); ok {
+						divisors[id.Id] = true
+					}
+				}
+				return true
+			})
+		}
+	}
+	var out []string
+	for _, p := range f.Def.Params {
+		t := types[p.Name]
+		if p.Kind != pyast.ParamNormal || !divisors[p.Name] || t == nil {
+			continue
+		}
+		switch {
+		case typeinfer.IntLike(t), t.Kind == typeinfer.Float, t.Kind == typeinfer.NPScalar, t.Kind == typeinfer.Complex,
+			t.Kind == typeinfer.Union && anyNumber(t):
+			out = append(out, p.Name)
+		}
+	}
+	return out
 }

@@ -186,11 +186,12 @@ func TestEmitNumPyIntSizes(t *testing.T) {
 
 // TestEmitUnsafeFactors emits, from annotations alone, kernels whose scalar factors may be
 // infinite where the guard cannot see them (np.inf, a global, an array element, a product of
-// finite numerals) and an int power that may be negative: every variant must print what the
-// original prints, nan for nan and the same exception.
+// finite numerals), an int power that may be negative, and divisions by an int parameter
+// that may be 0: every variant must print what the original prints, nan for nan and the
+// same exception.
 func TestEmitUnsafeFactors(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "unsafe_factors.py")
-	if strings.Count(stdout, "optimized ") != 6 {
+	if strings.Count(stdout, "optimized ") != 8 {
 		t.Fatalf("emit:\n%s", stdout)
 	}
 	quiet := func(d string) string {
@@ -203,7 +204,8 @@ func TestEmitUnsafeFactors(t *testing.T) {
 		return string(res)
 	}
 	want := quiet(dir)
-	if !strings.Contains(want, "np_inf nan") || !strings.Contains(want, "power ValueError") {
+	if !strings.Contains(want, "np_inf nan") || !strings.Contains(want, "power ValueError") ||
+		!strings.Contains(want, "divide ZeroDivisionError") || !strings.Contains(want, "remainder ZeroDivisionError") {
 		t.Fatalf("the original prints %q", want)
 	}
 	t.Setenv("PYPARC_CUPY", "0")

@@ -1,5 +1,6 @@
-"""Factors the variants must not take out of a sum, and powers they must not compute: the
-emitted program prints what the original prints, nan for nan and the same exception.
+"""Factors the variants must not take out of a sum, and powers and divisions they must not
+compute: the emitted program prints what the original prints, nan for nan and the same
+exception.
 
 usage: unsafe_factors.py"""
 import math
@@ -56,6 +57,16 @@ def power(x: Annotated[NDArray[np.float64], "N"], p: int) -> None:
         x[i] = 2 ** p + i
 
 
+def divide(x: Annotated[NDArray[np.float64], "N"], k: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = i / k
+
+
+def remainder(x: Annotated[NDArray[np.float64], "N"], k: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = x[i] + i % k
+
+
 def show(f, *args):
     try:
         f(*args)
@@ -75,3 +86,6 @@ if __name__ == "__main__":
     show(power, np.zeros(9), 3)
     show(power, np.zeros(9), -3)
     show(power, np.zeros(9), np.int64(-3))
+    for k in (4, 0):
+        show(divide, np.zeros(9), k)
+        show(remainder, np.zeros(9), k)
