@@ -124,10 +124,10 @@ def masked_matmul_into(t, x, y, mask, side, trans, scale, post=None):
 
 
 def _unit_update(t, x, y, mask, side, trans, scale, post):
-    """t[...] = post * (t + scale * where(mask, x, 0)[.T] @ y) where y is rows off.. of t
-    itself (trmm's B[i] = alpha * (B[i] + sum of A[k, i] * B[k] for k > i)), as products by a
-    factor with t's own rows in it: U = I + M, shifted by off, so t's new band of rows
-    is post * (U's band @ t), one product scaled into t, without the add and the scaling
+    """t[...] = post * (t + where(mask, x, 0)[.T] @ y) where y is rows off.. of t itself
+    (trmm's B[i] = alpha * (B[i] + sum of A[k, i] * B[k] for k > i)), as products by a
+    factor with t's own rows in it: U = I + M, shifted by off, so t's new band of rows is
+    post * (U's band @ t), one product scaled into t, without the add and the scaling
     passes (16 cores, 1000 x 1200: 8.5 against 10.6 ms for hand NumPy's B[:] = alpha * (B +
     np.tril(A, -1).T @ B), 14.9 for the bands then the passes; bench/peers/trmm_forms.py).
     A band is written as soon as it is computed, so only where no later band reads the rows
@@ -177,9 +177,12 @@ def _unit_update(t, x, y, mask, side, trans, scale, post):
 
 
 def _real_number(v):
-    """True for a Python or NumPy int or float: what multiplies a float array in place, after
-    any of it was written, without raising."""
-    return isinstance(v, (int, float, _np.integer, _np.floating))
+    """True for a Python int within int64, or a float, NumPy int or NumPy float: what
+    multiplies a float array in place without raising (10 ** 400 raises OverflowError, which
+    the two lines raise only after the add)."""
+    if type(v) is int:
+        return -(1 << 63) <= v < (1 << 63)
+    return isinstance(v, (float, _np.integer, _np.floating))
 
 
 def _row_offset(t, y):
