@@ -5,19 +5,15 @@ usage: check_guards.py CORPUS_DIR EMITTED_ROOT
 Each case states whether the guard must admit the call. Either way the emitted kernel must give
 exactly what the original gives: the same in-place results, or the same exception type.
 """
-import importlib.util
 import sys
 
 import numpy as np
 
+from checklib import load as _load
+
 
 def load(path, key):
-    sys.path.insert(0, path.rsplit("/", 1)[0])
-    spec = importlib.util.spec_from_file_location(key, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[key] = mod
-    spec.loader.exec_module(mod)
-    return mod
+    return _load(path, key, on_path=True)
 
 
 def run(fn, args):

@@ -9,19 +9,12 @@ and the dispatcher itself picks the tiled variant for every call with work. Run 
 the calls are a few above the work threshold, each with the dispatcher's choice stated: tiled
 on a grid of tiles at least 4 deep and 6 wide, the plain variant on a narrower one.
 """
-import importlib.util
 import os
 import sys
 
 import numpy as np
 
-
-def load(path, key):
-    spec = importlib.util.spec_from_file_location(key, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[key] = mod
-    spec.loader.exec_module(mod)
-    return mod
+from checklib import load
 
 
 def main():

@@ -12,19 +12,12 @@ are passed as scalars of that type: the original loops over them as Python does,
 variant the guard admits must too.
 """
 import os
-import importlib.util
 import inspect
 import sys
 
 import numpy as np
 
-
-def load(path, key):
-    spec = importlib.util.spec_from_file_location(key, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[key] = mod
-    spec.loader.exec_module(mod)
-    return mod
+from checklib import load
 
 
 def main():

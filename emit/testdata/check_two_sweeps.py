@@ -6,18 +6,11 @@ usage: check_two_sweeps.py ORIGINAL EMITTED
 Each nest is judged on its own grid and its own statement instances: a wide first nest with
 little work must not send a narrow second one with much work to the tiles.
 """
-import importlib.util
 import sys
 
 import numpy as np
 
-
-def load(path, key):
-    spec = importlib.util.spec_from_file_location(key, path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[key] = mod
-    spec.loader.exec_module(mod)
-    return mod
+from checklib import load
 
 
 def main():
