@@ -40,6 +40,13 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 	}
 	var writtenPos []string
 	var literalShapes []string // after every type check: the guard binds shapes there
+	// The variants compute ints in int64 where Python's are exact: int parameters and shapes
+	// are admitted only within the range that keeps every int the SCoPs compute in int64's.
+	bits := polyopt.MaxIntBits
+	for _, s := range scops {
+		bits = min(bits, s.IntBits)
+	}
+	limit := int64(1) << bits
 	for _, p := range f.Def.Params {
 		if p.Kind != pyast.ParamNormal {
 			continue
@@ -50,7 +57,7 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		}
 		if typeinfer.IntLike(t) {
 			// An np.int64 too: polyopt takes it as an int, and is_int admits both.
-			conds = append(conds, fmt.Sprintf("_rt.is_int(%s)", p.Name))
+			conds = append(conds, fmt.Sprintf("_rt.is_int(%s, %d)", p.Name, limit))
 			continue
 		}
 		switch t.Kind {
@@ -101,6 +108,19 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		conds = append(conds, name+" != 0")
 	}
 	conds = append(conds, literalShapes...)
+	if bits < polyopt.MaxIntBits {
+		// Shapes beyond 2**MaxIntBits do not fit memory; narrower bounds are checked.
+		seen := map[string]bool{}
+		for _, s := range scops {
+			for _, p := range s.Params {
+				src := s.ParamSource[p]
+				if (strings.Contains(src, ".shape[") || strings.HasPrefix(src, "len(")) && !seen[src] {
+					seen[src] = true
+					conds = append(conds, fmt.Sprintf("%s <= %d", src, limit))
+				}
+			}
+		}
+	}
 	for _, r := range f.Relations() {
 		if !strings.HasPrefix(r.Right, "return") {
 			conds = append(conds, r.Left+" == "+r.Right)
@@ -262,7 +282,7 @@ func guardDef(name, params string, def *pyast.FunctionDef, conds []string) strin
 var checkedArray = regexp.MustCompile(`^(?:type\(([A-Za-z_]\w*)\) is _np\.ndarray and [A-Za-z_]\w*\.ndim == (\d+)|_rt\.array\(([A-Za-z_]\w*), "[^"]*", (\d+)\))`)
 
 // scalarCheck finds a whole condition that calls _rt.is_int or _rt.is_real on a name.
-var scalarCheck = regexp.MustCompile(`^_rt\.(is_int|is_real)\(([A-Za-z_]\w*)\)$`)
+var scalarCheck = regexp.MustCompile(`^_rt\.(is_int|is_real)\(([A-Za-z_]\w*)(?:, (\d+))?\)$`)
 
 // guardConstant finds the module attributes array checks read: NumPy's ndarray type and the
 // runtime's dtypes.
@@ -276,11 +296,15 @@ var guardConstant = regexp.MustCompile(`_np\.ndarray|_rt\.dtype_\w+`)
 func hoistConstants(conds []string, taken map[string]bool) string {
 	for i, c := range conds {
 		if m := scalarCheck.FindStringSubmatch(c); m != nil {
-			// A Python int must fit int64, as is_int says; a float must be finite, as
-			// is_real says (a nan fails both comparisons).
+			// A Python int must lie within the bound is_int is given; a float must be
+			// finite, as is_real says (a nan fails both comparisons).
 			fast := fmt.Sprintf("type(%[1]s) is float and -1.7976931348623157e+308 <= %[1]s <= 1.7976931348623157e+308", m[2])
 			if m[1] == "is_int" {
-				fast = fmt.Sprintf("type(%[1]s) is int and -9223372036854775808 <= %[1]s <= 9223372036854775807", m[2])
+				lo, hi := "-"+m[3], m[3]
+				if m[3] == "" {
+					lo, hi = "-9223372036854775808", "9223372036854775807"
+				}
+				fast = fmt.Sprintf("type(%[1]s) is int and %[2]s <= %[1]s <= %[3]s", m[2], lo, hi)
 			}
 			conds[i] = fmt.Sprintf("(%s or %s)", fast, c)
 		}

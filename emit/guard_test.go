@@ -29,10 +29,10 @@ func TestGuardDef(t *testing.T) {
 	}{{
 		name:   "shapes read twice are unpacked once",
 		params: []string{"n", "A", "x"},
-		conds: []string{"_rt.is_int(n)", check("A", 2), check("x", 1),
+		conds: []string{"_rt.is_int(n, 1099511627776)", check("A", 2), check("x", 1),
 			"n == A.shape[0]", "A.shape[1] == A.shape[0]", "x.shape[0] == A.shape[0]",
 			"_rt.no_alias((A, x,), (1,))"},
-		want: []string{"    if not ((type(n) is int and -9223372036854775808 <= n <= 9223372036854775807 or _rt.is_int(n))\n", "        return False\n", "    _A_0, _A_1 = A.shape\n",
+		want: []string{"    if not ((type(n) is int and -1099511627776 <= n <= 1099511627776 or _rt.is_int(n, 1099511627776))\n", "        return False\n", "    _A_0, _A_1 = A.shape\n",
 			"    return (n == _A_0\n", "and _A_1 == _A_0\n", "and x.shape[0] == _A_0\n"},
 		not: []string{"x.shape\n"},
 	}, {
@@ -92,7 +92,7 @@ func TestGuardDefRuns(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("no python3")
 	}
-	conds := []string{"_rt.is_int(n)", arrayCheck("A", "float64", 2), arrayCheck("x", "float64", 1),
+	conds := []string{"_rt.is_int(n, 1099511627776)", arrayCheck("A", "float64", 2), arrayCheck("x", "float64", 1),
 		"n == A.shape[0]", "A.shape[1] == A.shape[0]", "x.shape[0] == A.shape[0]", "_rt.no_alias((A, x,), (1,))"}
 	src := "import numpy as _np\nimport pyparc_rt as _rt\n\n\n" +
 		guardDef("f", "n, A, x", guardParams("n", "A", "x"), conds) + `

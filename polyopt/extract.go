@@ -59,6 +59,9 @@ type extractor struct {
 	modBound    map[string]int  // module-level bindings (moduleBindings), once asked
 	modCalls    map[string]bool // the module's defs and classes, once asked
 	consts      map[string]bool // the module's plain-data globals (ConstantGlobals), once asked
+	// outerRange names the indices of range() loops around the SCoPs being built that the
+	// model could not cover (see inner): intBits takes them as bounded as sizes.
+	outerRange map[string]bool
 }
 
 func (x *extractor) moduleBound() map[string]int {
@@ -95,7 +98,7 @@ func (x *extractor) moduleCallables() map[string]bool {
 func newExtractor(fn Func) *extractor {
 	x := &extractor{fn: fn, arrays: map[string]*Array{}, ints: map[string]Affine{},
 		source: map[string]string{}, assigned: map[string]int{}, floats: map[string]bool{},
-		allocs: map[pyast.Stmt]bool{}}
+		allocs: map[pyast.Stmt]bool{}, outerRange: map[string]bool{}}
 	countAssignments(fn.Def.Body, x.assigned, true)
 	x.localDefs = localBindings(fn.Def.Body)
 	x.globalNames = map[string]bool{}
@@ -362,7 +365,12 @@ func (x *extractor) blocks(body []pyast.Stmt, out *Function) {
 		if len(run) > 0 {
 			// A SCoP without a loop has nothing to parallelize or vectorize.
 			if scop := x.scop(run); scop != nil && len(scop.Loops) > 0 {
-				out.SCoPs = append(out.SCoPs, scop)
+				if scop.IntBits < 0 {
+					out.addOpaque(Opaque{Kind: RejectIntRange, Pos: scop.intPos,
+						Reason: scop.intWhy + " may leave int64's range for any size, where Python's ints are exact"})
+				} else {
+					out.SCoPs = append(out.SCoPs, scop)
+				}
 			}
 			run = nil
 		}
@@ -441,7 +449,10 @@ func (x *extractor) inner(s pyast.Stmt, out *Function) {
 		if v, ok := f.Target.(*pyast.Name); ok && inBody[v.Id] == 0 {
 			if _, taken := x.ints[v.Id]; !taken && x.arrays[v.Id] == nil {
 				x.ints[v.Id], x.source[v.Id] = varAff(v.Id), v.Id
-				defer func() { delete(x.ints, v.Id); delete(x.source, v.Id) }()
+				if isRangeCall(f.Iter) {
+					x.outerRange[v.Id] = true
+				}
+				defer func() { delete(x.ints, v.Id); delete(x.source, v.Id); delete(x.outerRange, v.Id) }()
 			}
 		}
 	}

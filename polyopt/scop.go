@@ -45,6 +45,13 @@ type SCoP struct {
 	// NonInt names the scalar parameters recorded as other than int (float, bool, complex,
 	// NumPy scalars): a value reading one may be no int.
 	NonInt map[string]bool
+	// IntBits bounds the int parameters and shape symbols the guard admits, |n| <= 2**IntBits,
+	// so that every int the statements compute stays within int64, as Python's exact ints
+	// would (see intrange.go).
+	IntBits int
+	// intPos and intWhy say, when no bound keeps the ints in range, what leaves it.
+	intPos pyast.Pos
+	intWhy string
 }
 
 // Array is a NumPy array (or a scalar variable, with rank 0) accessed in a SCoP.
@@ -145,12 +152,13 @@ const (
 	RejectNonConstStep                     // a range step that is not a nonzero constant
 	RejectShadowedIter                     // an iterator assigned in its loop, or reused
 	RejectSlice                            // a NumPy slice or whole-array expression
+	RejectIntRange                         // an int may leave int64 where Python's is exact
 	numRejectKinds
 )
 
 var rejectNames = [numRejectKinds]string{
 	"non-affine-bound", "non-range-loop", "non-affine-index", "non-affine-condition", "call",
-	"unknown-array", "control-flow", "statement", "non-constant-step", "iterator-assigned", "slice",
+	"unknown-array", "control-flow", "statement", "non-constant-step", "iterator-assigned", "slice", "int-range",
 }
 
 func (k RejectKind) String() string {

@@ -167,7 +167,7 @@ func TestEmitNumPyIntSizes(t *testing.T) {
 		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
 	}
 	emitted, _ := os.ReadFile(filepath.Join(out, "npint_sizes.py"))
-	if !strings.Contains(string(emitted), "_rt.is_int(n)") || !strings.Contains(string(emitted), "n == _A_0") {
+	if !strings.Contains(string(emitted), "_rt.is_int(n, 1099511627776)") || !strings.Contains(string(emitted), "n == _A_0") {
 		t.Errorf("the guard does not check n as an int equal to A's extent:\n%s", emitted)
 	}
 	t.Setenv("PYPARC_CUPY", "0")
@@ -191,7 +191,8 @@ func TestEmitNumPyIntSizes(t *testing.T) {
 // same exception.
 func TestEmitUnsafeFactors(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "unsafe_factors.py")
-	if strings.Count(stdout, "optimized ") != 8 {
+	// power's 2 ** p leaves int64 for p >= 63, whatever the guard's bound: it stays as it is.
+	if strings.Count(stdout, "optimized ") != 7 || !strings.Contains(stdout, "2 ** p, an int power by a variable") {
 		t.Fatalf("emit:\n%s", stdout)
 	}
 	quiet := func(d string) string {
@@ -212,6 +213,47 @@ func TestEmitUnsafeFactors(t *testing.T) {
 	for _, v := range []string{"", "numpy", "numba", "numba_inner"} {
 		t.Setenv("PYPARC_VARIANT", v)
 		if got := quiet(out); got != want {
+			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
+		}
+	}
+}
+
+// TestEmitIntOverflow emits kernels whose int arithmetic leaves int64's range for large int
+// parameters, where Python's ints are exact: every variant must print what the original
+// prints, the guards admitting the sizes that keep the ints in range and refusing the rest.
+func TestEmitIntOverflow(t *testing.T) {
+	dir, out, stdout := emitAnnotated(t, "int_overflow.py")
+	if strings.Count(stdout, "optimized ") != 5 {
+		t.Fatalf("emit:\n%s", stdout)
+	}
+	src, err := os.ReadFile(filepath.Join(out, "int_overflow.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// cubes: (2 * 2**19)**3 <= 2**62; total: a sum over 2**20 of n * i; the rest 2**40.
+	for _, want := range []string{"_rt.is_int(n, 524288)", "x.shape[0] <= 524288", "_rt.is_int(n, 1048576)",
+		"_rt.is_int(n, 1099511627776)", "_rt.is_int(t, 1099511627776)"} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("no %s in the emitted program", want)
+		}
+	}
+	run := func(d string) string {
+		cmd := exec.Command("python3", "-W", "ignore", "int_overflow.py")
+		cmd.Dir = d
+		res, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("python3 in %s: %v", d, err)
+		}
+		return string(res)
+	}
+	want := run(dir)
+	if !strings.Contains(want, "cubes None 2.7e+19") {
+		t.Fatalf("the original prints %q", want)
+	}
+	t.Setenv("PYPARC_CUPY", "0")
+	for _, v := range []string{"", "numpy", "numba", "numba_inner", "numba_tiled"} {
+		t.Setenv("PYPARC_VARIANT", v)
+		if got := run(out); got != want {
 			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
 		}
 	}

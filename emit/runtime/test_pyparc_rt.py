@@ -80,6 +80,23 @@ def test_scalar_checks(x, is_int, is_real, is_number):
     assert (rt.is_int(x), rt.is_real(x), rt.is_number(x)) == (is_int, is_real, is_number)
 
 
+@pytest.mark.parametrize("x, bound, want", [
+    (1 << 19, 1 << 19, True),
+    (-(1 << 19), 1 << 19, True),
+    ((1 << 19) + 1, 1 << 19, False),
+    (-(1 << 19) - 1, 1 << 19, False),
+    (np.int64(1 << 20), 1 << 19, False),
+    (np.int64(-5), 1 << 19, True),
+    (1 << 70, 1 << 40, False),
+    (True, 1 << 40, False),
+    (np.int32(3), 1 << 40, False),
+    (3.0, 1 << 40, False),
+])
+def test_is_int_within(x, bound, want):
+    # The guard's bound: within it no int a variant computes in int64 leaves int64.
+    assert rt.is_int(x, bound) is want
+
+
 def test_int_list():
     assert rt.int_list([0, 3, -1]) and rt.int_list([])
     assert not rt.int_list([1, True]) and not rt.int_list([1.0]) and not rt.int_list((1, 2))

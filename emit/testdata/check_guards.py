@@ -126,9 +126,14 @@ def main():
         ("jacobi-1d uint8 steps", jac(np.uint8(40), 300, 300), False),
         ("jacobi-1d int32 sizes", jac(np.int32(40), np.int32(300), 300), False),
         ("jacobi-1d int8 steps", jac(np.int8(40), 300, 300), False),
-        # Beyond int64 Numba raises OverflowError; the original runs no step.
+        # Beyond int64 Numba raises OverflowError; the original runs no step. Within it, the
+        # guard admits sizes up to 2**40 only: the tiled variant's tile bounds wrapped at
+        # -2**63 and looped for ever (polyopt/intrange.go).
         ("jacobi-1d steps below int64", jac(-2 ** 63 - 1, 300, 300), False),
-        ("jacobi-1d steps at int64's least", jac(-2 ** 63, 300, 300), True),
+        ("jacobi-1d steps at int64's least", jac(-2 ** 63, 300, 300), False),
+        ("jacobi-1d steps beyond 2**40", jac(-2 ** 40 - 1, 300, 300), False),
+        ("jacobi-1d steps at -2**40", jac(-2 ** 40, 300, 300), True),
+        ("jacobi-1d np.int64 steps beyond 2**40", jac(np.int64(-2 ** 40 - 1), 300, 300), False),
     ]:
         good &= check(name, j_orig, j_mod.kernel_jacobi_1d, j_mod._guard_kernel_jacobi_1d, build, admit)
 

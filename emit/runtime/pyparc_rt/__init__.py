@@ -448,9 +448,13 @@ def _dtype_of(name):
     return d if d.name == name else False
 
 
-def is_int(x):
+def is_int(x, bound=None):
     """True for a Python int or a NumPy int64 scalar (bool excluded: it is an int but rarely
-    meant as one).
+    meant as one), within -bound..bound when a bound is given.
+
+    The guard gives the bound pyparc derived for the function (polyopt/intrange.go): within
+    it, no int the variants compute in int64 leaves int64's range, where Python's ints are
+    exact.
 
     Narrower and unsigned NumPy integers are refused: NumPy keeps their type through scalar
     arithmetic and wraps it around (np.uint32(3) - 5 is 4294967294, np.int8(100) + 100 is -56)
@@ -459,6 +463,8 @@ def is_int(x):
     A Python int outside int64's range is refused too: Numba cannot pass it (OverflowError)
     where the original runs."""
     t = type(x)
+    if bound is not None:
+        return (t is int or t is _np.int64) and bool(-bound <= x <= bound)
     return (t is int and _INT64_MIN <= x <= _INT64_MAX) or t is _np.int64
 
 

@@ -1,0 +1,580 @@
+package polyopt
+
+// Python ints are exact; every variant computes loop indices, subscripts and the int
+// arithmetic of statement bodies in int64 (NumPy's aranges, Numba's and CuPy's integers).
+// Where a value leaves int64's range the two part ways without a word: i * i * i for i near
+// 3e6 wraps to a negative number, (n + n) // 2 raises OverflowError in NumPy. The guard
+// therefore admits int parameters and shapes only within a range small enough that no int the
+// statements compute can leave int64's, and intBits finds that range by interval arithmetic
+// over the SCoP: magnitudes of loop indices from their bounds, of products from their factors,
+// of int sums over loops from the loops' trip counts.
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// MaxIntBits is the widest range the guard admits for an int parameter or a shape:
+// |n| <= 2**40. Wider values are no sizes: a loop of 2**40 steps does not end, and an array
+// of 2**40 elements does not fit. Leaving room up to int64's 2**63 keeps the loop bounds isl
+// writes (tiles, skews, strides: small multiples of the parameters) exact.
+const MaxIntBits = 40
+
+// intLimit is the largest magnitude a computed int may have: int64's, less one bit for the
+// sums the variants form from it (a tile's bound, an index plus an offset).
+const intLimit = float64(1 << 62)
+
+// intBits returns the largest b <= MaxIntBits such that, when every int parameter and shape
+// symbol lies within [-2**b, 2**b], no int the SCoP's statements compute leaves intLimit. It
+// returns -1 with the position and a reason when no b does (an int product summed or
+// multiplied over a loop, a power by a variable, int() of a float).
+func (b *builder) intBits(s *SCoP) (int, pyast.Pos, string) {
+	var pos pyast.Pos
+	var why string
+	for bits := MaxIntBits; bits >= 0; bits-- {
+		r := &intRange{b: b, s: s, size: math.Ldexp(1, bits), iters: map[*Loop]float64{}}
+		if r.fits() {
+			return bits, 0, ""
+		}
+		pos, why = r.pos, r.why
+	}
+	return -1, pos, why
+}
+
+// intRange evaluates the magnitudes of a SCoP's ints for one size bound.
+type intRange struct {
+	b     *builder
+	s     *SCoP
+	size  float64            // the bound on every int parameter and shape symbol
+	iters map[*Loop]float64  // the magnitude of each loop's index, once computed
+	ints  map[string]bool    // the scalar locals the statements write that hold ints
+	vars  map[string]float64 // and their magnitudes
+	quiet bool               // deciding which locals are ints: no failures recorded
+	depth int                // module constants followed, against cycles
+	pos   pyast.Pos          // where the first value out of range is computed
+	why   string             // and what it is
+	stmt  *Stmt              // the statement being evaluated
+	trips map[*Stmt]float64  // how often each statement runs, at most
+}
+
+// fits evaluates every loop bound and statement; false with pos and why set when a value may
+// leave intLimit.
+func (r *intRange) fits() bool {
+	for _, l := range r.s.Loops {
+		if !r.check(r.affine(l.Lo), l.Node, "a loop bound") || !r.check(r.affine(l.Hi), l.Node, "a loop bound") {
+			return false
+		}
+	}
+	r.trips = map[*Stmt]float64{}
+	for _, st := range r.s.Stmts {
+		n := 1.0
+		for _, l := range st.Loops {
+			n *= r.affine(l.Hi) + r.affine(l.Lo)
+		}
+		r.trips[st] = n
+		for _, c := range r.b.condOps[st] {
+			if !r.check(r.affine(c), st.Node, "a condition") {
+				return false
+			}
+		}
+	}
+	r.intLocals()
+	// The int locals' magnitudes: each value written, and for a sum over loops its terms times
+	// the statement's trip count. Rounds until nothing grows; a local still growing after as
+	// many rounds as there are statements (two locals feeding each other) has no bound.
+	r.vars = map[string]float64{}
+	for round := 0; ; round++ {
+		next := map[string]float64{}
+		for _, st := range r.s.Stmts {
+			if name := r.local(st); r.ints[name] {
+				next[name] += r.added(st, name)
+			}
+		}
+		if r.why != "" {
+			return false
+		}
+		grew := ""
+		for name, m := range next {
+			if m > r.vars[name] {
+				r.vars[name] = m
+				grew = name
+			}
+		}
+		if grew == "" {
+			break
+		}
+		if round > len(r.s.Stmts)+1 {
+			r.pos, r.why = r.s.Pos, fmt.Sprintf("the int %s, which grows with every iteration", grew)
+			return false
+		}
+	}
+	for name, m := range r.vars {
+		if m > intLimit {
+			r.pos, r.why = r.s.Pos, fmt.Sprintf("the int %s, summed over loops", name)
+			return false
+		}
+	}
+	for _, st := range r.s.Stmts {
+		r.stmt = st
+		r.node(st.Node)
+		if r.why != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// local is the scalar local a statement writes, or "".
+func (r *intRange) local(st *Stmt) string {
+	if len(st.Writes) != 1 || len(st.Writes[0].Index) != 0 {
+		return ""
+	}
+	if a := r.s.Arrays[st.Writes[0].Array]; a == nil || !a.Scalar {
+		return ""
+	}
+	return st.Writes[0].Array
+}
+
+// intLocals decides which scalar locals the statements write hold ints: those every write of
+// which is an int, locals taken as ints until shown otherwise.
+func (r *intRange) intLocals() {
+	r.ints = map[string]bool{}
+	for _, st := range r.s.Stmts {
+		if name := r.local(st); name != "" {
+			r.ints[name] = true
+		}
+	}
+	r.quiet = true
+	defer func() { r.quiet = false }()
+	for changed := true; changed; {
+		changed = false
+		for _, st := range r.s.Stmts {
+			name := r.local(st)
+			if !r.ints[name] {
+				continue
+			}
+			r.stmt = st
+			isInt := false
+			switch n := st.Node.(type) {
+			case *pyast.AugAssign:
+				_, isInt = r.expr(n.Value)
+				isInt = isInt && n.Op != pyast.Div
+			case *pyast.Assign:
+				_, isInt = r.expr(n.Value)
+			case *pyast.AnnAssign:
+				if n.Value != nil {
+					_, isInt = r.expr(n.Value)
+				}
+			}
+			if !isInt {
+				delete(r.ints, name)
+				changed = true
+			}
+		}
+	}
+}
+
+// added is the magnitude a statement gives the int local it writes: the value, or for a sum
+// over loops (s += e, s = s + e) e's times the statement's trip count.
+func (r *intRange) added(st *Stmt, name string) float64 {
+	r.stmt = st
+	switch n := st.Node.(type) {
+	case *pyast.AugAssign:
+		m, _ := r.expr(n.Value)
+		switch n.Op {
+		case pyast.Add, pyast.Sub:
+			return m * r.trips[st]
+		case pyast.FloorDiv, pyast.RShift:
+			return 0 // no larger than the local's other values
+		case pyast.Mod:
+			return m
+		}
+		r.fail(n, fmt.Sprintf("the int %s, updated with %s in a loop", name, n.Op))
+		return math.Inf(1)
+	case *pyast.Assign:
+		if st.Reduction == "+" {
+			saved := r.vars[name]
+			r.vars[name] = 0 // s = s + e: e's terms, the local's own value taken as 0
+			m, _ := r.expr(n.Value)
+			r.vars[name] = saved
+			return m * r.trips[st]
+		}
+		m, _ := r.expr(n.Value)
+		return m
+	case *pyast.AnnAssign:
+		m, _ := r.expr(n.Value)
+		return m
+	}
+	return 0
+}
+
+// node evaluates every expression of a statement.
+func (r *intRange) node(n pyast.Node) {
+	switch n := n.(type) {
+	case *pyast.Assign:
+		for _, t := range n.Targets {
+			r.expr(t)
+		}
+		r.expr(n.Value)
+	case *pyast.AugAssign:
+		r.expr(n.Target)
+		r.expr(n.Value)
+	case *pyast.AnnAssign:
+		r.expr(n.Target)
+		if n.Value != nil {
+			r.expr(n.Value)
+		}
+	case *pyast.ExprStmt:
+		r.expr(n.X)
+	case *pyast.If:
+		r.expr(n.Cond)
+	}
+}
+
+// check records a value out of range.
+func (r *intRange) check(m float64, n pyast.Node, what string) bool {
+	if m <= intLimit {
+		return true
+	}
+	r.fail(n, what)
+	return false
+}
+
+func (r *intRange) fail(n pyast.Node, what string) {
+	if r.why == "" && !r.quiet {
+		r.pos, r.why = n.Pos(), what
+	}
+}
+
+// affine is the largest magnitude of an affine expression of parameters and loop indices.
+func (r *intRange) affine(a Affine) float64 {
+	m := math.Abs(float64(a.Const))
+	for v, c := range a.Coef {
+		m += math.Abs(float64(c)) * r.variable(v)
+	}
+	return m
+}
+
+// variable is the magnitude of a parameter or a loop index.
+func (r *intRange) variable(v string) float64 {
+	for _, l := range r.s.Loops {
+		if l.Iter == v {
+			return r.index(l)
+		}
+	}
+	src, ok := r.b.x.source[v]
+	if !ok {
+		return math.Inf(1)
+	}
+	if src == v && !r.isParam(v) && !r.b.x.outerRange[v] {
+		// The variable of a loop around the SCoP over something other than range(): any
+		// value. The index of a range() loop there is taken as bounded as a size is: the
+		// guard cannot see it, and a range of indices beyond 2**40 does not end.
+		return math.Inf(1)
+	}
+	return r.size // an int parameter, a shape, a list's length
+}
+
+func (r *intRange) isParam(name string) bool {
+	for _, p := range r.b.x.fn.Def.Params {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// index is the magnitude of a loop's index: that of its bounds.
+func (r *intRange) index(l *Loop) float64 {
+	if m, ok := r.iters[l]; ok {
+		return m
+	}
+	r.iters[l] = math.Inf(1) // against a bound that names its own loop
+	m := math.Max(r.affine(l.Lo), r.affine(l.Hi))
+	r.iters[l] = m
+	return m
+}
+
+// expr returns the magnitude of an expression's value and whether it is a Python int (or a
+// bool), checking every int it computes on the way. A value that is no Python int (a float,
+// an array element, a NumPy scalar: the original computes those as the variants do) has
+// magnitude 0.
+func (r *intRange) expr(e pyast.Expr) (float64, bool) {
+	switch e := e.(type) {
+	case *pyast.Num:
+		return intLiteral(e.Raw)
+	case *pyast.Constant:
+		return 1, e.Kind == pyast.ConstTrue || e.Kind == pyast.ConstFalse
+	case *pyast.Name:
+		return r.name(e.Id)
+	case *pyast.Attribute:
+		r.expr(e.X)
+		if e.Attr == "size" || e.Attr == "ndim" || e.Attr == "nbytes" {
+			if n, ok := e.X.(*pyast.Name); ok && r.b.x.arrays[n.Id] != nil {
+				return math.Ldexp(1, MaxIntBits), true // no array holds more
+			}
+		}
+		return 0, false
+	case *pyast.Subscript:
+		r.expr(e.Index)
+		if at, ok := e.X.(*pyast.Attribute); ok && at.Attr == "shape" {
+			if n, ok := at.X.(*pyast.Name); ok && r.b.x.arrays[n.Id] != nil {
+				return r.size, true
+			}
+		}
+		if _, ok := e.X.(*pyast.Name); !ok {
+			r.expr(e.X)
+		}
+		return 0, false // an element: NumPy's int64 in the original too
+	case *pyast.Tuple:
+		for _, x := range e.Elts {
+			r.expr(x)
+		}
+		return 0, false
+	case *pyast.Slice:
+		for _, x := range []pyast.Expr{e.Lo, e.Hi, e.Step} {
+			if x != nil {
+				r.expr(x)
+			}
+		}
+		return 0, false
+	case *pyast.UnaryOp:
+		m, isInt := r.expr(e.X)
+		switch e.Op {
+		case pyast.Not:
+			return 1, true
+		case pyast.Invert:
+			m++
+		}
+		return m, isInt
+	case *pyast.BinOp:
+		return r.binary(e)
+	case *pyast.BoolOp:
+		mx, ix := r.expr(e.X)
+		my, iy := r.expr(e.Y)
+		return math.Max(mx, my), ix || iy
+	case *pyast.Compare:
+		r.expr(e.X)
+		for _, y := range e.Ys {
+			r.expr(y)
+		}
+		return 1, true
+	case *pyast.IfExp:
+		r.expr(e.Cond)
+		mx, ix := r.expr(e.Body)
+		my, iy := r.expr(e.Else)
+		return math.Max(mx, my), ix || iy
+	case *pyast.Call:
+		return r.call(e)
+	}
+	return 0, false
+}
+
+// name is the magnitude of a name's value.
+func (r *intRange) name(id string) (float64, bool) {
+	if r.stmt != nil {
+		for _, l := range r.stmt.Loops {
+			if l.Iter == id {
+				return r.index(l), true
+			}
+		}
+	}
+	if a, ok := r.b.x.ints[id]; ok {
+		return r.affine(a), true
+	}
+	if r.b.x.floats[id] || r.b.x.arrays[id] != nil {
+		return 0, false
+	}
+	if r.ints[id] {
+		return r.vars[id], true
+	}
+	if r.writtenInSCoP(id) {
+		return 0, false // a local written only with values that are no ints
+	}
+	if r.isParam(id) && r.b.x.assigned[id] == 0 {
+		if t := r.b.x.fn.Params[id]; t != nil && !mayBeInt(t) {
+			return 0, false // a float, bool, complex or array parameter
+		}
+		// An int | float or unknown parameter: the guard admits any int64 there.
+		return math.Inf(1), true
+	}
+	if a := r.s.Arrays[id]; a != nil && a.Scalar {
+		return math.Inf(1), true // a local bound outside the SCoP: it may be any int
+	}
+	if r.b.x.constGlobals()[id] && r.depth < 8 {
+		if v := moduleValue(r.b.x.fn.File, id); v != nil {
+			r.depth++
+			defer func() { r.depth-- }()
+			saved := r.stmt
+			r.stmt = nil
+			defer func() { r.stmt = saved }()
+			return r.expr(v)
+		}
+	}
+	return 0, false
+}
+
+// mayBeInt reports a type whose values may be Python ints.
+func mayBeInt(t *typeinfer.Type) bool {
+	if t.Kind == typeinfer.Union {
+		for _, a := range t.Alts {
+			if mayBeInt(a) {
+				return true
+			}
+		}
+		return false
+	}
+	return t.Kind == typeinfer.Int || t.Kind == typeinfer.Unknown
+}
+
+func (r *intRange) writtenInSCoP(id string) bool {
+	for _, st := range r.s.Stmts {
+		for _, w := range st.Writes {
+			if w.Array == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// binary is the magnitude of x op y; an int result out of range fails.
+func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
+	mx, ix := r.expr(e.X)
+	my, iy := r.expr(e.Y)
+	if !ix || !iy {
+		return 0, false // a float, an array or a NumPy scalar computes as the variants do
+	}
+	var m float64
+	switch e.Op {
+	case pyast.Add, pyast.Sub:
+		m = mx + my
+	case pyast.Mul:
+		m = mx * my
+	case pyast.FloorDiv:
+		m = mx // |x // y| <= |x| for an int y != 0
+	case pyast.Mod:
+		m = math.Min(mx, my)
+	case pyast.Div:
+		return 0, false // a float; x and y were checked
+	case pyast.Pow:
+		k, ok := smallLiteral(e.Y)
+		if !ok {
+			r.fail(e, fmt.Sprintf("%s, an int power by a variable", exprText(r.b.x.fn.File, e)))
+			return math.Inf(1), true
+		}
+		m = math.Pow(mx, float64(k))
+	case pyast.LShift:
+		k, ok := smallLiteral(e.Y)
+		if !ok {
+			r.fail(e, fmt.Sprintf("%s, an int shifted by a variable", exprText(r.b.x.fn.File, e)))
+			return math.Inf(1), true
+		}
+		m = math.Ldexp(mx, int(k))
+	case pyast.RShift:
+		m = mx
+	case pyast.BitAnd, pyast.BitOr, pyast.BitXor:
+		m = 2 * math.Max(mx, my)
+	default:
+		return 0, false
+	}
+	if !r.check(m, e, exprText(r.b.x.fn.File, e)) {
+		return math.Inf(1), true
+	}
+	return m, true
+}
+
+// call is the magnitude of a call's value: abs, min and max of ints are ints; int(), round()
+// and math.floor of a float are ints of any size.
+func (r *intRange) call(c *pyast.Call) (float64, bool) {
+	var ms []float64
+	anyInt, allInt := false, true
+	for _, a := range c.Args {
+		if kw, ok := a.(*pyast.Keyword); ok {
+			a = kw.Value
+		}
+		m, isInt := r.expr(a)
+		ms = append(ms, m)
+		anyInt = anyInt || isInt
+		allInt = allInt && isInt
+	}
+	name := ""
+	switch f := c.Func.(type) {
+	case *pyast.Name:
+		name = f.Id
+	case *pyast.Attribute:
+		if mod, ok := f.X.(*pyast.Name); ok && r.b.x.fn.Modules[mod.Id] == "math" {
+			name = "math." + f.Attr
+		}
+	}
+	largest := 0.0
+	for _, m := range ms {
+		largest = math.Max(largest, m)
+	}
+	switch name {
+	case "abs", "min", "max":
+		return largest, anyInt
+	case "len":
+		return r.size, true
+	case "int", "round", "math.floor", "math.ceil", "math.trunc":
+		if len(c.Args) == 1 && allInt {
+			return largest, true
+		}
+		if name == "round" && len(c.Args) == 2 {
+			return 0, false // round(x, n) of a float is a float
+		}
+		r.fail(c, fmt.Sprintf("%s, an int of a float", exprText(r.b.x.fn.File, c)))
+		return math.Inf(1), true
+	}
+	return 0, false
+}
+
+// intLiteral is an int literal's magnitude; false for a float or complex literal.
+func intLiteral(raw string) (float64, bool) {
+	raw = strings.ReplaceAll(raw, "_", "")
+	lower := strings.ToLower(raw)
+	if strings.HasSuffix(lower, "j") || (!strings.HasPrefix(lower, "0x") && strings.ContainsAny(lower, ".e")) {
+		return 0, false
+	}
+	if v, err := strconv.ParseInt(raw, 0, 64); err == nil {
+		return math.Abs(float64(v)), true
+	}
+	return math.Inf(1), true // beyond int64: Python keeps it exact, the variants cannot
+}
+
+// smallLiteral reads a non-negative int literal below 64 (a power or a shift).
+func smallLiteral(e pyast.Expr) (int64, bool) {
+	n, ok := e.(*pyast.Num)
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseInt(strings.ReplaceAll(n.Raw, "_", ""), 0, 64)
+	return v, err == nil && v >= 0 && v < 64
+}
+
+// moduleValue is the value a module-level name is bound to, once.
+func moduleValue(f *pyast.File, name string) pyast.Expr {
+	if f == nil || f.Module == nil {
+		return nil
+	}
+	for _, s := range f.Module.Body {
+		switch s := s.(type) {
+		case *pyast.Assign:
+			if len(s.Targets) == 1 {
+				if n, ok := s.Targets[0].(*pyast.Name); ok && n.Id == name {
+					return s.Value
+				}
+			}
+		case *pyast.AnnAssign:
+			if n, ok := s.Target.(*pyast.Name); ok && n.Id == name && s.Value != nil {
+				return s.Value
+			}
+		}
+	}
+	return nil
+}

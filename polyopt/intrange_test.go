@@ -1,0 +1,68 @@
+package polyopt
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// TestIntBits checks the bound the guard puts on int parameters and shapes, |n| <= 2**bits,
+// and the SCoPs left out because no bound keeps their ints within int64.
+func TestIntBits(t *testing.T) {
+	union := &typeinfer.Type{Kind: typeinfer.Union, Alts: []*typeinfer.Type{intT(), typeinfer.Simple(typeinfer.Float)}}
+	params := map[string]*typeinfer.Type{"x": vec("N"), "A": mat("N", "M"), "n": intT(),
+		"f": typeinfer.Simple(typeinfer.Float), "u": union}
+	tests := []struct {
+		body string
+		bits int    // -1: no SCoP, rejected as int-range
+		msg  string // the reason, when rejected
+	}{
+		// Sums of sizes and indices: the widest range.
+		{"for i in range(x.shape[0]):\n        x[i] = (n - i) * 2.0", MaxIntBits, ""},
+		{"for i in range(n):\n        x[i] = x[i] * f", MaxIntBits, ""},
+		// i < 2n: (2 * 2**b)**2 <= 2**62 gives b = 30.
+		{"for i in range(n, 2 * n):\n        x[i - n] = i * i * 0.5", 30, ""},
+		// (2 * 2**b)**3 <= 2**62: b = 19.
+		{"for i in range(n, n + x.shape[0]):\n        x[i - n] = i * i * i * 1.0", 19, ""},
+		// i * j < (2**b + 1)**2, with the affine local m = n - 1.
+		{"m = n - 1\n    for i in range(m):\n        for j in range(m):\n            A[i, j] = (i * j % m) / m", 30, ""},
+		// A sum over N of n * i: 2**b * 2**b * 2**b (the trips) <= 2**62: b = 20.
+		{"s = 0\n    for i in range(x.shape[0]):\n        s += n * i\n    x[0] = s", 20, ""},
+		// A float sum of int terms: only the terms count.
+		{"s = 0.0\n    for i in range(x.shape[0]):\n        s += n * i\n    x[0] = s", 31, ""},
+		// Literals count: 2**40 * 2**b <= 2**62.
+		{"for i in range(n):\n        x[i] = i * 1099511627776 * 1.0", 22, ""},
+		// A float parameter or array element times an int is a float.
+		{"for i in range(n):\n        x[i] = f * i * i", MaxIntBits, ""},
+		{"for i in range(n):\n        x[i] = f * (i * i)", 31, ""},
+		{"for i in range(n):\n        x[i] = (x[i] * i) * i", MaxIntBits, ""},
+		// No bound helps.
+		{"for i in range(n):\n        x[i] = 2 ** n + i", -1, "an int power by a variable"},
+		{"p = 1\n    for i in range(n):\n        p *= 2\n    x[0] = p", -1, "updated with *"},
+		{"for i in range(n):\n        x[i] = int(x[i] * 1e300) + i", -1, "an int of a float"},
+		{"for i in range(n):\n        x[i] = u * i", -1, "u * i"},
+		{"for i in range(n):\n        x[i] = i * 99999999999999999999", -1, "99999999999999999999"},
+	}
+	for _, tt := range tests {
+		fn := extract(t, "def k(x, A, n, f, u):\n    "+tt.body+"\n", params)
+		if tt.bits < 0 {
+			if len(fn.SCoPs) != 0 || len(fn.Opaque) == 0 || fn.Opaque[0].Kind != RejectIntRange ||
+				!strings.Contains(fn.Opaque[0].Reason, tt.msg) {
+				t.Errorf("%q: scops %d, opaque %v; want [int-range] ...%s...", tt.body, len(fn.SCoPs), fn.Opaque, tt.msg)
+			}
+			continue
+		}
+		if len(fn.SCoPs) == 0 {
+			t.Errorf("%q: no SCoP: %v", tt.body, fn.Opaque)
+			continue
+		}
+		got := MaxIntBits
+		for _, s := range fn.SCoPs {
+			got = min(got, s.IntBits)
+		}
+		if got != tt.bits {
+			t.Errorf("%q: bits %d, want %d", tt.body, got, tt.bits)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+"""Python ints are exact where the variants compute in int64: the emitted program prints what
+the original prints for int parameters and loop indices whose products, sums and quotients
+leave int64's range.
+
+The sizes 5 and 2**40 are within the guards' bounds (cubes' is 2**19), the others beyond:
+those calls run the original. steps with t = -2**63 made the tiled variant's tile bounds wrap
+and loop for ever.
+
+usage: int_overflow.py"""
+from typing import Annotated
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def shifted(x: Annotated[NDArray[np.float64], "L"], n: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = (n - i) * 2.0
+
+
+def cubes(x: Annotated[NDArray[np.float64], "L"], n: int) -> None:
+    for i in range(n, n + x.shape[0]):
+        x[i - n] = i * i * i * 1.0
+
+
+def halves(x: Annotated[NDArray[np.float64], "L"], n: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = (n + n + 2 * i) // 2 - n
+
+
+def total(x: Annotated[NDArray[np.float64], "L"], n: int) -> float:
+    s = 0
+    for i in range(x.shape[0]):
+        s += n * i
+    return s * 1.0
+
+
+def steps(x: Annotated[NDArray[np.float64], "L"], t: int) -> None:
+    for k in range(t):
+        for i in range(1, x.shape[0] - 1):
+            x[i] = (x[i - 1] + x[i] + x[i + 1]) / 3.0
+
+
+def show(f, *args):
+    try:
+        r = f(*args)
+        print(f.__name__, r, " ".join(repr(float(v)) for v in args[0].ravel()[:4]))
+    except Exception as e:  # the exception type is part of the output
+        print(f.__name__, type(e).__name__)
+
+
+if __name__ == "__main__":
+    for n in (5, -2**63 + 3, 2**62, 2**40, 3_000_000, 2**70):
+        show(shifted, np.zeros(4), n)
+        show(cubes, np.zeros(4), n)
+        show(halves, np.zeros(4), n)
+        show(total, np.zeros(4), n)
+    for t in (3, -5, -2**63):
+        show(steps, np.arange(6.0) ** 2, t)
