@@ -91,9 +91,14 @@ func JobFor(f *typeinfer.Function, variants []string, scales []float64) (FuncJob
 			}
 		case typeinfer.Int, typeinfer.NPScalar, typeinfer.Union:
 			if !typeinfer.IntLike(t) {
-				if t.Kind == typeinfer.NPScalar {
-					spec.Kind = "float" // a NumPy float: a number the variants take as the original does
+				if t.Kind == typeinfer.NPScalar && t.DType == "float64" {
+					spec.Kind = "float" // np.float64 is a float: the variants take it as the original does
 					break
+				}
+				if t.Kind == typeinfer.NPScalar {
+					// The guard refuses the other NumPy scalars (pyparc_rt.is_real): timing the
+					// variants with a float in its place would time calls that never run them.
+					return FuncJob{}, fmt.Errorf("parameter %s: a NumPy %s scalar, which the guard refuses: such calls run the original", p.Name, t.DType)
 				}
 				return FuncJob{}, fmt.Errorf("parameter %s: cannot synthesize a %s", p.Name, t)
 			}

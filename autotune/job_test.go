@@ -1,6 +1,7 @@
 package autotune
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pyparc/pyparc/pyast"
@@ -61,5 +62,25 @@ func TestJobForIntParameters(t *testing.T) {
 	}
 	if job.Symbols["N"] != 60 {
 		t.Errorf("symbols = %v, want N at 60", job.Symbols)
+	}
+}
+
+// TestJobRefusesNarrowScalars: a parameter recorded as a NumPy scalar the guard refuses
+// (np.float32, np.int32) gets no job: timing the variants with a Python number in its place
+// would time calls that always run the original.
+func TestJobRefusesNarrowScalars(t *testing.T) {
+	for _, dt := range []string{"float32", "int32", "uint8"} {
+		sig := store.Signature{Calls: 1, Returns: []store.Return{{Value: store.Value{Type: "None"}, Count: 1}}, Args: []store.Arg{
+			{Name: "A", Value: store.Value{Type: "ndarray", DType: "float64", Shape: []int64{8}, NDim: 1, CContiguous: true}},
+			{Name: "w", Value: store.Value{Type: "npscalar", DType: dt}},
+		}}
+		rec, err := typeinfer.Synthesize([]store.Signature{sig})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = JobFor(&typeinfer.Function{Def: &pyast.FunctionDef{Name: "scale"}, Recorded: rec}, []string{"numba"}, []float64{1})
+		if err == nil || !strings.Contains(err.Error(), "a NumPy "+dt+" scalar, which the guard refuses") {
+			t.Errorf("%s: err = %v", dt, err)
+		}
 	}
 }
