@@ -108,16 +108,12 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		conds = append(conds, name+" != 0")
 	}
 	conds = append(conds, literalShapes...)
-	if bits < polyopt.MaxIntBits {
-		// Shapes beyond 2**MaxIntBits do not fit memory; narrower bounds are checked.
-		seen := map[string]bool{}
-		for _, s := range scops {
-			for _, p := range s.Params {
-				src := s.ParamSource[p]
-				if (strings.Contains(src, ".shape[") || strings.HasPrefix(src, "len(")) && !seen[src] {
-					seen[src] = true
-					conds = append(conds, fmt.Sprintf("%s <= %d", src, limit))
-				}
+	seen := map[string]bool{}
+	for _, s := range scops {
+		for _, src := range s.SizeChecks {
+			if !seen[src] {
+				seen[src] = true
+				conds = append(conds, fmt.Sprintf("%s <= %d", src, limit))
 			}
 		}
 	}

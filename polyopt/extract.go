@@ -59,9 +59,33 @@ type extractor struct {
 	modBound    map[string]int  // module-level bindings (moduleBindings), once asked
 	modCalls    map[string]bool // the module's defs and classes, once asked
 	consts      map[string]bool // the module's plain-data globals (ConstantGlobals), once asked
-	// outerRange names the indices of range() loops around the SCoPs being built that the
-	// model could not cover (see inner): intBits takes them as bounded as sizes.
-	outerRange map[string]bool
+	// outerRange holds the bounds of range() loops around the SCoPs being built that the
+	// model could not cover (see inner), by index, where those are affine: intBits bounds
+	// the indices by them.
+	outerRange map[string][2]Affine
+}
+
+// rangeBounds reads range(hi), range(lo, hi) and range(lo, hi, step) with affine lo and hi.
+func (x *extractor) rangeBounds(e pyast.Expr) ([2]Affine, bool) {
+	if !isRangeCall(e) {
+		return [2]Affine{}, false
+	}
+	args := e.(*pyast.Call).Args
+	if len(args) < 1 || len(args) > 3 {
+		return [2]Affine{}, false
+	}
+	var out [2]Affine
+	if len(args) == 1 {
+		args = append([]pyast.Expr{&pyast.Num{Raw: "0"}}, args...)
+	}
+	for k := 0; k < 2; k++ {
+		a, why := toAffine(args[k], x)
+		if why != "" {
+			return [2]Affine{}, false
+		}
+		out[k] = a
+	}
+	return out, true
 }
 
 func (x *extractor) moduleBound() map[string]int {
@@ -98,7 +122,7 @@ func (x *extractor) moduleCallables() map[string]bool {
 func newExtractor(fn Func) *extractor {
 	x := &extractor{fn: fn, arrays: map[string]*Array{}, ints: map[string]Affine{},
 		source: map[string]string{}, assigned: map[string]int{}, floats: map[string]bool{},
-		allocs: map[pyast.Stmt]bool{}, outerRange: map[string]bool{}}
+		allocs: map[pyast.Stmt]bool{}, outerRange: map[string][2]Affine{}}
 	countAssignments(fn.Def.Body, x.assigned, true)
 	x.localDefs = localBindings(fn.Def.Body)
 	x.globalNames = map[string]bool{}
@@ -449,8 +473,8 @@ func (x *extractor) inner(s pyast.Stmt, out *Function) {
 		if v, ok := f.Target.(*pyast.Name); ok && inBody[v.Id] == 0 {
 			if _, taken := x.ints[v.Id]; !taken && x.arrays[v.Id] == nil {
 				x.ints[v.Id], x.source[v.Id] = varAff(v.Id), v.Id
-				if isRangeCall(f.Iter) {
-					x.outerRange[v.Id] = true
+				if b, ok := x.rangeBounds(f.Iter); ok {
+					x.outerRange[v.Id] = b
 				}
 				defer func() { delete(x.ints, v.Id); delete(x.source, v.Id); delete(x.outerRange, v.Id) }()
 			}

@@ -12,6 +12,7 @@ package polyopt
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -29,6 +30,10 @@ const MaxIntBits = 40
 // sums the variants form from it (a tile's bound, an index plus an offset).
 const intLimit = float64(1 << 62)
 
+// exactFloat is the largest int float64 holds exactly (2**53): the variants convert ints to
+// floats to divide them or compare them with a float, where Python is exact.
+const exactFloat = float64(1 << 53)
+
 // intBits returns the largest b <= MaxIntBits such that, when every int parameter and shape
 // symbol lies within [-2**b, 2**b], no int the SCoP's statements compute leaves intLimit. It
 // returns -1 with the position and a reason when no b does (an int product summed or
@@ -37,8 +42,12 @@ func (b *builder) intBits(s *SCoP) (int, pyast.Pos, string) {
 	var pos pyast.Pos
 	var why string
 	for bits := MaxIntBits; bits >= 0; bits-- {
-		r := &intRange{b: b, s: s, size: math.Ldexp(1, bits), iters: map[*Loop]float64{}}
+		r := &intRange{b: b, s: s, size: math.Ldexp(1, bits), iters: map[*Loop]float64{}, sizes: map[string]bool{}}
 		if r.fits() {
+			for src := range r.sizes {
+				s.SizeChecks = append(s.SizeChecks, src)
+			}
+			sort.Strings(s.SizeChecks)
 			return bits, 0, ""
 		}
 		pos, why = r.pos, r.why
@@ -48,18 +57,20 @@ func (b *builder) intBits(s *SCoP) (int, pyast.Pos, string) {
 
 // intRange evaluates the magnitudes of a SCoP's ints for one size bound.
 type intRange struct {
-	b     *builder
-	s     *SCoP
-	size  float64            // the bound on every int parameter and shape symbol
-	iters map[*Loop]float64  // the magnitude of each loop's index, once computed
-	ints  map[string]bool    // the scalar locals the statements write that hold ints
-	vars  map[string]float64 // and their magnitudes
-	quiet bool               // deciding which locals are ints: no failures recorded
-	depth int                // module constants followed, against cycles
-	pos   pyast.Pos          // where the first value out of range is computed
-	why   string             // and what it is
-	stmt  *Stmt              // the statement being evaluated
-	trips map[*Stmt]float64  // how often each statement runs, at most
+	b      *builder
+	s      *SCoP
+	size   float64            // the bound on every int parameter and shape symbol
+	iters  map[*Loop]float64  // the magnitude of each loop's index, once computed
+	ints   map[string]bool    // the scalar locals the statements write that hold ints
+	vars   map[string]float64 // and their magnitudes
+	quiet  bool               // deciding which locals are ints: no failures recorded
+	liveIn map[string]bool    // locals whose value on entry the SCoP reads
+	depth  int                // module constants followed, against cycles
+	pos    pyast.Pos          // where the first value out of range is computed
+	why    string             // and what it is
+	stmt   *Stmt              // the statement being evaluated
+	trips  map[*Stmt]float64  // how often each statement runs, at most
+	sizes  map[string]bool    // the shapes and lengths taken as sizes, which the guard checks
 }
 
 // fits evaluates every loop bound and statement; false with pos and why set when a value may
@@ -88,6 +99,9 @@ func (r *intRange) fits() bool {
 	// the statement's trip count. Rounds until nothing grows; a local still growing after as
 	// many rounds as there are statements (two locals feeding each other) has no bound.
 	r.vars = map[string]float64{}
+	for name := range r.liveIn {
+		r.vars[name] = math.Inf(1)
+	}
 	for round := 0; ; round++ {
 		next := map[string]float64{}
 		for _, st := range r.s.Stmts {
@@ -114,7 +128,9 @@ func (r *intRange) fits() bool {
 		}
 	}
 	for name, m := range r.vars {
-		if m > intLimit {
+		// A sum the variants compute. A local only assigned is checked where it is computed
+		// (binary) or used; one read on entry is the caller's exact int, not computed here.
+		if m > intLimit && r.summed(name) {
 			r.pos, r.why = r.s.Pos, fmt.Sprintf("the int %s, summed over loops", name)
 			return false
 		}
@@ -129,6 +145,19 @@ func (r *intRange) fits() bool {
 	return true
 }
 
+// summed reports a local that a statement updates from its own value (s += e, s = s + e).
+func (r *intRange) summed(name string) bool {
+	for _, st := range r.s.Stmts {
+		if r.local(st) != name {
+			continue
+		}
+		if _, aug := st.Node.(*pyast.AugAssign); aug || st.Reduction != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // local is the scalar local a statement writes, or "".
 func (r *intRange) local(st *Stmt) string {
 	if len(st.Writes) != 1 || len(st.Writes[0].Index) != 0 {
@@ -140,30 +169,25 @@ func (r *intRange) local(st *Stmt) string {
 	return st.Writes[0].Array
 }
 
-// intLocals decides which scalar locals the statements write hold ints: those every write of
-// which is an int, locals taken as ints until shown otherwise.
+// intLocals decides which scalar locals the statements write may hold ints: those with an
+// int write, and those whose value on entry the SCoP reads (bound outside it, or by an
+// earlier run of a loop around it), which may be any int: their magnitude starts unbounded.
 func (r *intRange) intLocals() {
 	r.ints = map[string]bool{}
-	for _, st := range r.s.Stmts {
-		if name := r.local(st); name != "" {
-			r.ints[name] = true
-		}
-	}
 	r.quiet = true
 	defer func() { r.quiet = false }()
 	for changed := true; changed; {
 		changed = false
 		for _, st := range r.s.Stmts {
 			name := r.local(st)
-			if !r.ints[name] {
+			if name == "" || r.ints[name] {
 				continue
 			}
 			r.stmt = st
 			isInt := false
 			switch n := st.Node.(type) {
 			case *pyast.AugAssign:
-				_, isInt = r.expr(n.Value)
-				isInt = isInt && n.Op != pyast.Div
+				// s += e keeps s's kind: a float stays one, whatever e is.
 			case *pyast.Assign:
 				_, isInt = r.expr(n.Value)
 			case *pyast.AnnAssign:
@@ -171,12 +195,74 @@ func (r *intRange) intLocals() {
 					_, isInt = r.expr(n.Value)
 				}
 			}
-			if !isInt {
-				delete(r.ints, name)
+			if isInt {
+				r.ints[name] = true
 				changed = true
 			}
 		}
 	}
+	// A local the SCoP reads on entry and adds ints to (s += i with s bound before it) may
+	// be an int of any size; one it only adds floats to stays what it was.
+	r.liveIn = map[string]bool{}
+	for _, st := range r.s.Stmts {
+		name := r.local(st)
+		if name == "" || r.killed(name) {
+			continue
+		}
+		r.stmt = st
+		intWrite := r.ints[name]
+		if n, ok := st.Node.(*pyast.AugAssign); ok {
+			_, isInt := r.expr(n.Value)
+			intWrite = intWrite || (isInt && n.Op != pyast.Div)
+		}
+		if intWrite {
+			r.liveIn[name] = true
+			r.ints[name] = true
+		}
+	}
+}
+
+// killed reports a local the SCoP never reads on entry: its first mention is a plain
+// assignment, under no condition, that does not read it, and every later read sits inside
+// the loops around that assignment (t = 0.0 at the top of a loop body, read below it). A
+// read after those loops may find the entry value, when they ran no iteration.
+func (r *intRange) killed(name string) bool {
+	var first *Stmt
+	for _, st := range r.s.Stmts {
+		reads := false
+		for _, a := range st.Reads {
+			reads = reads || a.Array == name
+		}
+		if first == nil {
+			if r.local(st) == name {
+				_, plain := st.Node.(*pyast.Assign)
+				if !plain || reads || len(r.b.cons[st]) != 0 {
+					return false
+				}
+				first = st
+			} else if reads {
+				return false
+			}
+			continue
+		}
+		if reads && !inside(st, first) {
+			return false
+		}
+	}
+	return first != nil
+}
+
+// inside reports a statement within every loop around another.
+func inside(st, other *Stmt) bool {
+	if len(st.Loops) < len(other.Loops) {
+		return false
+	}
+	for k, l := range other.Loops {
+		if st.Loops[k] != l {
+			return false
+		}
+	}
+	return true
 }
 
 // added is the magnitude a statement gives the int local it writes: the value, or for a sum
@@ -220,10 +306,14 @@ func (r *intRange) node(n pyast.Node) {
 		for _, t := range n.Targets {
 			r.expr(t)
 		}
-		r.expr(n.Value)
+		m, isInt := r.expr(n.Value)
+		for _, t := range n.Targets {
+			r.store(t, n.Value, m, isInt)
+		}
 	case *pyast.AugAssign:
 		r.expr(n.Target)
-		r.expr(n.Value)
+		m, isInt := r.expr(n.Value)
+		r.store(n.Target, n.Value, m, isInt)
 	case *pyast.AnnAssign:
 		r.expr(n.Target)
 		if n.Value != nil {
@@ -233,6 +323,35 @@ func (r *intRange) node(n pyast.Node) {
 		r.expr(n.X)
 	case *pyast.If:
 		r.expr(n.Cond)
+	}
+}
+
+// narrowInts are the int dtypes narrower than int64 and the unsigned ones, by their largest
+// value: NumPy raises OverflowError storing a Python int they cannot hold (or combining one
+// with their elements), where the variants' int64 values wrap around.
+var narrowInts = map[string]float64{"int8": 127, "int16": 32767, "int32": 2147483647,
+	"uint8": 255, "uint16": 65535, "uint32": 4294967295, "uint64": 1 << 63}
+
+// store checks a Python int written into (or combined with) an element of a narrow or
+// unsigned int array: its magnitude must fit, and for an unsigned array it must be a literal
+// (the analysis knows no signs: -1 does not fit).
+func (r *intRange) store(target, value pyast.Expr, m float64, isInt bool) {
+	sub, ok := target.(*pyast.Subscript)
+	if !ok || !isInt {
+		return
+	}
+	n, ok := sub.X.(*pyast.Name)
+	if !ok || r.b.x.arrays[n.Id] == nil {
+		return
+	}
+	dt := r.b.x.arrays[n.Id].DType
+	largest, narrow := narrowInts[dt]
+	if !narrow {
+		return
+	}
+	_, literal := value.(*pyast.Num)
+	if m > largest || (strings.HasPrefix(dt, "u") && !literal) {
+		r.fail(value, fmt.Sprintf("%s, an int stored into a %s array", exprText(r.b.x.fn.File, value), dt))
 	}
 }
 
@@ -271,11 +390,17 @@ func (r *intRange) variable(v string) float64 {
 	if !ok {
 		return math.Inf(1)
 	}
-	if src == v && !r.isParam(v) && !r.b.x.outerRange[v] {
-		// The variable of a loop around the SCoP over something other than range(): any
-		// value. The index of a range() loop there is taken as bounded as a size is: the
-		// guard cannot see it, and a range of indices beyond 2**40 does not end.
-		return math.Inf(1)
+	if src == v && !r.isParam(v) {
+		// The index of a loop around the SCoP that the model does not cover: as large as the
+		// bounds of its range() when those are affine, else any value.
+		b, ok := r.b.x.outerRange[v]
+		if !ok {
+			return math.Inf(1)
+		}
+		return math.Max(r.affine(b[0]), r.affine(b[1]))
+	}
+	if strings.Contains(src, ".shape[") || strings.HasPrefix(src, "len(") {
+		r.sizes[src] = true // the guard checks it: a broadcast view's shape may be any size
 	}
 	return r.size // an int parameter, a shape, a list's length
 }
@@ -313,18 +438,36 @@ func (r *intRange) expr(e pyast.Expr) (float64, bool) {
 	case *pyast.Name:
 		return r.name(e.Id)
 	case *pyast.Attribute:
-		r.expr(e.X)
-		if e.Attr == "size" || e.Attr == "ndim" || e.Attr == "nbytes" {
-			if n, ok := e.X.(*pyast.Name); ok && r.b.x.arrays[n.Id] != nil {
-				return math.Ldexp(1, MaxIntBits), true // no array holds more
+		if n, ok := e.X.(*pyast.Name); ok {
+			if _, isModule := r.b.x.fn.Modules[n.Id]; isModule {
+				return 0, false // np.pi, math.inf
+			}
+			if r.b.x.arrays[n.Id] != nil {
+				if e.Attr == "ndim" {
+					return 64, true
+				}
+				if e.Attr == "size" || e.Attr == "nbytes" {
+					return math.Inf(1), true // a broadcast view's may exceed any bound
+				}
+				return 0, false
 			}
 		}
-		return 0, false
+		mx, isInt := r.expr(e.X)
+		switch {
+		case isInt && (e.Attr == "real" || e.Attr == "numerator" || e.Attr == "denominator"):
+			return mx, true
+		case e.Attr == "real" || e.Attr == "imag":
+			return 0, isInt
+		}
+		return math.Inf(1), true // an attribute of something else: it may be any int
 	case *pyast.Subscript:
 		r.expr(e.Index)
 		if at, ok := e.X.(*pyast.Attribute); ok && at.Attr == "shape" {
 			if n, ok := at.X.(*pyast.Name); ok && r.b.x.arrays[n.Id] != nil {
-				return r.size, true
+				if d, ok := smallLiteral(e.Index); ok && int(d) < len(r.b.x.arrays[n.Id].Extent) {
+					return r.affine(r.b.x.arrays[n.Id].Extent[d]), true
+				}
+				return math.Inf(1), true
 			}
 		}
 		if _, ok := e.X.(*pyast.Name); !ok {
@@ -359,9 +502,21 @@ func (r *intRange) expr(e pyast.Expr) (float64, bool) {
 		my, iy := r.expr(e.Y)
 		return math.Max(mx, my), ix || iy
 	case *pyast.Compare:
-		r.expr(e.X)
-		for _, y := range e.Ys {
-			r.expr(y)
+		// Python compares an int with a float exactly; the variants convert the int to
+		// float64 first, which is exact below 2**53 only.
+		operands := append([]pyast.Expr{e.X}, e.Ys...)
+		ms := make([]float64, len(operands))
+		ints := make([]bool, len(operands))
+		for k, x := range operands {
+			ms[k], ints[k] = r.expr(x)
+		}
+		for k := 1; k < len(operands); k++ {
+			for _, j := range []int{k - 1, k} {
+				if ints[k-1] != ints[k] && ints[j] && ms[j] > exactFloat {
+					r.fail(operands[j], exprText(r.b.x.fn.File, operands[j])+", compared with a float")
+					return 1, true
+				}
+			}
 		}
 		return 1, true
 	case *pyast.IfExp:
@@ -404,6 +559,9 @@ func (r *intRange) name(id string) (float64, bool) {
 		return math.Inf(1), true
 	}
 	if a := r.s.Arrays[id]; a != nil && a.Scalar {
+		if r.depth < 8 && r.floatLocal(id) {
+			return 0, false // fn = float(n) before the SCoP
+		}
 		return math.Inf(1), true // a local bound outside the SCoP: it may be any int
 	}
 	if r.b.x.constGlobals()[id] && r.depth < 8 {
@@ -416,7 +574,50 @@ func (r *intRange) name(id string) (float64, bool) {
 			return r.expr(v)
 		}
 	}
-	return 0, false
+	if _, isModule := r.b.x.fn.Modules[id]; isModule {
+		return 0, false
+	}
+	if r.b.x.assigned[id] > 0 && r.depth < 8 && r.floatLocal(id) {
+		return 0, false // fn = float(n) before the SCoP
+	}
+	// A global bound elsewhere, a builtin, a local that may be an int: any int.
+	return math.Inf(1), true
+}
+
+// floatLocal reports a local of the function every binding of which is a plain assignment
+// of a value that is no int.
+func (r *intRange) floatLocal(id string) bool {
+	found, ok := 0, true
+	r.depth++
+	saved := r.stmt
+	r.stmt = nil
+	for _, st := range r.b.x.fn.Def.Body {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			var t, v pyast.Expr
+			switch n := n.(type) {
+			case *pyast.Assign:
+				if len(n.Targets) == 1 {
+					t, v = n.Targets[0], n.Value
+				}
+			case *pyast.AnnAssign:
+				t, v = n.Target, n.Value
+			case *pyast.FunctionDef, *pyast.ClassDef:
+				return false
+			}
+			if name, isName := t.(*pyast.Name); isName && name.Id == id && v != nil {
+				found++
+				quiet := r.quiet
+				r.quiet = true
+				_, isInt := r.expr(v)
+				r.quiet = quiet
+				ok = ok && !isInt
+			}
+			return true
+		})
+	}
+	r.stmt = saved
+	r.depth--
+	return ok && found == r.b.x.assigned[id]
 }
 
 // mayBeInt reports a type whose values may be Python ints.
@@ -459,9 +660,20 @@ func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
 	case pyast.FloorDiv:
 		m = mx // |x // y| <= |x| for an int y != 0
 	case pyast.Mod:
-		m = math.Min(mx, my)
+		m = my // |x % y| < |y| (-1 % n is n - 1)
 	case pyast.Div:
-		return 0, false // a float; x and y were checked
+		// Python divides exact ints with one rounding; the variants round both to float64
+		// first, which is exact below 2**53 only.
+		for _, o := range []struct {
+			m float64
+			e pyast.Expr
+		}{{mx, e.X}, {my, e.Y}} {
+			if o.m > exactFloat {
+				r.fail(o.e, exprText(r.b.x.fn.File, o.e)+", divided as a float")
+				return math.Inf(1), true
+			}
+		}
+		return 0, false
 	case pyast.Pow:
 		k, ok := smallLiteral(e.Y)
 		if !ok {
@@ -508,8 +720,14 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 	case *pyast.Name:
 		name = f.Id
 	case *pyast.Attribute:
-		if mod, ok := f.X.(*pyast.Name); ok && r.b.x.fn.Modules[mod.Id] == "math" {
-			name = "math." + f.Attr
+		if mod, ok := f.X.(*pyast.Name); ok {
+			switch r.b.x.fn.Modules[mod.Id] {
+			case "math":
+				name = "math." + f.Attr
+			case "":
+			default:
+				return 0, false // NumPy's functions compute as the variants do
+			}
 		}
 	}
 	largest := 0.0
@@ -520,7 +738,34 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 	case "abs", "min", "max":
 		return largest, anyInt
 	case "len":
-		return r.size, true
+		if len(c.Args) == 1 {
+			if n, ok := c.Args[0].(*pyast.Name); ok {
+				if a := r.b.x.arrays[n.Id]; a != nil && len(a.Extent) > 0 {
+					return r.affine(a.Extent[0]), true
+				}
+				if t := r.b.x.fn.Params[n.Id]; t != nil && t.Kind == typeinfer.List && r.isParam(n.Id) {
+					r.sizes["len("+n.Id+")"] = true
+					return r.size, true
+				}
+			}
+		}
+		return math.Inf(1), true
+	case "pow":
+		if len(c.Args) == 2 && allInt {
+			k, ok := smallLiteral(c.Args[1])
+			m := math.Pow(ms[0], float64(k))
+			if ok && r.check(m, c, exprText(r.b.x.fn.File, c)) {
+				return m, true
+			}
+			r.fail(c, fmt.Sprintf("%s, an int power by a variable", exprText(r.b.x.fn.File, c)))
+			return math.Inf(1), true
+		}
+		return 0, false
+	case "float", "complex", "bool", "math.sqrt", "math.exp", "math.log", "math.log2", "math.log10",
+		"math.sin", "math.cos", "math.tan", "math.asin", "math.acos", "math.atan", "math.atan2",
+		"math.sinh", "math.cosh", "math.tanh", "math.pow", "math.fabs", "math.hypot", "math.fmod",
+		"math.copysign", "math.erf", "math.erfc", "math.gamma", "math.lgamma", "math.expm1", "math.log1p":
+		return 0, false
 	case "int", "round", "math.floor", "math.ceil", "math.trunc":
 		if len(c.Args) == 1 && allInt {
 			return largest, true
@@ -531,7 +776,7 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 		r.fail(c, fmt.Sprintf("%s, an int of a float", exprText(r.b.x.fn.File, c)))
 		return math.Inf(1), true
 	}
-	return 0, false
+	return math.Inf(1), true // a function of the module, a builtin: it may return any int
 }
 
 // intLiteral is an int literal's magnitude; false for a float or complex literal.

@@ -49,6 +49,10 @@ type SCoP struct {
 	// so that every int the statements compute stays within int64, as Python's exact ints
 	// would (see intrange.go).
 	IntBits int
+	// SizeChecks are the shapes and list lengths ("A.shape[0]", "len(P)") that bound its ints
+	// as sizes: the guard checks them against 2**IntBits too, since a broadcast view's shape
+	// may exceed any memory.
+	SizeChecks []string
 	// intPos and intWhy say, when no bound keeps the ints in range, what leaves it.
 	intPos pyast.Pos
 	intWhy string
