@@ -372,3 +372,40 @@ func divisorParams(f *typeinfer.Function, types map[string]*typeinfer.Type, scop
 	}
 	return out
 }
+
+// paramAffine writes an affine expression of a SCoP's parameters in Python, each parameter as
+// the expression that gives its value at run time (ParamSource): "k - 3", "A.shape[0] - 1".
+func paramAffine(a polyopt.Affine, source map[string]string) string {
+	var b strings.Builder
+	for _, v := range a.Vars() {
+		c := a.Coef[v]
+		switch {
+		case b.Len() == 0 && c < 0:
+			b.WriteString("-")
+		case b.Len() > 0 && c < 0:
+			b.WriteString(" - ")
+		case b.Len() > 0:
+			b.WriteString(" + ")
+		}
+		if c < 0 {
+			c = -c
+		}
+		if c != 1 {
+			fmt.Fprintf(&b, "%d * ", c)
+		}
+		src := source[v]
+		if src == "" {
+			src = v
+		}
+		b.WriteString(src)
+	}
+	switch {
+	case b.Len() == 0:
+		fmt.Fprintf(&b, "%d", a.Const)
+	case a.Const < 0:
+		fmt.Fprintf(&b, " - %d", -a.Const)
+	case a.Const > 0:
+		fmt.Fprintf(&b, " + %d", a.Const)
+	}
+	return b.String()
+}

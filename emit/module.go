@@ -205,6 +205,15 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			numpyFull = false
 			continue
 		}
+		if len(a.ZeroDivisors) > 0 {
+			notes = append(notes, fmt.Sprintf("%s: a division by %s may be by 0, where Python raises ZeroDivisionError and the variants do not",
+				file.Position(s.Pos), a.ZeroDivisors[0]))
+			numpyFull = false
+			continue
+		}
+		for _, d := range a.NonZero {
+			nonEmpty = append(nonEmpty, paramAffine(d, s.ParamSource)+" != 0")
+		}
 		if a.NonEmpty {
 			for _, p := range s.Params {
 				if src := s.ParamSource[p]; strings.Contains(src, ".shape[") {
@@ -327,6 +336,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 
 	params, args := paramText(m.File, def)
 	guard := guardCode(f, used, args)
+	nonEmpty = slices.DeleteFunc(dedupe(nonEmpty), func(c string) bool { return slices.Contains(guard, c) })
 	if final := guard[len(guard)-1]; strings.HasPrefix(final, "_rt.no_alias") {
 		guard = append(guard[:len(guard)-1], dedupe(nonEmpty)...)
 		guard = append(guard, final)

@@ -384,6 +384,9 @@ func (b *builder) assign(s pyast.Stmt, target, value pyast.Expr, augOp string, i
 	if op := b.reads(value, env, st); op != nil {
 		return op
 	}
+	if aug, ok := s.(*pyast.AugAssign); ok && (aug.Op == pyast.Div || aug.Op == pyast.FloorDiv || aug.Op == pyast.Mod) {
+		b.divisor(target, value, env, st) // s /= k on a Python number
+	}
 	st.Reduction = augOp
 	if augOp == "" {
 		st.Reduction = b.selfUpdate(target, value)
@@ -557,6 +560,9 @@ func (b *builder) reads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 				op = b.reject(RejectSlice, e, "the @ operator is not modelled yet")
 				return
 			}
+			if e.Op == pyast.Div || e.Op == pyast.FloorDiv || e.Op == pyast.Mod {
+				b.divisor(e.X, e.Y, env, st)
+			}
 			walkOperands(e, walk)
 		case *pyast.Attribute:
 			switch {
@@ -672,6 +678,11 @@ func (b *builder) finish(run []pyast.Stmt) *SCoP {
 	for _, l := range b.loops {
 		use(l.Lo)
 		use(l.Hi)
+	}
+	for _, st := range b.stmts {
+		for _, d := range st.Divisors {
+			use(d.Aff)
+		}
 	}
 	for _, st := range b.stmts {
 		for _, a := range b.condOps[st] {

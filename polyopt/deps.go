@@ -46,6 +46,11 @@ type Analysis struct {
 	// NonEmpty says the accesses are in bounds only when every array extent is at least 1:
 	// the guard must check that.
 	NonEmpty bool
+	// ZeroDivisors lists divisors with loop indices that may be 0 inside their statement's
+	// domain, where Python raises and the variants do not: the SCoP is not optimized.
+	ZeroDivisors []string
+	// NonZero are divisors of parameters only that may be 0: the guard checks they are not.
+	NonZero []Affine
 	// ExposedReads names, per array, the statements with a read whose value may come from
 	// before the SCoP (no write inside it reaches the read).
 	ExposedReads map[string]map[string]bool
@@ -94,6 +99,9 @@ func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 			if len(oob) == 0 {
 				a.OutOfBounds, a.NonEmpty = nil, true
 			}
+		}
+		if a.ZeroDivisors, a.NonZero, err = zeroDivisors(sc, s); err != nil {
+			return err
 		}
 		for _, arr := range sortedArrays(s) {
 			if err := dependencesOn(sc, s, arr, sched, domain, ctxSet, a); err != nil {

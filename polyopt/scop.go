@@ -87,6 +87,9 @@ type Stmt struct {
 	// Call marks a call statement (build_calls.go): v = f(...) with f a pure function of the
 	// module or NumPy's, run as written; only the Ray variant covers SCoPs that have one.
 	Call bool
+	// Divisors are the affine divisors of its divisions of Python numbers, which raise
+	// ZeroDivisionError where the variants do not (divzero.go).
+	Divisors []Divisor
 }
 
 // Access is one array reference of a statement.

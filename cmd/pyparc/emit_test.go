@@ -191,9 +191,14 @@ func TestEmitNumPyIntSizes(t *testing.T) {
 // same exception.
 func TestEmitUnsafeFactors(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "unsafe_factors.py")
-	// power's 2 ** p leaves int64 for p >= 63, whatever the guard's bound: it stays as it is.
-	if strings.Count(stdout, "optimized ") != 7 || !strings.Contains(stdout, "2 ** p, an int power by a variable") {
+	// power's 2 ** p leaves int64 for p >= 63, whatever the guard's bound, and recip's
+	// 1.0 / (i - k) divides by 0 for 0 <= k < len(x): both stay as they are.
+	if strings.Count(stdout, "optimized ") != 9 || !strings.Contains(stdout, "2 ** p, an int power by a variable") ||
+		!strings.Contains(stdout, "a division by i - k may be by 0") {
 		t.Fatalf("emit:\n%s", stdout)
+	}
+	if src, _ := os.ReadFile(filepath.Join(out, "unsafe_factors.py")); !strings.Contains(string(src), "and k - 3 != 0") {
+		t.Errorf("shifted_divide's guard does not check k - 3 != 0")
 	}
 	quiet := func(d string) string {
 		cmd := exec.Command("python3", "-W", "ignore", "unsafe_factors.py")
@@ -206,6 +211,8 @@ func TestEmitUnsafeFactors(t *testing.T) {
 	}
 	want := quiet(dir)
 	if !strings.Contains(want, "np_inf nan") || !strings.Contains(want, "power ValueError") ||
+		!strings.Contains(want, "recip ZeroDivisionError") || !strings.Contains(want, "shifted_divide ZeroDivisionError") ||
+		!strings.Contains(want, "recip_element -0.5 -1.0 inf") ||
 		!strings.Contains(want, "divide ZeroDivisionError") || !strings.Contains(want, "remainder ZeroDivisionError") {
 		t.Fatalf("the original prints %q", want)
 	}

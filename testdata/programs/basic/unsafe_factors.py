@@ -1,6 +1,6 @@
 """Factors the variants must not take out of a sum, and powers and divisions they must not
 compute: the emitted program prints what the original prints, nan for nan and the same
-exception.
+exception (ZeroDivisionError where Python numbers divide by 0, inf where NumPy's do).
 
 usage: unsafe_factors.py"""
 import math
@@ -67,6 +67,21 @@ def remainder(x: Annotated[NDArray[np.float64], "N"], k: int) -> None:
         x[i] = x[i] + i % k
 
 
+def recip(x: Annotated[NDArray[np.float64], "N"], k: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = 1.0 / (i - k)
+
+
+def recip_element(x: Annotated[NDArray[np.float64], "N"], k: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = x[i] / (i - k)
+
+
+def shifted_divide(x: Annotated[NDArray[np.float64], "N"], k: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = i / (k - 3) + 1.0 / (i + 1)
+
+
 def show(f, *args):
     try:
         f(*args)
@@ -89,3 +104,9 @@ if __name__ == "__main__":
     for k in (4, 0):
         show(divide, np.zeros(9), k)
         show(remainder, np.zeros(9), k)
+    # 1.0 / (i - k) raises for 0 <= k < 9: no variant; an array element divides as NumPy
+    # does (inf); (k - 3) is checked by the guard, (i + 1) is never 0.
+    for k in (-2, 2, 3):
+        show(recip, np.ones(9), k)
+        show(recip_element, np.ones(9), k)
+        show(shifted_divide, np.ones(9), k)

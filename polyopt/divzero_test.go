@@ -1,0 +1,57 @@
+package polyopt
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyparc/pyparc/polyopt/isl"
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// TestZeroDivisors: divisions of Python numbers by an affine int that may be 0 inside the
+// domain, with loop indices (the SCoP is not optimized) or of parameters only (the guard
+// checks them); a NumPy number on either side or a divisor never 0 needs nothing.
+func TestZeroDivisors(t *testing.T) {
+	params := map[string]*typeinfer.Type{"x": vec("N"), "n": intT(), "k": intT(), "f": typeinfer.Simple(typeinfer.Float)}
+	tests := []struct {
+		body        string
+		what, guard string // joined with ", "
+	}{
+		{"for i in range(n):\n        x[i] = 1.0 / (i - k)", "i - k", ""},
+		{"for i in range(n):\n        x[i] = f // (i - 2)", "i - 2", ""},
+		{"for i in range(n):\n        x[i] = i % (k - 3)", "", "k - 3"},
+		{"for i in range(n):\n        x[i] = 1.0 / (i + 1)", "", ""},
+		{"for i in range(1, n):\n        x[i] = 1.0 / i", "", ""},
+		{"for i in range(n):\n        x[i] = x[i] / (i - k)", "", ""},
+		{"for i in range(n):\n        x[i] = 2.0 / (n - i)", "", ""},
+		{"for i in range(3, n):\n        x[i] = 1.0 / (n - 3)", "", ""},
+		{"s = 1.0\n    for i in range(n):\n        s /= i\n    x[0] = s", "i", ""},
+	}
+	ctx, err := isl.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Free()
+	for _, tt := range tests {
+		fn := extract(t, "def k(x, n, k, f):\n    "+tt.body+"\n", params)
+		if len(fn.SCoPs) != 1 {
+			t.Errorf("%q: %d SCoPs, opaque %v", tt.body, len(fn.SCoPs), fn.Opaque)
+			continue
+		}
+		a, err := Analyze(ctx, fn.SCoPs[0])
+		if err != nil {
+			t.Errorf("%q: %v", tt.body, err)
+			continue
+		}
+		var guard []string
+		for _, g := range a.NonZero {
+			guard = append(guard, g.String())
+		}
+		if got := strings.Join(a.ZeroDivisors, ", "); got != tt.what {
+			t.Errorf("%q: zero divisors %q, want %q", tt.body, got, tt.what)
+		}
+		if got := strings.Join(guard, ", "); got != tt.guard {
+			t.Errorf("%q: guarded divisors %q, want %q", tt.body, got, tt.guard)
+		}
+	}
+}
