@@ -79,7 +79,7 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		case typeinfer.Float, typeinfer.NPScalar:
 			// A NumPy scalar too: is_real admits float64 and int64 scalars only, the ones
 			// the variants compute with as the original does.
-			conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
+			conds = append(conds, fmt.Sprintf("_rt.is_real(%s, %d)", p.Name, limit))
 		case typeinfer.Bool:
 			conds = append(conds, fmt.Sprintf("type(%s) is bool", p.Name))
 		case typeinfer.List:
@@ -87,17 +87,17 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 				conds = append(conds, fmt.Sprintf("_rt.int_list(%s)", p.Name))
 			}
 		case typeinfer.Complex:
-			conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
+			conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, limit))
 		case typeinfer.Union:
 			switch {
 			case allReal(t):
-				conds = append(conds, fmt.Sprintf("_rt.is_real(%s)", p.Name))
+				conds = append(conds, fmt.Sprintf("_rt.is_real(%s, %d)", p.Name, limit))
 			case allNumbers(t):
-				conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
+				conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, limit))
 			case anyNumber(t):
 				// The variants compute with it as a number: its other kinds (an array,
 				// None) run the original.
-				conds = append(conds, fmt.Sprintf("_rt.is_number(%s)", p.Name))
+				conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, limit))
 			}
 		}
 	}

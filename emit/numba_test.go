@@ -130,14 +130,14 @@ func TestGuardChecksNumPyScalars(t *testing.T) {
 		"alpha": {Kind: typeinfer.NPScalar, DType: "float32"},
 	}}
 	conds := guardCode(fn, nil, "B, alpha")
-	if !strings.Contains(strings.Join(conds, " and "), "_rt.is_real(alpha)") {
+	if !strings.Contains(strings.Join(conds, " and "), "_rt.is_real(alpha, ") {
 		t.Errorf("guard %q does not check alpha", conds)
 	}
 	// Called with 0.5 and np.float32(0.5) (program p1100 of the campaign): a union.
 	fn.Declared["alpha"] = &typeinfer.Type{Kind: typeinfer.Union, Alts: []*typeinfer.Type{
 		typeinfer.Simple(typeinfer.Float), {Kind: typeinfer.NPScalar, DType: "float32"}}}
 	conds = guardCode(fn, nil, "B, alpha")
-	if !strings.Contains(strings.Join(conds, " and "), "_rt.is_real(alpha)") {
+	if !strings.Contains(strings.Join(conds, " and "), "_rt.is_real(alpha, ") {
 		t.Errorf("guard %q does not check alpha of a union type", conds)
 	}
 }
@@ -183,7 +183,7 @@ func TestGuardChecksComplexScalars(t *testing.T) {
 	} {
 		fn := &typeinfer.Function{QualName: "k", Def: def, Declared: map[string]*typeinfer.Type{
 			"B": typeinfer.Array("complex128", typeinfer.SymDim("N")), "alpha": alpha}}
-		if conds := guardCode(fn, nil, "B, alpha"); !strings.Contains(strings.Join(conds, " and "), "_rt.is_number(alpha)") {
+		if conds := guardCode(fn, nil, "B, alpha"); !strings.Contains(strings.Join(conds, " and "), "_rt.is_number(alpha, ") {
 			t.Errorf("alpha %s: guard %q does not check it is a number", alpha, conds)
 		}
 	}

@@ -39,6 +39,11 @@ const exactFloat = float64(1 << 53)
 // returns -1 with the position and a reason when no b does (an int product summed or
 // multiplied over a loop, a power by a variable, int() of a float).
 func (b *builder) intBits(s *SCoP) (int, pyast.Pos, string) {
+	if s.HasCalls() {
+		// Only the Ray variant takes a SCoP with call statements, and it runs the statements
+		// as they are written, in Python: its ints are Python's.
+		return MaxIntBits, 0, ""
+	}
 	var pos pyast.Pos
 	var why string
 	for bits := MaxIntBits; bits >= 0; bits-- {
@@ -512,7 +517,8 @@ func (r *intRange) expr(e pyast.Expr) (float64, bool) {
 		}
 		for k := 1; k < len(operands); k++ {
 			for _, j := range []int{k - 1, k} {
-				if ints[k-1] != ints[k] && ints[j] && ms[j] > exactFloat {
+				other := operands[2*k-1-j]
+				if ints[j] && ms[j] > exactFloat && (!ints[2*k-1-j] || r.maybeFloat(other)) {
 					r.fail(operands[j], exprText(r.b.x.fn.File, operands[j])+", compared with a float")
 					return 1, true
 				}
@@ -542,8 +548,16 @@ func (r *intRange) name(id string) (float64, bool) {
 	if a, ok := r.b.x.ints[id]; ok {
 		return r.affine(a), true
 	}
-	if r.b.x.floats[id] || r.b.x.arrays[id] != nil {
+	if r.b.x.arrays[id] != nil {
 		return 0, false
+	}
+	if r.b.x.floats[id] {
+		// A float, complex or NumPy scalar parameter: the guard (is_real, is_number) admits
+		// an int there too, within the same bound. A bool is 0 or 1.
+		if t := r.b.x.fn.Params[id]; t != nil && t.Kind == typeinfer.Bool {
+			return 1, true
+		}
+		return r.size, true
 	}
 	if r.ints[id] {
 		return r.vars[id], true
@@ -552,11 +566,14 @@ func (r *intRange) name(id string) (float64, bool) {
 		return 0, false // a local written only with values that are no ints
 	}
 	if r.isParam(id) && r.b.x.assigned[id] == 0 {
-		if t := r.b.x.fn.Params[id]; t != nil && !mayBeInt(t) {
-			return 0, false // a float, bool, complex or array parameter
+		t := r.b.x.fn.Params[id]
+		switch {
+		case t == nil || t.Kind == typeinfer.Unknown:
+			return math.Inf(1), true // the guard checks nothing: any int
+		case t.Kind == typeinfer.Union && mayBeInt(t):
+			return r.size, true // int | float: the guard bounds the int as it does others
 		}
-		// An int | float or unknown parameter: the guard admits any int64 there.
-		return math.Inf(1), true
+		return 0, false // a list, None
 	}
 	if a := r.s.Arrays[id]; a != nil && a.Scalar {
 		if r.depth < 8 && r.floatLocal(id) {
@@ -618,6 +635,19 @@ func (r *intRange) floatLocal(id string) bool {
 	r.stmt = saved
 	r.depth--
 	return ok && found == r.b.x.assigned[id]
+}
+
+// maybeFloat reports an expression that may be a float though its magnitude is tracked as an
+// int's: it reads a float parameter (the guard admits ints there too).
+func (r *intRange) maybeFloat(e pyast.Expr) bool {
+	found := false
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		if id, ok := n.(*pyast.Name); ok && r.b.x.floats[id.Id] {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // mayBeInt reports a type whose values may be Python ints.

@@ -34,9 +34,10 @@ func TestIntBits(t *testing.T) {
 		{"s = 0.0\n    for i in range(x.shape[0]):\n        s += n * i\n    x[0] = s", 31, ""},
 		// Literals count: 2**40 * 2**b <= 2**62.
 		{"for i in range(n):\n        x[i] = i * 1099511627776 * 1.0", 22, ""},
-		// A float parameter or array element times an int is a float.
-		{"for i in range(n):\n        x[i] = f * i * i", MaxIntBits, ""},
-		{"for i in range(n):\n        x[i] = f * (i * i)", 31, ""},
+		// A float parameter may be passed an int (the guard bounds it as it does n): then
+		// f * i * i is an int product. An array element times an int is NumPy's.
+		{"for i in range(n):\n        x[i] = f * i * i", 20, ""},
+		{"for i in range(n):\n        x[i] = f * 0.5 * i * i", MaxIntBits, ""},
 		{"for i in range(n):\n        x[i] = (x[i] * i) * i", MaxIntBits, ""},
 		// Found by review: -1 % n is n - 1; pow(); an int's attributes; division and
 		// comparison with floats round ints above 2**53; narrow int arrays; outer loops.
@@ -56,7 +57,7 @@ func TestIntBits(t *testing.T) {
 		{"for i in range(n):\n        x[i] = 2 ** n + i", -1, "an int power by a variable"},
 		{"p = 1\n    for i in range(n):\n        p *= 2\n    x[0] = p", -1, "updated with *"},
 		{"for i in range(n):\n        x[i] = int(x[i] * 1e300) + i", -1, "an int of a float"},
-		{"for i in range(n):\n        x[i] = u * i", -1, "u * i"},
+		{"for i in range(n):\n        x[i] = u * i", 31, ""}, // int | float: bounded as an int
 		{"for i in range(n):\n        x[i] = i * 99999999999999999999", -1, "99999999999999999999"},
 	}
 	for _, tt := range tests {

@@ -230,7 +230,7 @@ func TestEmitUnsafeFactors(t *testing.T) {
 // prints, the guards admitting the sizes that keep the ints in range and refusing the rest.
 func TestEmitIntOverflow(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "int_overflow.py")
-	if strings.Count(stdout, "optimized ") != 5 {
+	if strings.Count(stdout, "optimized ") != 6 {
 		t.Fatalf("emit:\n%s", stdout)
 	}
 	src, err := os.ReadFile(filepath.Join(out, "int_overflow.py"))
@@ -239,7 +239,7 @@ func TestEmitIntOverflow(t *testing.T) {
 	}
 	// cubes: (2 * 2**19)**3 <= 2**62; total: a sum over 2**20 of n * i; the rest 2**40.
 	for _, want := range []string{"_rt.is_int(n, 524288)", "x.shape[0] <= 524288", "_rt.is_int(n, 1048576)",
-		"_rt.is_int(n, 1099511627776)", "_rt.is_int(t, 1099511627776)"} {
+		"_rt.is_int(n, 1099511627776)", "_rt.is_int(t, 1099511627776)", "_rt.is_real(f, 1048576)"} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("no %s in the emitted program", want)
 		}

@@ -95,6 +95,16 @@ def test_scalar_checks(x, is_int, is_real, is_number):
 def test_is_int_within(x, bound, want):
     # The guard's bound: within it no int a variant computes in int64 leaves int64.
     assert rt.is_int(x, bound) is want
+    if type(x) is not float:
+        # is_real and is_number bound the ints they admit the same way.
+        assert rt.is_real(x, bound) is want
+        assert rt.is_number(x, bound) is want
+
+
+def test_is_real_within_takes_floats():
+    assert rt.is_real(1e300, 1 << 20) is True
+    assert rt.is_number(complex(1e300, 2.0), 1 << 20) is True
+    assert rt.is_real(float("inf"), 1 << 20) is False
 
 
 def test_int_list():

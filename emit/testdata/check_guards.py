@@ -63,6 +63,10 @@ def main():
         ("gemm admitted", gemm(), True),
         ("gemm float32", gemm(dtype=np.float32), False),
         ("gemm int alpha", gemm(alpha=2), True),
+        # An int where a float was recorded is bounded as int parameters are: the variants
+        # would compute alpha * i in int64 where Python's product is exact.
+        ("gemm int alpha beyond 2**40", gemm(alpha=2 ** 40 + 1), False),
+        ("gemm np.int64 alpha at 2**40", gemm(alpha=np.int64(2 ** 40)), True),
         ("gemm complex alpha", gemm(alpha=1j), False),
         # The variant takes alpha out of the sum: inf * (A @ B) is no sum of inf * a * b.
         ("gemm inf alpha", gemm(alpha=float("inf")), False),

@@ -480,8 +480,9 @@ def int_list(x):
     return type(x) is list and all(type(v) is int for v in x)
 
 
-def is_real(x):
-    """True for a finite Python float or int, or a finite NumPy float64 or int64 scalar.
+def is_real(x, bound=None):
+    """True for a finite Python float or int, or a finite NumPy float64 or int64 scalar; an
+    int within -bound..bound when a bound is given (is_int says why).
 
     A NumPy float32 scalar is refused: the original computes 0.5 * x in float32 (NumPy 2 keeps
     the narrower type of a scalar), the variants in float64 (Numba's rules, or np.exp giving a
@@ -491,18 +492,20 @@ def is_real(x):
     alpha * A[i, k] * B[k, j]), which for an infinite alpha gives inf where a product of the
     loops was inf * 0, a nan, and adds inf * 0 where a sum had no term."""
     t = type(x)
-    return ((t is float or t is _np.float64) and _FLOAT_MIN <= x <= _FLOAT_MAX
-            or (t is int and _INT64_MIN <= x <= _INT64_MAX) or t is _np.int64)
+    if t is float or t is _np.float64:
+        return bool(_FLOAT_MIN <= x <= _FLOAT_MAX)
+    return is_int(x, bound)
 
 
-def is_number(x):
+def is_number(x, bound=None):
     """True for a Python complex, float or int, or a NumPy complex128, float64 or int64
     scalar, finite: the numbers a complex scalar parameter was recorded as (narrower NumPy
-    scalars compute otherwise, and infinite ones factor otherwise, as is_real explains)."""
+    scalars compute otherwise, and infinite ones factor otherwise, as is_real explains); an
+    int within -bound..bound when a bound is given."""
     t = type(x)
     if t is complex or t is _np.complex128:
-        return _FLOAT_MIN <= x.real <= _FLOAT_MAX and _FLOAT_MIN <= x.imag <= _FLOAT_MAX
-    return is_real(x)
+        return bool(_FLOAT_MIN <= x.real <= _FLOAT_MAX and _FLOAT_MIN <= x.imag <= _FLOAT_MAX)
+    return is_real(x, bound)
 
 
 def no_alias(arrays, written):

@@ -41,6 +41,11 @@ def steps(x: Annotated[NDArray[np.float64], "L"], t: int) -> None:
             x[i] = (x[i - 1] + x[i] + x[i + 1]) / 3.0
 
 
+def scaled(x: Annotated[NDArray[np.float64], "L"], f: float) -> None:
+    for i in range(x.shape[0]):
+        x[i] = f * i * i
+
+
 def show(f, *args):
     try:
         r = f(*args)
@@ -55,5 +60,8 @@ if __name__ == "__main__":
         show(cubes, np.zeros(4), n)
         show(halves, np.zeros(4), n)
         show(total, np.zeros(4), n)
+    # A float parameter passed an int: f * i * i is an int product then.
+    for f in (0.5, 3, 2**19, 2**62, np.int64(2**62)):
+        show(scaled, np.zeros(4), f)
     for t in (3, -5, -2**63):
         show(steps, np.arange(6.0) ** 2, t)
