@@ -206,6 +206,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			continue
 		}
 		if len(a.ZeroDivisors) > 0 {
+			if retry(s) {
+				return function(ctx, m, f, dec, skip)
+			}
 			notes = append(notes, fmt.Sprintf("%s: a division by %s may be by 0, where Python raises ZeroDivisionError and the variants do not",
 				file.Position(s.Pos), a.ZeroDivisors[0]))
 			numpyFull = false
@@ -214,6 +217,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		for _, d := range a.NonZero {
 			nonEmpty = append(nonEmpty, paramAffine(d, s.ParamSource)+" != 0")
 		}
+		nonEmpty = append(nonEmpty, a.NonZeroText...)
 		if a.NonEmpty {
 			for _, p := range s.Params {
 				if src := s.ParamSource[p]; strings.Contains(src, ".shape[") {

@@ -563,6 +563,11 @@ func (b *builder) reads(e pyast.Expr, env affineEnv, st *Stmt) *Opaque {
 			if e.Op == pyast.Div || e.Op == pyast.FloorDiv || e.Op == pyast.Mod {
 				b.divisor(e.X, e.Y, env, st)
 			}
+			if _, literal := e.Y.(*pyast.Num); e.Op == pyast.Pow && !literal {
+				// 0 ** -1.0 raises ZeroDivisionError too: a power by anything but a literal
+				// (never negative: -1.0 is a unary minus) divides by its base.
+				b.divisor(e.Y, e.X, env, st)
+			}
 			walkOperands(e, walk)
 		case *pyast.Attribute:
 			switch {
@@ -689,9 +694,13 @@ func (b *builder) finish(run []pyast.Stmt) *SCoP {
 			use(a)
 		}
 	}
+	s.OuterIndices = map[string]bool{}
 	for p := range params {
 		s.Params = append(s.Params, p)
 		s.ParamSource[p] = b.x.source[p]
+		if b.x.outerIndex[p] {
+			s.OuterIndices[p] = true
+		}
 	}
 	sort.Strings(s.Params)
 	prefix := s.paramPrefix()

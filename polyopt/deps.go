@@ -51,6 +51,8 @@ type Analysis struct {
 	ZeroDivisors []string
 	// NonZero are divisors of parameters only that may be 0: the guard checks they are not.
 	NonZero []Affine
+	// NonZeroText are the guard's conditions that other divisors are not 0, in Python.
+	NonZeroText []string
 	// ExposedReads names, per array, the statements with a read whose value may come from
 	// before the SCoP (no write inside it reaches the read).
 	ExposedReads map[string]map[string]bool
@@ -100,7 +102,7 @@ func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 				a.OutOfBounds, a.NonEmpty = nil, true
 			}
 		}
-		if a.ZeroDivisors, a.NonZero, err = zeroDivisors(sc, s); err != nil {
+		if a.ZeroDivisors, a.NonZero, a.NonZeroText, err = zeroDivisors(sc, s); err != nil {
 			return err
 		}
 		for _, arr := range sortedArrays(s) {

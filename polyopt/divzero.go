@@ -10,16 +10,23 @@ package polyopt
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pyparc/pyparc/pyast"
 	"github.com/pyparc/pyparc/typeinfer"
 )
 
-// Divisor is the affine int divisor of a division of Python numbers in a statement.
+// Divisor is the divisor of a division of Python numbers in a statement: an affine int
+// (Aff), or another expression, which the guard can test where it reads only parameters
+// (Guard: the Python condition that it is not 0, locals bound to expressions of parameters
+// written out).
 type Divisor struct {
-	Node pyast.Expr // the divisor in the source
-	Aff  Affine
+	Node   pyast.Expr // the divisor in the source
+	Affine bool
+	Aff    Affine
+	Guard  string
 }
 
 // divisor records e's divisor when both of its operands are Python numbers and the divisor is
@@ -29,10 +36,93 @@ func (b *builder) divisor(x, y pyast.Expr, env affineEnv, st *Stmt) {
 		return
 	}
 	a, why := toAffine(y, env)
-	if why != "" || (a.IsConst() && a.Const != 0) {
+	if why == "" {
+		if !a.IsConst() || a.Const == 0 {
+			st.Divisors = append(st.Divisors, Divisor{Node: y, Affine: true, Aff: a})
+		}
 		return
 	}
-	st.Divisors = append(st.Divisors, Divisor{Node: y, Aff: a})
+	if n, ok := y.(*pyast.Num); ok {
+		if v, err := strconv.ParseFloat(strings.ReplaceAll(n.Raw, "_", ""), 64); err == nil && v != 0 {
+			return // 2.0
+		}
+	}
+	var pre []string
+	if text := b.paramText(y, 0, &pre); text != "" {
+		var conds []string
+		for _, c := range append(pre, text+" != 0") {
+			if !slices.Contains(conds, c) {
+				conds = append(conds, c)
+			}
+		}
+		st.Divisors = append(st.Divisors, Divisor{Node: y, Guard: strings.Join(conds, " and ")})
+		return
+	}
+	st.Divisors = append(st.Divisors, Divisor{Node: y})
+}
+
+// paramText writes e, an expression of scalar parameters, module constants and locals bound
+// once, at the top of the function, to such expressions, with those locals written out: the
+// guard can compute it (fn = float(n): float(n)). Only operators and calls that cannot
+// raise for the numbers the guard admits are taken (+, -, *, float(), int(), abs()), and
+// divisions, whose divisors pre lists as conditions to test first (DX = 1.0 / n: n != 0).
+// "" when e is not such an expression.
+func (b *builder) paramText(e pyast.Expr, depth int, pre *[]string) string {
+	if depth > 8 {
+		return ""
+	}
+	switch e := e.(type) {
+	case *pyast.Num:
+		return e.Raw
+	case *pyast.Name:
+		if t := b.x.fn.Params[e.Id]; t != nil && b.x.assigned[e.Id] == 0 && t.Kind != typeinfer.NDArray {
+			for _, p := range b.x.fn.Def.Params {
+				if p.Name == e.Id {
+					return e.Id
+				}
+			}
+		}
+		if b.x.assigned[e.Id] == 1 {
+			for _, st := range b.x.fn.Def.Body {
+				as, ok := st.(*pyast.Assign)
+				if !ok || len(as.Targets) != 1 {
+					continue
+				}
+				if n, ok := as.Targets[0].(*pyast.Name); ok && n.Id == e.Id {
+					if v := b.paramText(as.Value, depth+1, pre); v != "" {
+						return "(" + v + ")"
+					}
+				}
+			}
+		}
+		return ""
+	case *pyast.UnaryOp:
+		if x := b.paramText(e.X, depth+1, pre); x != "" && (e.Op == pyast.USub || e.Op == pyast.UAdd) {
+			return e.Op.String() + "(" + x + ")"
+		}
+	case *pyast.BinOp:
+		if e.Op != pyast.Add && e.Op != pyast.Sub && e.Op != pyast.Mul && e.Op != pyast.Div {
+			return ""
+		}
+		x, y := b.paramText(e.X, depth+1, pre), b.paramText(e.Y, depth+1, pre)
+		if x == "" || y == "" {
+			return ""
+		}
+		if e.Op == pyast.Div {
+			*pre = append(*pre, y+" != 0")
+		}
+		return "(" + x + " " + e.Op.String() + " " + y + ")"
+	case *pyast.Call:
+		f, ok := e.Func.(*pyast.Name)
+		if !ok || len(e.Args) != 1 || (f.Id != "float" && f.Id != "int" && f.Id != "abs") ||
+			b.x.assigned[f.Id] > 0 || b.x.moduleBound()[f.Id] > 0 {
+			return ""
+		}
+		if x := b.paramText(e.Args[0], depth+1, pre); x != "" {
+			return f.Id + "(" + x + ")"
+		}
+	}
+	return ""
 }
 
 // pyNumber reports an expression that may be a Python number rather than a NumPy one: no
@@ -46,13 +136,9 @@ func (b *builder) pyNumber(e pyast.Expr, env affineEnv) bool {
 		if _, ok := env.affineName(e.Id); ok {
 			return true
 		}
-		if b.x.arrays[e.Id] != nil {
-			return false
-		}
-		if t := b.x.fn.Params[e.Id]; t != nil && b.x.assigned[e.Id] == 0 && t.Kind == typeinfer.NPScalar {
-			return false
-		}
-		return true
+		// A parameter recorded as a NumPy scalar counts too: the guard admits a Python float
+		// there.
+		return b.x.arrays[e.Id] == nil
 	case *pyast.BinOp:
 		return b.pyNumber(e.X, env) && b.pyNumber(e.Y, env)
 	case *pyast.UnaryOp:
@@ -70,9 +156,17 @@ func (b *builder) pyNumber(e pyast.Expr, env affineEnv) bool {
 // zeroDivisors checks every recorded divisor: those that may be 0 inside their statement's
 // domain, for some parameters the context admits, with loop indices (what) or without them
 // (guard, the parameter-only divisors the guard must check).
-func zeroDivisors(sc *scope, s *SCoP) (what []string, guard []Affine, err error) {
+func zeroDivisors(sc *scope, s *SCoP) (what []string, guard []Affine, guardText []string, err error) {
 	for _, st := range s.Stmts {
 		for _, d := range st.Divisors {
+			if !d.Affine {
+				if d.Guard == "" {
+					what = append(what, exprText(nil, d.Node))
+				} else {
+					guardText = append(guardText, d.Guard)
+				}
+				continue
+			}
 			zero := strings.Replace(st.Domain, "}", "", 1)
 			cond := d.Aff.String() + " = 0"
 			if strings.Contains(zero, ":") {
@@ -82,28 +176,31 @@ func zeroDivisors(sc *scope, s *SCoP) (what []string, guard []Affine, err error)
 			}
 			set, err := sc.set(zero)
 			if err != nil {
-				return nil, nil, fmt.Errorf("divisor %s: %w", d.Aff, err)
+				return nil, nil, nil, fmt.Errorf("divisor %s: %w", d.Aff, err)
 			}
 			ctxSet, err := sc.set(s.Context)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			if set, err = set.IntersectParams(ctxSet); err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			sc.add(set)
 			empty, err := set.IsEmpty()
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			if empty {
 				continue
 			}
+			// The guard runs at the function's entry: a divisor reading a loop index, of the
+			// SCoP or of a loop around it, is not known there.
 			indices := false
 			for _, v := range d.Aff.Vars() {
 				for _, it := range st.Iters {
 					indices = indices || v == it
 				}
+				indices = indices || s.OuterIndices[v]
 			}
 			if indices {
 				what = append(what, d.Aff.String())
@@ -112,5 +209,5 @@ func zeroDivisors(sc *scope, s *SCoP) (what []string, guard []Affine, err error)
 			}
 		}
 	}
-	return what, guard, nil
+	return what, guard, guardText, nil
 }

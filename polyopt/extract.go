@@ -63,6 +63,7 @@ type extractor struct {
 	// model could not cover (see inner), by index, where those are affine: intBits bounds
 	// the indices by them.
 	outerRange map[string][2]Affine
+	outerIndex map[string]bool // the indices of such loops, affine bounds or not
 }
 
 // rangeBounds reads range(hi), range(lo, hi) and range(lo, hi, step) with affine lo and hi.
@@ -122,7 +123,8 @@ func (x *extractor) moduleCallables() map[string]bool {
 func newExtractor(fn Func) *extractor {
 	x := &extractor{fn: fn, arrays: map[string]*Array{}, ints: map[string]Affine{},
 		source: map[string]string{}, assigned: map[string]int{}, floats: map[string]bool{},
-		allocs: map[pyast.Stmt]bool{}, outerRange: map[string][2]Affine{}}
+		allocs: map[pyast.Stmt]bool{}, outerRange: map[string][2]Affine{},
+		outerIndex: map[string]bool{}}
 	countAssignments(fn.Def.Body, x.assigned, true)
 	x.localDefs = localBindings(fn.Def.Body)
 	x.globalNames = map[string]bool{}
@@ -473,10 +475,16 @@ func (x *extractor) inner(s pyast.Stmt, out *Function) {
 		if v, ok := f.Target.(*pyast.Name); ok && inBody[v.Id] == 0 {
 			if _, taken := x.ints[v.Id]; !taken && x.arrays[v.Id] == nil {
 				x.ints[v.Id], x.source[v.Id] = varAff(v.Id), v.Id
+				x.outerIndex[v.Id] = true
 				if b, ok := x.rangeBounds(f.Iter); ok {
 					x.outerRange[v.Id] = b
 				}
-				defer func() { delete(x.ints, v.Id); delete(x.source, v.Id); delete(x.outerRange, v.Id) }()
+				defer func() {
+					delete(x.ints, v.Id)
+					delete(x.source, v.Id)
+					delete(x.outerRange, v.Id)
+					delete(x.outerIndex, v.Id)
+				}()
 			}
 		}
 	}

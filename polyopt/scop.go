@@ -45,6 +45,9 @@ type SCoP struct {
 	// NonInt names the scalar parameters recorded as other than int (float, bool, complex,
 	// NumPy scalars): a value reading one may be no int.
 	NonInt map[string]bool
+	// OuterIndices names the parameters that are indices of loops around the SCoP that the
+	// model does not cover: they change while the function runs.
+	OuterIndices map[string]bool
 	// IntBits bounds the int parameters and shape symbols the guard admits, |n| <= 2**IntBits,
 	// so that every int the statements compute stays within int64, as Python's exact ints
 	// would (see intrange.go).

@@ -193,12 +193,15 @@ func TestEmitUnsafeFactors(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "unsafe_factors.py")
 	// power's 2 ** p leaves int64 for p >= 63, whatever the guard's bound, and recip's
 	// 1.0 / (i - k) divides by 0 for 0 <= k < len(x): both stay as they are.
-	if strings.Count(stdout, "optimized ") != 9 || !strings.Contains(stdout, "2 ** p, an int power by a variable") ||
+	if strings.Count(stdout, "optimized ") != 11 || !strings.Contains(stdout, "2 ** p, an int power by a variable") ||
 		!strings.Contains(stdout, "a division by i - k may be by 0") {
 		t.Fatalf("emit:\n%s", stdout)
 	}
-	if src, _ := os.ReadFile(filepath.Join(out, "unsafe_factors.py")); !strings.Contains(string(src), "and k - 3 != 0") {
-		t.Errorf("shifted_divide's guard does not check k - 3 != 0")
+	src, _ := os.ReadFile(filepath.Join(out, "unsafe_factors.py"))
+	for _, want := range []string{"and k - 3 != 0", "and (alpha - 1.0) != 0"} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("no %q in the guards", want)
+		}
 	}
 	quiet := func(d string) string {
 		cmd := exec.Command("python3", "-W", "ignore", "unsafe_factors.py")
@@ -212,7 +215,8 @@ func TestEmitUnsafeFactors(t *testing.T) {
 	want := quiet(dir)
 	if !strings.Contains(want, "np_inf nan") || !strings.Contains(want, "power ValueError") ||
 		!strings.Contains(want, "recip ZeroDivisionError") || !strings.Contains(want, "shifted_divide ZeroDivisionError") ||
-		!strings.Contains(want, "recip_element -0.5 -1.0 inf") ||
+		!strings.Contains(want, "recip_element -0.5 -1.0 inf") || !strings.Contains(want, "shifted_alpha ZeroDivisionError") ||
+		!strings.Contains(want, "power_of_index ZeroDivisionError") || !strings.Contains(want, "means 4.0 5.0 6.0 nan") ||
 		!strings.Contains(want, "divide ZeroDivisionError") || !strings.Contains(want, "remainder ZeroDivisionError") {
 		t.Fatalf("the original prints %q", want)
 	}

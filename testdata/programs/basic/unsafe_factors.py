@@ -82,6 +82,23 @@ def shifted_divide(x: Annotated[NDArray[np.float64], "N"], k: int) -> None:
         x[i] = i / (k - 3) + 1.0 / (i + 1)
 
 
+def shifted_alpha(x: Annotated[NDArray[np.float64], "N"], alpha: float) -> None:
+    for i in range(x.shape[0]):
+        x[i] = i / (alpha - 1.0)
+
+
+def power_of_index(x: Annotated[NDArray[np.float64], "N"], k: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = (i - k) ** -1.0
+
+
+def means(y: Annotated[NDArray[np.float64], "N"], x: Annotated[NDArray[np.float64], "N"]) -> None:
+    for i in range(x.shape[0]):
+        x[i] = x[i] * 2.0
+    for i in range(x.shape[0]):
+        y[i] = np.mean(x[i + 1:])
+
+
 def show(f, *args):
     try:
         f(*args)
@@ -110,3 +127,8 @@ if __name__ == "__main__":
         show(recip, np.ones(9), k)
         show(recip_element, np.ones(9), k)
         show(shifted_divide, np.ones(9), k)
+        show(power_of_index, np.ones(9), k)
+    for alpha in (3.0, 1.0):
+        show(shifted_alpha, np.ones(9), alpha)
+    # np.mean of an empty row is nan, with a warning: its loops must not divide by 0.
+    show(means, np.zeros(4), np.arange(4.0))
