@@ -610,17 +610,11 @@ func (r *intRange) floatLocal(id string) bool {
 	r.stmt = nil
 	for _, st := range r.b.x.fn.Def.Body {
 		pyast.Inspect(st, func(n pyast.Node) bool {
-			var t, v pyast.Expr
-			switch n := n.(type) {
-			case *pyast.Assign:
-				if len(n.Targets) == 1 {
-					t, v = n.Targets[0], n.Value
-				}
-			case *pyast.AnnAssign:
-				t, v = n.Target, n.Value
+			switch n.(type) {
 			case *pyast.FunctionDef, *pyast.ClassDef:
 				return false
 			}
+			t, v := singleBinding(n)
 			if name, isName := t.(*pyast.Name); isName && name.Id == id && v != nil {
 				found++
 				quiet := r.quiet
@@ -838,16 +832,9 @@ func moduleValue(f *pyast.File, name string) pyast.Expr {
 		return nil
 	}
 	for _, s := range f.Module.Body {
-		switch s := s.(type) {
-		case *pyast.Assign:
-			if len(s.Targets) == 1 {
-				if n, ok := s.Targets[0].(*pyast.Name); ok && n.Id == name {
-					return s.Value
-				}
-			}
-		case *pyast.AnnAssign:
-			if n, ok := s.Target.(*pyast.Name); ok && n.Id == name && s.Value != nil {
-				return s.Value
+		if t, v := singleBinding(s); v != nil {
+			if n, ok := t.(*pyast.Name); ok && n.Id == name {
+				return v
 			}
 		}
 	}

@@ -225,15 +225,7 @@ func ConstantGlobals(f *pyast.File, modules map[string]string) map[string]bool {
 	}
 	bound := moduleBindings(f)
 	for _, s := range f.Module.Body {
-		var t, v pyast.Expr
-		switch s := s.(type) {
-		case *pyast.Assign:
-			if len(s.Targets) == 1 {
-				t, v = s.Targets[0], s.Value
-			}
-		case *pyast.AnnAssign:
-			t, v = s.Target, s.Value
-		}
+		t, v := singleBinding(s)
 		if n, ok := t.(*pyast.Name); ok && v != nil && bound[n.Id] == 1 && plainValue(v, modules, consts) {
 			consts[n.Id] = true
 		}
@@ -670,4 +662,18 @@ func numpyFunction(f *pyast.Attribute, modules map[string]string, locals map[str
 		}
 	}
 	return npFunc{}, false
+}
+
+// singleBinding returns the target and value of an assignment to one target (x = v, x: T = v);
+// nil for any other node, and a nil value for an annotation without one.
+func singleBinding(n pyast.Node) (target, value pyast.Expr) {
+	switch n := n.(type) {
+	case *pyast.Assign:
+		if len(n.Targets) == 1 {
+			return n.Targets[0], n.Value
+		}
+	case *pyast.AnnAssign:
+		return n.Target, n.Value
+	}
+	return nil, nil
 }

@@ -203,15 +203,7 @@ func TestEmitUnsafeFactors(t *testing.T) {
 			t.Errorf("no %q in the guards", want)
 		}
 	}
-	quiet := func(d string) string {
-		cmd := exec.Command("python3", "-W", "ignore", "unsafe_factors.py")
-		cmd.Dir = d
-		res, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("python3 in %s: %v", d, err)
-		}
-		return string(res)
-	}
+	quiet := func(d string) string { return runScript(t, d, "unsafe_factors.py") }
 	want := quiet(dir)
 	if !strings.Contains(want, "np_inf nan") || !strings.Contains(want, "power ValueError") ||
 		!strings.Contains(want, "recip ZeroDivisionError") || !strings.Contains(want, "shifted_divide ZeroDivisionError") ||
@@ -248,15 +240,7 @@ func TestEmitIntOverflow(t *testing.T) {
 			t.Errorf("no %s in the emitted program", want)
 		}
 	}
-	run := func(d string) string {
-		cmd := exec.Command("python3", "-W", "ignore", "int_overflow.py")
-		cmd.Dir = d
-		res, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("python3 in %s: %v", d, err)
-		}
-		return string(res)
-	}
+	run := func(d string) string { return runScript(t, d, "int_overflow.py") }
 	want := run(dir)
 	if !strings.Contains(want, "cubes None 2.7e+19") {
 		t.Fatalf("the original prints %q", want)
@@ -268,6 +252,18 @@ func TestEmitIntOverflow(t *testing.T) {
 			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
 		}
 	}
+}
+
+// runScript runs a Python script in dir, warnings off, and returns what it prints.
+func runScript(t *testing.T, dir, script string) string {
+	t.Helper()
+	cmd := exec.Command("python3", "-W", "ignore", script)
+	cmd.Dir = dir
+	res, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("python3 %s in %s: %v", script, dir, err)
+	}
+	return string(res)
 }
 
 // emitAnnotated copies a program of testdata/programs/basic and emits it from its
