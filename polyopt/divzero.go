@@ -75,7 +75,7 @@ func (b *builder) paramText(e pyast.Expr, depth int, pre *[]string) string {
 	case *pyast.Num:
 		return e.Raw
 	case *pyast.Name:
-		if t := b.x.fn.Params[e.Id]; t != nil && b.x.assigned[e.Id] == 0 && t.Kind != typeinfer.NDArray {
+		if t := b.x.fn.Params[e.Id]; t != nil && b.x.assigned[e.Id] == 0 && checkedNumber(t) {
 			for _, p := range b.x.fn.Def.Params {
 				if p.Name == e.Id {
 					return e.Id
@@ -123,6 +123,22 @@ func (b *builder) paramText(e pyast.Expr, depth int, pre *[]string) string {
 		}
 	}
 	return ""
+}
+
+// checkedNumber reports a parameter type the guard checks to be a number before it tests
+// divisors (is_int, is_real, is_number, a bool's type): the test cannot raise a TypeError.
+func checkedNumber(t *typeinfer.Type) bool {
+	switch t.Kind {
+	case typeinfer.Int, typeinfer.Float, typeinfer.Bool, typeinfer.Complex, typeinfer.NPScalar:
+		return true
+	case typeinfer.Union:
+		for _, a := range t.Alts {
+			if a.Kind == typeinfer.Int || a.Kind == typeinfer.Float || a.Kind == typeinfer.Complex || a.Kind == typeinfer.NPScalar {
+				return true // is_number or is_real refuses the other kinds (emit's anyNumber)
+			}
+		}
+	}
+	return false
 }
 
 // pyNumber reports an expression that may be a Python number rather than a NumPy one: no

@@ -13,7 +13,7 @@ import (
 // checks them); a NumPy number on either side or a divisor never 0 needs nothing.
 func TestZeroDivisors(t *testing.T) {
 	params := map[string]*typeinfer.Type{"x": vec("N"), "n": intT(), "k": intT(), "f": typeinfer.Simple(typeinfer.Float),
-		"c": {Kind: typeinfer.NPScalar, DType: "float64"}}
+		"c": {Kind: typeinfer.NPScalar, DType: "float64"}, "w": typeinfer.Simple(typeinfer.Str)}
 	tests := []struct {
 		body        string
 		what, guard string // joined with ", "; guard: affine divisors, then the others' text
@@ -26,6 +26,8 @@ func TestZeroDivisors(t *testing.T) {
 		{"for i in range(n):\n        x[i] = 1.0 / (f - 1.0)", "", "(f - 1.0) != 0"},
 		{"fn = float(n)\n    for i in range(n):\n        x[i] = i / fn", "", "(float(n)) != 0"},
 		{"for i in range(n):\n        x[i] = 1.0 / (i * i - 4)", "i * i - 4", ""},
+		// A parameter the guard does not check to be a number: testing w - 1 could raise.
+		{"for i in range(n):\n        x[i] = 1.0 / (w - 1)", "w - 1", ""},
 		// adi's DX * DX, DX = 1.0 / n: n is tested first.
 		{"DX = 1.0 / n\n    for i in range(n):\n        x[i] = f / (DX * DX)", "", "n, n != 0 and (((1.0 / n)) * ((1.0 / n))) != 0"},
 		{"for i in range(n):\n        x[i] = (i - k) ** -1.0", "i - k", ""},
@@ -46,7 +48,7 @@ func TestZeroDivisors(t *testing.T) {
 	}
 	defer ctx.Free()
 	for _, tt := range tests {
-		fn := extract(t, "def k(x, n, k, f, c):\n    "+tt.body+"\n", params)
+		fn := extract(t, "def k(x, n, k, f, c, w):\n    "+tt.body+"\n", params)
 		if len(fn.SCoPs) != 1 {
 			t.Errorf("%q: %d SCoPs, opaque %v", tt.body, len(fn.SCoPs), fn.Opaque)
 			continue
