@@ -184,6 +184,15 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 				continue
 			}
 			l := loopOf(s, f)
+			if opt.inner && !inside && l != nil && !l.Parallel && l.SplitAt != "" && !bindsLiveOut(def, f, outside) {
+				if text, ok := splitLoop(src, f, l.SplitAt); ok {
+					at := lineStart(src, int(f.Pos()))
+					edits = append(edits, edit{at, lineEnd(src, int(f.End())), text})
+					prange += 2
+					pranged = append(pranged, l, l) // two parallel regions a run
+					continue
+				}
+			}
 			if !inside && l != nil && l.Parallel && l.Step == 1 && !bindsLiveOut(def, f, outside) {
 				if c, ok := f.Iter.(*pyast.Call); ok {
 					edits = append(edits, edit{int(c.Func.Pos()), int(c.Func.End()), "_rt.prange"})
@@ -554,4 +563,32 @@ func topLevelComma(args string) bool {
 		}
 	}
 	return false
+}
+
+// splitLoop writes "for i in range(lo, hi):" and its body as three loops over the indices
+// below k, at k and above k (polyopt's SplitAt: no dependence joins two iterations of one
+// piece), the first and the last with prange. false where the loop's text is not that plain.
+func splitLoop(src []byte, f *pyast.For, k string) (string, bool) {
+	c, ok := f.Iter.(*pyast.Call)
+	v, isName := f.Target.(*pyast.Name)
+	if !ok || !isName || len(c.Args) < 1 || len(c.Args) > 2 || len(f.Body) == 0 {
+		return "", false
+	}
+	text := func(e pyast.Expr) string { return string(src[e.Pos():e.End()]) }
+	lo, hi := "0", text(c.Args[0])
+	if len(c.Args) == 2 {
+		lo, hi = text(c.Args[0]), text(c.Args[1])
+	}
+	at := lineStart(src, int(f.Pos()))
+	indent := string(src[at:int(f.Pos())])
+	bodyAt := lineStart(src, int(f.Body[0].Pos()))
+	if bodyAt <= at || strings.TrimSpace(indent) != "" {
+		return "", false // the body on the header's line
+	}
+	body := string(src[bodyAt:lineEnd(src, int(f.End()))])
+	var b strings.Builder
+	fmt.Fprintf(&b, "%sfor %s in _rt.prange(%s, min(%s, %s)):\n%s\n", indent, v.Id, lo, k, hi, body)
+	fmt.Fprintf(&b, "%sfor %s in range(max(%s, %s), min(%s + 1, %s)):\n%s\n", indent, v.Id, lo, k, k, hi, body)
+	fmt.Fprintf(&b, "%sfor %s in _rt.prange(max(%s, %s + 1), %s):\n%s", indent, v.Id, lo, k, hi, body)
+	return b.String(), true
 }

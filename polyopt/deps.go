@@ -113,6 +113,13 @@ func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 		if err := markLoops(sc, s, a, sched); err != nil {
 			return err
 		}
+		loopDims := 0
+		for _, st := range s.Stmts {
+			loopDims = max(loopDims, 2*len(st.Iters)+1)
+		}
+		if err := splitLoops(sc, s, a, sched, loopDims); err != nil {
+			return err
+		}
 		sequentialAroundChecks(s)
 		dims := 0
 		for _, st := range s.Stmts {

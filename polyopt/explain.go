@@ -83,6 +83,9 @@ type LoopReport struct {
 	Expand []string `json:"expand,omitempty"`
 	// Order names the statements in the order whole-array code runs them (Loop.Order).
 	Order []string `json:"order,omitempty"`
+	// SplitAt names the enclosing index around which the loop splits into parallel pieces
+	// (Loop.SplitAt).
+	SplitAt string `json:"split_at,omitempty"`
 }
 
 // DepReport describes one dependence.
@@ -145,6 +148,7 @@ func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Repor
 					lr.Verdict = "sequential"
 					lr.Anti = l.Anti
 					lr.Order = l.Order
+					lr.SplitAt = l.SplitAt
 				}
 			}
 			sr.Loops = append(sr.Loops, lr)
@@ -214,6 +218,9 @@ func (r Report) Print(w io.Writer) {
 			}
 			if len(l.Order) > 0 {
 				verdict += " (whole-array code keeps every dependence running its statements in the order " + strings.Join(l.Order, ", ") + ")"
+			}
+			if l.SplitAt != "" {
+				verdict += fmt.Sprintf(" (split at %[1]s: the indices below %[1]s and those above it are parallel)", l.SplitAt)
 			}
 			if len(l.Expand) > 0 {
 				verdict += "; parallel with one copy of " + strings.Join(l.Expand, " and ") + " (NumPy variant)"

@@ -136,7 +136,12 @@ type Loop struct {
 	// source order would reverse a dependence it carries (see reorderLoops): isl proved that
 	// this order keeps every dependence. Parallel stays false, as only the NumPy variant
 	// distributes the loop.
-	Order      []string
+	Order []string
+	// SplitAt, set by Analyze on a sequential loop of step 1, names an enclosing loop's index
+	// k such that the loop run in three pieces in order, indices below k, at k and above k,
+	// has no dependence between two iterations of one piece (index-set splitting, see
+	// split.go): the first and the last piece may run in parallel.
+	SplitAt    string
 	Unanalyzed bool // Analyze was not run or failed
 }
 
