@@ -48,7 +48,7 @@ func (b *builder) divisor(x, y pyast.Expr, env affineEnv, st *Stmt) {
 		}
 	}
 	var pre []string
-	if text := b.paramText(y, 0, &pre); text != "" {
+	if text := b.paramText(y, 0, &pre, y.Pos()); text != "" {
 		var conds []string
 		for _, c := range append(pre, text+" != 0") {
 			if !slices.Contains(conds, c) {
@@ -67,7 +67,7 @@ func (b *builder) divisor(x, y pyast.Expr, env affineEnv, st *Stmt) {
 // raise for the numbers the guard admits are taken (+, -, *, float(), int(), abs()), and
 // divisions, whose divisors pre lists as conditions to test first (DX = 1.0 / n: n != 0).
 // "" when e is not such an expression.
-func (b *builder) paramText(e pyast.Expr, depth int, pre *[]string) string {
+func (b *builder) paramText(e pyast.Expr, depth int, pre *[]string, before pyast.Pos) string {
 	if depth > 8 {
 		return ""
 	}
@@ -75,36 +75,58 @@ func (b *builder) paramText(e pyast.Expr, depth int, pre *[]string) string {
 	case *pyast.Num:
 		return e.Raw
 	case *pyast.Name:
-		if t := b.x.fn.Params[e.Id]; t != nil && b.x.assigned[e.Id] == 0 && checkedNumber(t) {
-			for _, p := range b.x.fn.Def.Params {
-				if p.Name == e.Id {
-					return e.Id
-				}
-			}
+		param := false
+		for _, p := range b.x.fn.Def.Params {
+			param = param || p.Name == e.Id
 		}
-		if b.x.assigned[e.Id] == 1 {
-			for _, st := range b.x.fn.Def.Body {
-				as, ok := st.(*pyast.Assign)
-				if !ok || len(as.Targets) != 1 {
-					continue
-				}
-				if n, ok := as.Targets[0].(*pyast.Name); ok && n.Id == e.Id {
-					if v := b.paramText(as.Value, depth+1, pre); v != "" {
-						return "(" + v + ")"
+		if param {
+			if t := b.x.fn.Params[e.Id]; t != nil && b.x.assigned[e.Id] == 0 && checkedNumber(t) && !b.x.globalNames[e.Id] && !rebindsNested(b.x.fn.Def, e.Id) {
+				return e.Id
+			}
+			return ""
+		}
+		if a, ok := b.x.ints[e.Id]; ok && b.x.assigned[e.Id] == 1 {
+			// m = y.shape[0], m = n - 1: its affine value, each symbol as the guard reads it.
+			if text, ok := b.affineText(a); ok {
+				return "(" + text + ")"
+			}
+			return ""
+		}
+		if b.x.assigned[e.Id] == 0 && b.x.localDefs[e.Id] == 0 && b.x.moduleBound()[e.Id] == 1 {
+			// SCALE = 2.0 at the module's top, bound once: its literal.
+			if v, ok := moduleValue(b.x.fn.File, e.Id).(*pyast.Num); ok {
+				return v.Raw
+			}
+			return ""
+		}
+		// A local bound once, at the function's top, before the division, to such an
+		// expression; not one a global, nonlocal or nested function may rebind.
+		if b.x.assigned[e.Id] != 1 || b.x.globalNames[e.Id] || rebindsNested(b.x.fn.Def, e.Id) {
+			return ""
+		}
+		for _, st := range b.x.fn.Def.Body {
+			if st.End() > before {
+				break
+			}
+			t, v := singleBinding(st)
+			if n, ok := t.(*pyast.Name); ok && n.Id == e.Id && v != nil {
+				if _, plain := st.(*pyast.Assign); plain {
+					if text := b.paramText(v, depth+1, pre, st.Pos()); text != "" {
+						return "(" + text + ")"
 					}
 				}
 			}
 		}
 		return ""
 	case *pyast.UnaryOp:
-		if x := b.paramText(e.X, depth+1, pre); x != "" && (e.Op == pyast.USub || e.Op == pyast.UAdd) {
+		if x := b.paramText(e.X, depth+1, pre, before); x != "" && (e.Op == pyast.USub || e.Op == pyast.UAdd) {
 			return e.Op.String() + "(" + x + ")"
 		}
 	case *pyast.BinOp:
 		if e.Op != pyast.Add && e.Op != pyast.Sub && e.Op != pyast.Mul && e.Op != pyast.Div {
 			return ""
 		}
-		x, y := b.paramText(e.X, depth+1, pre), b.paramText(e.Y, depth+1, pre)
+		x, y := b.paramText(e.X, depth+1, pre, before), b.paramText(e.Y, depth+1, pre, before)
 		if x == "" || y == "" {
 			return ""
 		}
@@ -118,7 +140,7 @@ func (b *builder) paramText(e pyast.Expr, depth int, pre *[]string) string {
 			b.x.assigned[f.Id] > 0 || b.x.moduleBound()[f.Id] > 0 {
 			return ""
 		}
-		if x := b.paramText(e.Args[0], depth+1, pre); x != "" {
+		if x := b.paramText(e.Args[0], depth+1, pre, before); x != "" {
 			return f.Id + "(" + x + ")"
 		}
 	}
@@ -127,18 +149,52 @@ func (b *builder) paramText(e pyast.Expr, depth int, pre *[]string) string {
 
 // checkedNumber reports a parameter type the guard checks to be a number before it tests
 // divisors (is_int, is_real, is_number, a bool's type): the test cannot raise a TypeError.
+// Complex numbers are left out: float() of one raises TypeError.
 func checkedNumber(t *typeinfer.Type) bool {
 	switch t.Kind {
-	case typeinfer.Int, typeinfer.Float, typeinfer.Bool, typeinfer.Complex, typeinfer.NPScalar:
+	case typeinfer.Int, typeinfer.Float, typeinfer.Bool:
 		return true
+	case typeinfer.NPScalar:
+		return !strings.HasPrefix(t.DType, "complex")
 	case typeinfer.Union:
 		for _, a := range t.Alts {
-			if a.Kind == typeinfer.Int || a.Kind == typeinfer.Float || a.Kind == typeinfer.Complex || a.Kind == typeinfer.NPScalar {
-				return true // is_number or is_real refuses the other kinds (emit's anyNumber)
+			if a.Kind != typeinfer.Int && a.Kind != typeinfer.Float && a.Kind != typeinfer.NPScalar {
+				return false
 			}
 		}
+		return len(t.Alts) > 0 // is_real admits only numbers then (emit's allReal)
 	}
 	return false
+}
+
+// rebindsNested reports a function nested in def that declares name nonlocal: calling it may
+// rebind def's local.
+func rebindsNested(def *pyast.FunctionDef, name string) bool {
+	found := false
+	for _, st := range def.Body {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			if nl, ok := n.(*pyast.Nonlocal); ok && slices.Contains(nl.Names, name) {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// affineText writes an affine expression of parameters as the guard reads them (x.source):
+// "y.shape[0] - 1". false where a variable has no source (a loop index).
+func (b *builder) affineText(a Affine) (string, bool) {
+	var terms []string
+	for _, v := range a.Vars() {
+		src, ok := b.x.source[v]
+		if !ok || b.x.outerIndex[v] {
+			return "", false
+		}
+		terms = append(terms, fmt.Sprintf("%d * %s", a.Coef[v], src))
+	}
+	terms = append(terms, fmt.Sprint(a.Const))
+	return strings.Join(terms, " + "), true
 }
 
 // pyNumber reports an expression that may be a Python number rather than a NumPy one: no

@@ -13,7 +13,8 @@ import (
 // checks them); a NumPy number on either side or a divisor never 0 needs nothing.
 func TestZeroDivisors(t *testing.T) {
 	params := map[string]*typeinfer.Type{"x": vec("N"), "n": intT(), "k": intT(), "f": typeinfer.Simple(typeinfer.Float),
-		"c": {Kind: typeinfer.NPScalar, DType: "float64"}, "w": typeinfer.Simple(typeinfer.Str)}
+		"c": {Kind: typeinfer.NPScalar, DType: "float64"}, "w": typeinfer.Simple(typeinfer.Str),
+		"z": typeinfer.Simple(typeinfer.Complex)}
 	tests := []struct {
 		body        string
 		what, guard string // joined with ", "; guard: affine divisors, then the others' text
@@ -28,6 +29,12 @@ func TestZeroDivisors(t *testing.T) {
 		{"for i in range(n):\n        x[i] = 1.0 / (i * i - 4)", "i * i - 4", ""},
 		// A parameter the guard does not check to be a number: testing w - 1 could raise.
 		{"for i in range(n):\n        x[i] = 1.0 / (w - 1)", "w - 1", ""},
+		// Found by review (helper-34): the guard tests values as they are at the division.
+		{"for i in range(n):\n        x[i] = i / (f - 1.0)\n    f = 3.0", "f - 1.0", ""},
+		{"fl = float(k)\n    k = 5\n    for i in range(n):\n        x[i] = i / fl", "fl", ""},
+		{"d = float(k)\n    def reset():\n        nonlocal d\n        d = 0.0\n    reset()\n    for i in range(n):\n        x[i] = i / d", "d", ""},
+		{"for i in range(n):\n        x[i] = i / float(z)", "float(z)", ""},
+		{"m = x.shape[0] - 1\n    for i in range(n):\n        x[i] = i / float(m)", "", "float((1 * x.shape[0] + -1)) != 0"},
 		// adi's DX * DX, DX = 1.0 / n: n is tested first.
 		{"DX = 1.0 / n\n    for i in range(n):\n        x[i] = f / (DX * DX)", "", "n, n != 0 and (((1.0 / n)) * ((1.0 / n))) != 0"},
 		{"for i in range(n):\n        x[i] = (i - k) ** -1.0", "i - k", ""},
@@ -48,7 +55,7 @@ func TestZeroDivisors(t *testing.T) {
 	}
 	defer ctx.Free()
 	for _, tt := range tests {
-		fn := extract(t, "def k(x, n, k, f, c, w):\n    "+tt.body+"\n", params)
+		fn := extract(t, "def k(x, n, k, f, c, w, z):\n    "+tt.body+"\n", params)
 		if len(fn.SCoPs) != 1 {
 			t.Errorf("%q: %d SCoPs, opaque %v", tt.body, len(fn.SCoPs), fn.Opaque)
 			continue

@@ -636,8 +636,10 @@ func (r *intRange) floatLocal(id string) bool {
 func (r *intRange) maybeFloat(e pyast.Expr) bool {
 	found := false
 	pyast.Inspect(e, func(n pyast.Node) bool {
-		if id, ok := n.(*pyast.Name); ok && r.b.x.floats[id.Id] {
-			found = true
+		if id, ok := n.(*pyast.Name); ok {
+			t := r.b.x.fn.Params[id.Id]
+			found = r.b.x.floats[id.Id] || r.isParam(id.Id) && (t == nil || t.Kind == typeinfer.Unknown ||
+				t.Kind == typeinfer.Union && !typeinfer.IntLike(t))
 		}
 		return !found
 	})

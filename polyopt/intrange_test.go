@@ -46,6 +46,7 @@ func TestIntBits(t *testing.T) {
 		{"for i in range(x.shape[0]):\n        x[i] = n.real * n.real * n.real * 1.0", 20, ""},
 		{"for i in range(x.shape[0]):\n        x[i] = (n * n + i) / 3", 26, ""},
 		{"for i in range(x.shape[0]):\n        x[i] = (n * n + i > f) * 1.0", 26, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = 1.0 if n * n + i > u else 0.0", 26, ""}, // u: int | float
 		{"for i in range(x.shape[0]):\n        y[i] = n + i", 29, ""},
 		{"for k in range(n, 3 * n + 1, n):\n        print(k)\n        for i in range(x.shape[0]):\n            x[i] = k * k * 1.0", 29, ""},
 		// A local bound before the SCoP, read in it: the caller's int, of any size.
