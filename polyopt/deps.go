@@ -305,17 +305,14 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 			if err != nil {
 				return false, err
 			}
-			inTime, err := sc.keepUM(dep.ApplyDomain(sched))
+			times, err := inTime(sc, dep, sched)
 			if err != nil {
 				return false, err
 			}
-			if inTime, err = sc.keepUM(inTime.ApplyRange(sched)); err != nil {
+			if times, err = sc.keepUM(times.Intersect(carried)); err != nil {
 				return false, err
 			}
-			if inTime, err = sc.keepUM(inTime.Intersect(carried)); err != nil {
-				return false, err
-			}
-			empty, err := inTime.IsEmpty()
+			empty, err := times.IsEmpty()
 			return !empty, err
 		}
 		for _, d := range a.Deps {
@@ -646,4 +643,13 @@ func valueDeps(sc *scope, st *Stmt, domain *isl.UnionSet) (string, error) {
 		return "", err
 	}
 	return pairs.String(), nil
+}
+
+// inTime maps a dependence's instance pairs to pairs of schedule times.
+func inTime(sc *scope, dep, sched *isl.UnionMap) (*isl.UnionMap, error) {
+	t, err := sc.keepUM(dep.ApplyDomain(sched))
+	if err != nil {
+		return nil, err
+	}
+	return sc.keepUM(t.ApplyRange(sched))
 }

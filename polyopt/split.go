@@ -45,17 +45,14 @@ func splitLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap, dims int) 
 				if err != nil {
 					return err
 				}
-				inTime, err := sc.keepUM(dep.ApplyDomain(sched))
+				times, err := inTime(sc, dep, sched)
 				if err != nil {
 					return err
 				}
-				if inTime, err = sc.keepUM(inTime.ApplyRange(sched)); err != nil {
+				if times, err = sc.keepUM(times.Intersect(within)); err != nil {
 					return err
 				}
-				if inTime, err = sc.keepUM(inTime.Intersect(within)); err != nil {
-					return err
-				}
-				empty, err := inTime.IsEmpty()
+				empty, err := times.IsEmpty()
 				if err != nil {
 					return err
 				}

@@ -398,11 +398,8 @@ func checkWavefront(sc *scope, dep, sched *isl.UnionMap, n int) error {
 		}
 		return err
 	}
-	inTime, err := sc.keepUM(dep.ApplyDomain(sched))
+	times, err := inTime(sc, dep, sched)
 	if err != nil {
-		return err
-	}
-	if inTime, err = sc.keepUM(inTime.ApplyRange(sched)); err != nil {
 		return err
 	}
 	x, y := make([]string, n), make([]string, n)
@@ -414,10 +411,10 @@ func checkWavefront(sc *scope, dep, sched *isl.UnionMap, n int) error {
 	if err != nil {
 		return err
 	}
-	if inTime, err = sc.keepUM(inTime.Intersect(across)); err != nil {
+	if times, err = sc.keepUM(times.Intersect(across)); err != nil {
 		return err
 	}
-	if empty, err := inTime.IsEmpty(); err != nil || !empty {
+	if empty, err := times.IsEmpty(); err != nil || !empty {
 		if err == nil {
 			err = fmt.Errorf("tiles of one wavefront would depend on each other")
 		}
