@@ -184,7 +184,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 				continue
 			}
 			l := loopOf(s, f)
-			if opt.inner && !inside && l != nil && !l.Parallel && l.SplitAt != "" && !bindsLiveOut(def, f, outside) {
+			if opt.inner && !inside && l != nil && !l.Parallel && l.SplitAt != "" && !l.SharedScalar && !bindsLiveOut(def, f, outside) {
 				if text, ok := splitLoop(src, f, l.SplitAt); ok {
 					at := lineStart(src, int(f.Pos()))
 					edits = append(edits, edit{at, lineEnd(src, int(f.End())), text})
@@ -193,7 +193,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 					continue
 				}
 			}
-			if !inside && l != nil && l.Parallel && l.Step == 1 && !bindsLiveOut(def, f, outside) {
+			if !inside && l != nil && l.Parallel && l.Step == 1 && !l.SharedScalar && !bindsLiveOut(def, f, outside) {
 				if c, ok := f.Iter.(*pyast.Call); ok {
 					edits = append(edits, edit{int(c.Func.Pos()), int(c.Func.End()), "_rt.prange"})
 					prange++

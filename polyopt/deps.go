@@ -113,13 +113,6 @@ func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 		if err := markLoops(sc, s, a, sched); err != nil {
 			return err
 		}
-		loopDims := 0
-		for _, st := range s.Stmts {
-			loopDims = max(loopDims, 2*len(st.Iters)+1)
-		}
-		if err := splitLoops(sc, s, a, sched, loopDims); err != nil {
-			return err
-		}
 		sequentialAroundChecks(s)
 		dims := 0
 		for _, st := range s.Stmts {
@@ -127,6 +120,16 @@ func Analyze(ctx *isl.Context, s *SCoP) (*Analysis, error) {
 		}
 		if err := reorderLoops(sc, s, a, sched, dims); err != nil {
 			return err
+		}
+		// What only the Numba variants' prange loops need comes last, with a bound of its
+		// own: where isl runs out of it, no split and no prange where a scalar is written,
+		// never the SCoP's other variants.
+		ctx.ResetOperations()
+		_ = markSharedScalars(sc, s, a, sched, dims)
+		if err := splitLoops(sc, s, a, sched, dims); err != nil {
+			for _, l := range s.Loops {
+				l.SplitAt = ""
+			}
 		}
 		return nil
 	})

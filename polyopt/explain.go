@@ -148,8 +148,8 @@ func Explain(fn *Function, def string, analyses []*Analysis, errs []error) Repor
 					lr.Verdict = "sequential"
 					lr.Anti = l.Anti
 					lr.Order = l.Order
-					lr.SplitAt = l.SplitAt
 				}
+				lr.SplitAt = l.SplitAt
 			}
 			sr.Loops = append(sr.Loops, lr)
 		}

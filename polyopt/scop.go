@@ -141,8 +141,12 @@ type Loop struct {
 	// k such that the loop run in three pieces in order, indices below k, at k and above k,
 	// has no dependence between two iterations of one piece (index-set splitting, see
 	// split.go): the first and the last piece may run in parallel.
-	SplitAt    string
-	Unanalyzed bool // Analyze was not run or failed
+	SplitAt string
+	// SharedScalar, set by Analyze, says some scalar the loop's statements write carries a
+	// value into an iteration from another iteration or from before the loop (see
+	// markSharedScalars): prange, which gives each iteration its own copy, cannot run it.
+	SharedScalar bool
+	Unanalyzed   bool // Analyze was not run or failed
 }
 
 // Opaque is a part of a function that no SCoP covers, with why.

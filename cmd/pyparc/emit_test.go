@@ -256,6 +256,35 @@ func TestEmitIntOverflow(t *testing.T) {
 	}
 }
 
+// TestEmitSplitScalars: loops whose locals carry values between iterations keep their order
+// in the prange variants (before, carried printed another sum under numba_inner, and
+// rescaled and once failed to compile there); floyd still splits at its pivot.
+func TestEmitSplitScalars(t *testing.T) {
+	dir, out, stdout := emitAnnotated(t, "split_scalars.py")
+	if strings.Count(stdout, "optimized ") != 4 {
+		t.Fatalf("emit:\n%s", stdout)
+	}
+	src, err := os.ReadFile(filepath.Join(out, "split_scalars.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(src), "min(k + 1, n)"); n != 1 {
+		t.Errorf("%d loops split at k, want floyd's one", n)
+	}
+	run := func(d string) string { return runScript(t, d, "split_scalars.py") }
+	want := run(dir)
+	if !strings.Contains(want, "once 40 ") {
+		t.Fatalf("the original prints %q", want)
+	}
+	t.Setenv("PYPARC_CUPY", "0")
+	for _, v := range []string{"", "numpy", "numba", "numba_inner", "numba_tiled"} {
+		t.Setenv("PYPARC_VARIANT", v)
+		if got := run(out); got != want {
+			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
+		}
+	}
+}
+
 // runScript runs a Python script in dir, warnings off, and returns what it prints.
 func runScript(t *testing.T, dir, script string) string {
 	t.Helper()
