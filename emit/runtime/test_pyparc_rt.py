@@ -674,3 +674,32 @@ def test_at_least_rejects_non_integers():
         f(1.5)
     assert "Unknown attribute" not in str(err.value)  # found, and refused the float
     assert f(3) == 3
+
+
+def _local_from_before(A, n):
+    # Numba's parfor pass takes s for a reduction and raises ValueError while compiling.
+    s = 1.0
+    for i in rt.prange(n):
+        A[i] = A[i] * 0.5
+        if i == 3:
+            s = s * 0.5 + A[i]
+            A[i] = s
+
+
+def _raises_after_a_write(A, n):
+    A[0] = 7.0
+    if n > 2:
+        raise ValueError("raised by the compiled code")
+
+
+def test_compile_failure_lets_the_variant_fall_back():
+    pytest.importorskip("numba")
+    A = np.ones(8)
+    with pytest.raises(rt.NumbaError) as info:
+        rt.jit_parallel(_local_from_before)(A, 8)
+    assert isinstance(info.value, rt.NumbaCompileFailed)
+    assert (A == 1.0).all()  # nothing ran
+    # An exception of the compiled code itself is the caller's, as the original raises it.
+    with pytest.raises(ValueError, match="raised by the compiled code"):
+        rt.jit(_raises_after_a_write)(A, 8)
+    assert A[0] == 7.0

@@ -40,7 +40,12 @@ def _numba_module():
 
 
 class NumbaUnavailable(Exception):
-    """Numba could not be imported when a compiled variant first ran."""
+    """Numba could not be imported when a compiled variant first ran, or could not compile it."""
+
+
+class NumbaCompileFailed(NumbaUnavailable):
+    """Numba raised while compiling a variant (not through NumbaError: its parfor pass raises
+    ValueError for a local it takes for a reduction it cannot run). Nothing ran."""
 
 
 def __getattr__(name):
@@ -210,6 +215,15 @@ class _Compiled:
             # raise ImportError itself, so nothing ran: compile again without the cache.
             f = self.compiled = self._compile(cache=False)
             return f(*args)
+        except Exception as e:
+            if _numba_module() is None or isinstance(e, _numba_module().core.errors.NumbaError):
+                raise
+            # An exception the compiled code raised (it ran, and may have written arrays)
+            # goes to the caller as it is; one from compiling it, where no machine code for
+            # these argument types exists, lets the variant run its Python fallback.
+            if _compiled_for(f, args):
+                raise
+            raise NumbaCompileFailed(f"numba could not compile {self.fn.__name__}: {e!r}") from e
 
     def _compile(self, cache):
         nb = _numba_module()
@@ -226,6 +240,15 @@ class _Compiled:
             g[name] = dep.compiled
         return nb.njit(parallel=self.parallel, cache=cache, fastmath=self.fastmath,
                        error_model="numpy")(self.fn)
+
+
+def _compiled_for(dispatcher, args):
+    """Whether the Numba dispatcher holds machine code for these arguments' types."""
+    try:
+        sig = tuple(dispatcher.typeof_pyval(a) for a in args)
+    except Exception:
+        return True  # cannot tell: treat the exception as the code's own
+    return sig in dispatcher.overloads
 
 
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "at_least", "HAVE_NUMBA",
