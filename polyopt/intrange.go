@@ -35,47 +35,71 @@ const intLimit = float64(1 << 62)
 const exactFloat = float64(1 << 53)
 
 // intBits returns the largest b <= MaxIntBits such that, when every int parameter and shape
-// symbol lies within [-2**b, 2**b], no int the SCoP's statements compute leaves intLimit. It
-// returns -1 with the position and a reason when no b does (an int product summed or
+// symbol lies within [-2**b, 2**b] and every float parameter holds a float, no int the
+// SCoP's statements compute leaves intLimit; and the largest c <= b such that none does
+// either when the float parameters hold ints within [-2**c, 2**c] (the guard admits ints
+// there: an int passed for a float makes the variants compute in int64 what the original
+// computes with exact ints), or -1 when no c >= 0 does: the guard then admits floats only.
+// It returns b = -1 with the position and a reason when no b does (an int product summed or
 // multiplied over a loop, a power by a variable, int() of a float).
-func (b *builder) intBits(s *SCoP) (int, pyast.Pos, string) {
+func (b *builder) intBits(s *SCoP) (bits, floatBits int, pos pyast.Pos, why string) {
 	if s.HasCalls() {
 		// Only the Ray variant takes a SCoP with call statements, and it runs the statements
 		// as they are written, in Python: its ints are Python's.
-		return MaxIntBits, 0, ""
+		return MaxIntBits, MaxIntBits, 0, ""
 	}
-	var pos pyast.Pos
-	var why string
 	for bits := MaxIntBits; bits >= 0; bits-- {
-		r := &intRange{b: b, s: s, size: math.Ldexp(1, bits), iters: map[*Loop]float64{}, sizes: map[string]bool{}}
-		if r.fits() {
-			for src := range r.sizes {
-				s.SizeChecks = append(s.SizeChecks, src)
-			}
-			sort.Strings(s.SizeChecks)
-			return bits, 0, ""
+		r := b.newRange(s, math.Ldexp(1, bits), 0)
+		if !r.fits() {
+			pos, why = r.pos, r.why
+			continue
 		}
-		pos, why = r.pos, r.why
+		sizes := r.sizes
+		floatBits := -1
+		for c := bits; c >= 0; c-- {
+			// Usually c = b: a float parameter multiplies no int, or no more than an int
+			// parameter would.
+			rc := b.newRange(s, math.Ldexp(1, bits), math.Ldexp(1, c))
+			if rc.fits() {
+				floatBits = c
+				for src := range rc.sizes {
+					sizes[src] = true
+				}
+				break
+			}
+		}
+		for src := range sizes {
+			s.SizeChecks = append(s.SizeChecks, src)
+		}
+		sort.Strings(s.SizeChecks)
+		return bits, floatBits, 0, ""
 	}
-	return -1, pos, why
+	return -1, -1, pos, why
+}
+
+// newRange makes the evaluator for a bound on int parameters and shapes and one on ints
+// passed for float parameters (0: the float parameters hold floats).
+func (b *builder) newRange(s *SCoP, size, floatSize float64) *intRange {
+	return &intRange{b: b, s: s, size: size, floatSize: floatSize, iters: map[*Loop]float64{}, sizes: map[string]bool{}}
 }
 
 // intRange evaluates the magnitudes of a SCoP's ints for one size bound.
 type intRange struct {
-	b      *builder
-	s      *SCoP
-	size   float64            // the bound on every int parameter and shape symbol
-	iters  map[*Loop]float64  // the magnitude of each loop's index, once computed
-	ints   map[string]bool    // the scalar locals the statements write that hold ints
-	vars   map[string]float64 // and their magnitudes
-	quiet  bool               // deciding which locals are ints: no failures recorded
-	liveIn map[string]bool    // locals whose value on entry the SCoP reads
-	depth  int                // module constants followed, against cycles
-	pos    pyast.Pos          // where the first value out of range is computed
-	why    string             // and what it is
-	stmt   *Stmt              // the statement being evaluated
-	trips  map[*Stmt]float64  // how often each statement runs, at most
-	sizes  map[string]bool    // the shapes and lengths taken as sizes, which the guard checks
+	b         *builder
+	s         *SCoP
+	size      float64            // the bound on every int parameter and shape symbol
+	floatSize float64            // the bound on ints passed for float parameters; 0: they hold floats
+	iters     map[*Loop]float64  // the magnitude of each loop's index, once computed
+	ints      map[string]bool    // the scalar locals the statements write that hold ints
+	vars      map[string]float64 // and their magnitudes
+	quiet     bool               // deciding which locals are ints: no failures recorded
+	liveIn    map[string]bool    // locals whose value on entry the SCoP reads
+	depth     int                // module constants followed, against cycles
+	pos       pyast.Pos          // where the first value out of range is computed
+	why       string             // and what it is
+	stmt      *Stmt              // the statement being evaluated
+	trips     map[*Stmt]float64  // how often each statement runs, at most
+	sizes     map[string]bool    // the shapes and lengths taken as sizes, which the guard checks
 }
 
 // fits evaluates every loop bound and statement; false with pos and why set when a value may
@@ -552,12 +576,12 @@ func (r *intRange) name(id string) (float64, bool) {
 		return 0, false
 	}
 	if r.b.x.floats[id] {
-		// A float, complex or NumPy scalar parameter: the guard (is_real, is_number) admits
-		// an int there too, within the same bound. A bool is 0 or 1.
+		// A bool is 0 or 1; a float, complex or NumPy scalar parameter may be passed an int
+		// too, which the guard bounds by floatSize.
 		if t := r.b.x.fn.Params[id]; t != nil && t.Kind == typeinfer.Bool {
 			return 1, true
 		}
-		return r.size, true
+		return r.floatParam()
 	}
 	if r.ints[id] {
 		return r.vars[id], true
@@ -570,8 +594,10 @@ func (r *intRange) name(id string) (float64, bool) {
 		switch {
 		case t == nil || t.Kind == typeinfer.Unknown:
 			return math.Inf(1), true // the guard checks nothing: any int
+		case t.Kind == typeinfer.Union && numberUnion(t):
+			return r.floatParam() // int | float: is_real bounds the int by floatSize
 		case t.Kind == typeinfer.Union && mayBeInt(t):
-			return r.size, true // int | float: the guard bounds the int as it does others
+			return math.Inf(1), true // the guard checks no number there: any int
 		}
 		return 0, false // a list, None
 	}
@@ -644,6 +670,28 @@ func (r *intRange) maybeFloat(e pyast.Expr) bool {
 		return !found
 	})
 	return found
+}
+
+// floatParam is the magnitude of a parameter the guard checks with is_real or is_number:
+// no int while the analysis takes such parameters as floats, else an int within floatSize.
+func (r *intRange) floatParam() (float64, bool) {
+	if r.floatSize == 0 {
+		return 0, false
+	}
+	return r.floatSize, true
+}
+
+// numberUnion reports a union with a number among its alternatives: the guard checks it with
+// is_real or is_number, bounding its ints as a float parameter's (emit's guardCode and
+// anyNumber).
+func numberUnion(t *typeinfer.Type) bool {
+	for _, a := range t.Alts {
+		switch a.Kind {
+		case typeinfer.Int, typeinfer.Float, typeinfer.Complex, typeinfer.NPScalar:
+			return true
+		}
+	}
+	return false
 }
 
 // mayBeInt reports a type whose values may be Python ints.

@@ -46,6 +46,11 @@ def scaled(x: Annotated[NDArray[np.float64], "L"], f: float) -> None:
         x[i] = f * i * i
 
 
+def weighted(x: Annotated[NDArray[np.float64], "L"], f: float, n: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = f * n * 1.0 + i
+
+
 def show(f, *args):
     try:
         r = f(*args)
@@ -60,8 +65,13 @@ if __name__ == "__main__":
         show(cubes, np.zeros(4), n)
         show(halves, np.zeros(4), n)
         show(total, np.zeros(4), n)
-    # A float parameter passed an int: f * i * i is an int product then.
-    for f in (0.5, 3, 2**19, 2**62, np.int64(2**62)):
+    # A float parameter passed an int: f * i * i is an int product then, which some size
+    # makes overflow whatever f is: the guard admits floats only. A float f cannot overflow.
+    for f in (0.5, 3, 2**19, 2**62, np.int64(2**62), 1e300, -0.0):
         show(scaled, np.zeros(4), f)
+    # f * n with n within 2**40: ints for f within 2**22 keep it within 2**62.
+    for f, n in ((0.5, 2**40), (1e300, 2**40), (3, 5), (2**22, 2**40), (-2**22, 2**40), (2**22 + 1, 2**40),
+                 (-2**22 - 1, 2**40), (np.int64(2**23), 2**40), (2**23, 2**39), (True, 2**40), (np.float64(2.5), 7)):
+        show(weighted, np.zeros(4), f, n)
     for t in (3, -5, -2**63):
         show(steps, np.arange(6.0) ** 2, t)
