@@ -133,13 +133,18 @@ func (r *intRange) fits() bool {
 	}
 	for round := 0; ; round++ {
 		next := map[string]float64{}
+		bitwise := map[string]float64{} // the largest e of a bitwise-only local's updates
 		for _, st := range r.s.Stmts {
 			if name := r.local(st); r.ints[name] {
-				next[name] += r.added(st, name)
+				next[name] += r.added(st, name, bitwise)
 			}
 		}
 		if r.why != "" {
 			return false
+		}
+		for name, m := range bitwise {
+			// s = v, then s |= e, s &= e', ...: within the width of the largest v or e.
+			next[name] = bitCeil(math.Max(next[name], m))
 		}
 		grew := ""
 		for name, m := range next {
@@ -174,17 +179,45 @@ func (r *intRange) fits() bool {
 	return true
 }
 
-// summed reports a local that a statement updates from its own value (s += e, s = s + e).
+// summed reports a local that a statement updates from its own value (s += e, s = s - e,
+// s |= e, s = s * e).
 func (r *intRange) summed(name string) bool {
 	for _, st := range r.s.Stmts {
 		if r.local(st) != name {
 			continue
 		}
-		if _, aug := st.Node.(*pyast.AugAssign); aug || st.Reduction != "" {
+		if _, _, self := r.selfUpdate(st, name); self || st.Reduction != "" {
 			return true
 		}
 	}
 	return false
+}
+
+// selfUpdate reads a statement that updates the local it writes from its own value: s op= e,
+// or s = s op e (s = e op s for + and the bitwise ops) where e does not read s, for the ops
+// added bounds (+, -, //, %, >>, &, |, ^). It returns the op and e.
+func (r *intRange) selfUpdate(st *Stmt, name string) (pyast.BinaryOp, pyast.Expr, bool) {
+	switch n := st.Node.(type) {
+	case *pyast.AugAssign:
+		return n.Op, n.Value, true
+	case *pyast.Assign:
+		bin, ok := n.Value.(*pyast.BinOp)
+		if !ok || len(n.Targets) != 1 || !isName(n.Targets[0], name) {
+			return 0, nil, false
+		}
+		switch bin.Op {
+		case pyast.Add, pyast.BitAnd, pyast.BitOr, pyast.BitXor:
+			if isName(bin.Y, name) && !mentionsAnywhere(bin.X, name) {
+				return bin.Op, bin.X, true
+			}
+			fallthrough
+		case pyast.Sub, pyast.FloorDiv, pyast.Mod, pyast.RShift:
+			if isName(bin.X, name) && !mentionsAnywhere(bin.Y, name) {
+				return bin.Op, bin.Y, true
+			}
+		}
+	}
+	return 0, nil, false
 }
 
 // local is the scalar local a statement writes, or "".
@@ -214,9 +247,11 @@ func (r *intRange) intLocals() {
 			}
 			r.stmt = st
 			isInt := false
+			if _, _, self := r.selfUpdate(st, name); self {
+				// s += e, s = s - e keep s's kind: a float stays one, whatever e is.
+				continue
+			}
 			switch n := st.Node.(type) {
-			case *pyast.AugAssign:
-				// s += e keeps s's kind: a float stays one, whatever e is.
 			case *pyast.Assign:
 				_, isInt = r.expr(n.Value)
 			case *pyast.AnnAssign:
@@ -240,9 +275,9 @@ func (r *intRange) intLocals() {
 		}
 		r.stmt = st
 		intWrite := r.ints[name]
-		if n, ok := st.Node.(*pyast.AugAssign); ok {
-			_, isInt := r.expr(n.Value)
-			intWrite = intWrite || (isInt && n.Op != pyast.Div)
+		if op, e, self := r.selfUpdate(st, name); self {
+			_, isInt := r.expr(e)
+			intWrite = intWrite || (isInt && op != pyast.Div)
 		}
 		if intWrite {
 			r.liveIn[name] = true
@@ -295,30 +330,34 @@ func inside(st, other *Stmt) bool {
 }
 
 // added is the magnitude a statement gives the int local it writes: the value, or for a sum
-// over loops (s += e, s = s + e) e's times the statement's trip count.
-func (r *intRange) added(st *Stmt, name string) float64 {
+// over loops (s += e, s = s - e) e's times the statement's trip count. A local that only
+// bitwise updates change (s |= e) is bounded in fits, from the largest e recorded in bitwise.
+func (r *intRange) added(st *Stmt, name string, bitwise map[string]float64) float64 {
 	r.stmt = st
-	switch n := st.Node.(type) {
-	case *pyast.AugAssign:
-		m, _ := r.expr(n.Value)
-		switch n.Op {
+	if op, e, self := r.selfUpdate(st, name); self {
+		m, _ := r.expr(e)
+		switch op {
 		case pyast.Add, pyast.Sub:
 			return m * r.trips[st]
 		case pyast.FloorDiv, pyast.RShift:
 			return 0 // no larger than the local's other values
 		case pyast.Mod:
 			return m
+		case pyast.BitAnd, pyast.BitOr, pyast.BitXor:
+			if r.onlyBitwise(name) {
+				bitwise[name] = math.Max(bitwise[name], m)
+				return 0
+			}
+			// Among other updates: x & y, x | y and x ^ y change only the bits of x below
+			// y's width, or replace those above it with all ones or zeros, or flip them
+			// (~x is -x - 1): each step adds at most bitCeil(|y|) to |x|.
+			return bitCeil(m) * r.trips[st]
 		}
-		r.fail(n, fmt.Sprintf("the int %s, updated with %s in a loop", name, n.Op))
+		r.fail(st.Node, fmt.Sprintf("the int %s, updated with %s in a loop", name, op))
 		return math.Inf(1)
+	}
+	switch n := st.Node.(type) {
 	case *pyast.Assign:
-		if st.Reduction == "+" {
-			saved := r.vars[name]
-			r.vars[name] = 0 // s = s + e: e's terms, the local's own value taken as 0
-			m, _ := r.expr(n.Value)
-			r.vars[name] = saved
-			return m * r.trips[st]
-		}
 		m, _ := r.expr(n.Value)
 		return m
 	case *pyast.AnnAssign:
@@ -328,10 +367,51 @@ func (r *intRange) added(st *Stmt, name string) float64 {
 	return 0
 }
 
+// onlyBitwise reports a local whose every update from its own value is bitwise (s |= e, s =
+// s & e) and whose other writes do not read it: its values then stay within the two's
+// complement width of the largest value written or combined with it.
+func (r *intRange) onlyBitwise(name string) bool {
+	for _, st := range r.s.Stmts {
+		if r.local(st) != name {
+			continue
+		}
+		if op, _, self := r.selfUpdate(st, name); self {
+			if op != pyast.BitAnd && op != pyast.BitOr && op != pyast.BitXor {
+				return false
+			}
+			continue
+		}
+		for _, a := range st.Reads {
+			if a.Array == name {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// bitCeil is the magnitude bound of x & y, x | y and x ^ y for ints with |x|, |y| <= m: the
+// power of two above m, 2**k. Both lie in [-2**k, 2**k - 1], the ints of k + 1 bits in two's
+// complement, and so do the results, whose magnitude is then at most 2**k.
+func bitCeil(m float64) float64 {
+	if m == 0 || math.IsInf(m, 1) {
+		return m
+	}
+	_, exp := math.Frexp(m) // m < 2**exp
+	return math.Ldexp(1, exp)
+}
+
 // node evaluates every expression of a statement.
 func (r *intRange) node(n pyast.Node) {
 	switch n := n.(type) {
 	case *pyast.Assign:
+		if name := r.local(r.stmt); r.ints[name] {
+			if _, e, self := r.selfUpdate(r.stmt, name); self {
+				// s = s - e computes the int s -= e does: a value of s, which fits checks.
+				r.expr(e)
+				return
+			}
+		}
 		for _, t := range n.Targets {
 			r.expr(t)
 		}
@@ -765,7 +845,7 @@ func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
 	case pyast.RShift:
 		m = mx
 	case pyast.BitAnd, pyast.BitOr, pyast.BitXor:
-		m = 2 * math.Max(mx, my)
+		m = bitCeil(math.Max(mx, my))
 	default:
 		return 0, false
 	}

@@ -57,8 +57,25 @@ func TestIntBits(t *testing.T) {
 		{"for i in range(x.shape[0]):\n        x[i] = 1.0 if n * n + i > u else 0.0", 26, 26, ""}, // u: int | float
 		{"for i in range(x.shape[0]):\n        y[i] = n + i", 29, 29, ""},
 		{"for k in range(n, 3 * n + 1, n):\n        print(k)\n        for i in range(x.shape[0]):\n            x[i] = k * k * 1.0", 29, 29, ""},
+		// s = s - e sums as s -= e does: 2**b * 2**b (the trips) <= 2**62.
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s - i\n    x[0] = s * 1.0", 31, 31, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s -= i\n    x[0] = s * 1.0", 31, 31, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = i + s\n    x[0] = s * 1.0", 31, 31, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s - n * i\n    x[0] = s * 1.0", 20, 20, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s // 2 + i\n    x[0] = s * 1.0", -1, -1, "grows with every iteration"},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = i - s\n    x[0] = s * 1.0", -1, -1, "grows with every iteration"},
+		// Bitwise updates stay within the width of the largest value combined: s | (n * i)
+		// within 2 * 2**2b <= 2**62. Mixed with a sum, each | adds up to that width.
+		{"s = 0\n    for i in range(x.shape[0]):\n        s |= n * i\n    x[0] = s * 1.0", 30, 30, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s ^ (n * i)\n    x[0] = s * 1.0", 30, 30, ""},
+		{"s = n\n    for i in range(x.shape[0]):\n        s = (n * i) & s\n    x[0] = s * 1.0", 30, 30, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s |= i\n        s ^= n\n    x[0] = s * 1.0", MaxIntBits, MaxIntBits, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s += i\n        s |= n * i\n    x[0] = s * 1.0", 20, 20, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s |= s + i\n    x[0] = s * 1.0", -1, -1, "grows with every iteration"},
 		// A local bound before the SCoP, read in it: the caller's int, of any size.
 		{"t = n * n\n    print(t)\n    for i in range(x.shape[0]):\n        t += 1\n        x[i] = t * 1.0", -1, -1, "the int t"},
+		{"t = n * n\n    print(t)\n    for i in range(x.shape[0]):\n        t = t + 1\n        x[i] = t * 1.0", -1, -1, "the int t"},
+		{"t = n * n\n    print(t)\n    for i in range(x.shape[0]):\n        t = t | i\n        x[i] = t * 1.0", -1, -1, "the int t"},
 		{"for i in range(x.shape[0]):\n        x[i] = G * G * i * 1.0", -1, -1, "G * G"},
 		{"for i in range(x.shape[0]):\n        x[i] = pow(n, i) * 1.0", -1, -1, "pow(n, i)"},
 		{"for i in range(x.shape[0]):\n        z[i] = i - 1", -1, -1, "an int stored into a uint8 array"},

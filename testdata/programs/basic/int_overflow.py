@@ -35,6 +35,21 @@ def total(x: Annotated[NDArray[np.float64], "L"], n: int) -> float:
     return s * 1.0
 
 
+def drift(x: Annotated[NDArray[np.float64], "L"], n: int) -> float:
+    s = 0
+    for i in range(x.shape[0]):
+        s = s - n * i
+    return s * 1.0
+
+
+def masks(x: Annotated[NDArray[np.float64], "L"], n: int) -> int:
+    s = 0
+    for i in range(x.shape[0]):
+        s |= n * i
+        s = s ^ i
+    return s
+
+
 def steps(x: Annotated[NDArray[np.float64], "L"], t: int) -> None:
     for k in range(t):
         for i in range(1, x.shape[0] - 1):
@@ -60,11 +75,13 @@ def show(f, *args):
 
 
 if __name__ == "__main__":
-    for n in (5, -2**63 + 3, 2**62, 2**40, 3_000_000, 2**70):
+    for n in (5, -2**63 + 3, 2**62, 2**40, 3_000_000, 2**70, 2**20, -2**20, 2**30, -2**30, 2**30 + 1):
         show(shifted, np.zeros(4), n)
         show(cubes, np.zeros(4), n)
         show(halves, np.zeros(4), n)
         show(total, np.zeros(4), n)
+        show(drift, np.zeros(4), n)
+        show(masks, np.zeros(4), n)
     # A float parameter passed an int: f * i * i is an int product then, which some size
     # makes overflow whatever f is: the guard admits floats only. A float f cannot overflow.
     for f in (0.5, 3, 2**19, 2**62, np.int64(2**62), 1e300, -0.0):
