@@ -66,6 +66,19 @@ def weighted(x: Annotated[NDArray[np.float64], "L"], f: float, n: int) -> None:
         x[i] = f * n * 1.0 + i
 
 
+def offset(z: Annotated[NDArray[np.complex128], "L"], c: complex | float, n: int) -> None:
+    for i in range(z.shape[0]):
+        z[i] = c * n + i
+
+
+def carried(x: Annotated[NDArray[np.float64], "L"], n: int) -> None:
+    t = n * n
+    print("carried", t)
+    for i in range(x.shape[0]):
+        t = t + 1
+        x[i] = t * 1.0
+
+
 def show(f, *args):
     try:
         r = f(*args)
@@ -90,5 +103,11 @@ if __name__ == "__main__":
     for f, n in ((0.5, 2**40), (1e300, 2**40), (3, 5), (2**22, 2**40), (-2**22, 2**40), (2**22 + 1, 2**40),
                  (-2**22 - 1, 2**40), (np.int64(2**23), 2**40), (2**23, 2**39), (True, 2**40), (np.float64(2.5), 7)):
         show(weighted, np.zeros(4), f, n)
+    # c * n with n within 2**40: a complex or float c cannot overflow, an int c within 2**21.
+    for c in (0.5, 1 + 2j, 1e300, 3, 2**21, -2**21, 2**21 + 1, 2**40, np.int64(2**22)):
+        show(offset, np.zeros(4, dtype=complex), c, 2**40)
+    # t, bound before the loop, may be any int: the loop runs as it is.
+    for n in (3, 2**32, 2**62):
+        show(carried, np.zeros(4), n)
     for t in (3, -5, -2**63):
         show(steps, np.arange(6.0) ** 2, t)
