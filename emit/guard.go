@@ -42,11 +42,19 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 	var literalShapes []string // after every type check: the guard binds shapes there
 	// The variants compute ints in int64 where Python's are exact: int parameters and shapes
 	// are admitted only within the range that keeps every int the SCoPs compute in int64's.
-	bits := polyopt.MaxIntBits
+	// A float parameter passed an int makes the variants compute in int64 too: such ints
+	// get their own bound, no wider (polyopt's FloatIntBits), and none at all (a negative
+	// bound: is_real and is_number then admit no int) where every int there may overflow.
+	bits, floatBits := polyopt.MaxIntBits, polyopt.MaxIntBits
 	for _, s := range scops {
 		bits = min(bits, s.IntBits)
+		floatBits = min(floatBits, s.FloatIntBits)
 	}
 	limit := int64(1) << bits
+	floatLimit := int64(-1)
+	if floatBits >= 0 {
+		floatLimit = int64(1) << floatBits
+	}
 	for _, p := range f.Def.Params {
 		if p.Kind != pyast.ParamNormal {
 			continue
@@ -79,7 +87,7 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		case typeinfer.Float, typeinfer.NPScalar:
 			// A NumPy scalar too: is_real admits float64 and int64 scalars only, the ones
 			// the variants compute with as the original does.
-			conds = append(conds, fmt.Sprintf("_rt.is_real(%s, %d)", p.Name, limit))
+			conds = append(conds, fmt.Sprintf("_rt.is_real(%s, %d)", p.Name, floatLimit))
 		case typeinfer.Bool:
 			conds = append(conds, fmt.Sprintf("type(%s) is bool", p.Name))
 		case typeinfer.List:
@@ -87,17 +95,17 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 				conds = append(conds, fmt.Sprintf("_rt.int_list(%s)", p.Name))
 			}
 		case typeinfer.Complex:
-			conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, limit))
+			conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, floatLimit))
 		case typeinfer.Union:
 			switch {
 			case allReal(t):
-				conds = append(conds, fmt.Sprintf("_rt.is_real(%s, %d)", p.Name, limit))
+				conds = append(conds, fmt.Sprintf("_rt.is_real(%s, %d)", p.Name, floatLimit))
 			case allNumbers(t):
-				conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, limit))
+				conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, floatLimit))
 			case anyNumber(t):
 				// The variants compute with it as a number: its other kinds (an array,
 				// None) run the original.
-				conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, limit))
+				conds = append(conds, fmt.Sprintf("_rt.is_number(%s, %d)", p.Name, floatLimit))
 			}
 		}
 	}
@@ -277,8 +285,9 @@ func guardDef(name, params string, def *pyast.FunctionDef, conds []string) strin
 // checkedArray finds the array check arrayCheck writes: the name and the rank it admits.
 var checkedArray = regexp.MustCompile(`^(?:type\(([A-Za-z_]\w*)\) is _np\.ndarray and [A-Za-z_]\w*\.ndim == (\d+)|_rt\.array\(([A-Za-z_]\w*), "[^"]*", (\d+)\))`)
 
-// scalarCheck finds a whole condition that calls _rt.is_int or _rt.is_real on a name.
-var scalarCheck = regexp.MustCompile(`^_rt\.(is_int|is_real)\(([A-Za-z_]\w*)(?:, (\d+))?\)$`)
+// scalarCheck finds a whole condition that calls _rt.is_int or _rt.is_real on a name, with
+// its bound (negative for is_real: no int admitted).
+var scalarCheck = regexp.MustCompile(`^_rt\.(is_int|is_real)\(([A-Za-z_]\w*)(?:, (-?\d+))?\)$`)
 
 // guardConstant finds the module attributes array checks read: NumPy's ndarray type and the
 // runtime's dtypes.

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pyparc/pyparc/polyopt"
 	"github.com/pyparc/pyparc/pyast"
+	"github.com/pyparc/pyparc/typeinfer"
 )
 
 func guardParams(names ...string) *pyast.FunctionDef {
@@ -127,5 +129,36 @@ print("ok")
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ok") {
 		t.Fatalf("guard run: %v\n%s\n%s", err, out, src)
+	}
+}
+
+// TestGuardFloatIntBound: a float parameter's ints get the SCoPs' FloatIntBits, not their
+// IntBits: f * n admits n within 2**40 and ints for f within 2**22; f * i * i admits no int
+// for f (bound -1) and keeps the inline test for floats.
+func TestGuardFloatIntBound(t *testing.T) {
+	params := map[string]*typeinfer.Type{"x": typeinfer.Array("float64", typeinfer.SymDim("N")),
+		"n": typeinfer.Simple(typeinfer.Int), "f": typeinfer.Simple(typeinfer.Float)}
+	for _, tt := range []struct {
+		body string
+		want []string
+	}{
+		{"x[i] = f * n * 1.0", []string{"_rt.is_int(n, 1099511627776)", "_rt.is_real(f, 4194304)"}},
+		{"x[i] = f * i * i", []string{"_rt.is_int(n, 1099511627776)", "_rt.is_real(f, -1)"}},
+		{"x[i] = n * n * i * f", []string{"_rt.is_int(n, 1048576)", "_rt.is_real(f, 4)"}},
+	} {
+		s, _, def := firstSCoP(t, "def k(x, n, f):\n    for i in range(x.shape[0]):\n        "+tt.body+"\n", params)
+		fn := &typeinfer.Function{QualName: "k", Def: def, Declared: params}
+		conds := guardCode(fn, []*polyopt.SCoP{s}, "x, n, f")
+		joined := strings.Join(conds, " and ")
+		for _, want := range tt.want {
+			if !strings.Contains(joined, want) {
+				t.Errorf("%s: guard %q lacks %s", tt.body, conds, want)
+			}
+		}
+		hoistConstants(conds, map[string]bool{})
+		fast := "(type(f) is float and -1.7976931348623157e+308 <= f <= 1.7976931348623157e+308 or _rt.is_real(f, "
+		if !strings.Contains(strings.Join(conds, " and "), fast) {
+			t.Errorf("%s: no inline float test in %q", tt.body, conds)
+		}
 	}
 }

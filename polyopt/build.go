@@ -654,7 +654,7 @@ func (b *builder) finish(run []pyast.Stmt) *SCoP {
 	s := &SCoP{Func: b.x.fn.QualName, Pos: run[0].Pos(), End: run[len(run)-1].End(), Body: run,
 		Stmts: b.stmts, Loops: b.loops, Arrays: map[string]*Array{}, ParamSource: map[string]string{},
 		MaybeComplex: complexParams(b.x.fn), Modules: b.x.fn.Modules, NonInt: b.x.floats}
-	defer func() { s.IntBits, s.intPos, s.intWhy = b.intBits(s) }()
+	defer func() { s.IntBits, s.FloatIntBits, s.intPos, s.intWhy = b.intBits(s) }()
 	params := map[string]bool{}
 	use := func(a Affine) {
 		for _, v := range a.Vars() {

@@ -35,47 +35,71 @@ const intLimit = float64(1 << 62)
 const exactFloat = float64(1 << 53)
 
 // intBits returns the largest b <= MaxIntBits such that, when every int parameter and shape
-// symbol lies within [-2**b, 2**b], no int the SCoP's statements compute leaves intLimit. It
-// returns -1 with the position and a reason when no b does (an int product summed or
+// symbol lies within [-2**b, 2**b] and every float parameter holds a float, no int the
+// SCoP's statements compute leaves intLimit; and the largest c <= b such that none does
+// either when the float parameters hold ints within [-2**c, 2**c] (the guard admits ints
+// there: an int passed for a float makes the variants compute in int64 what the original
+// computes with exact ints), or -1 when no c >= 0 does: the guard then admits floats only.
+// It returns b = -1 with the position and a reason when no b does (an int product summed or
 // multiplied over a loop, a power by a variable, int() of a float).
-func (b *builder) intBits(s *SCoP) (int, pyast.Pos, string) {
+func (b *builder) intBits(s *SCoP) (bits, floatBits int, pos pyast.Pos, why string) {
 	if s.HasCalls() {
 		// Only the Ray variant takes a SCoP with call statements, and it runs the statements
 		// as they are written, in Python: its ints are Python's.
-		return MaxIntBits, 0, ""
+		return MaxIntBits, MaxIntBits, 0, ""
 	}
-	var pos pyast.Pos
-	var why string
 	for bits := MaxIntBits; bits >= 0; bits-- {
-		r := &intRange{b: b, s: s, size: math.Ldexp(1, bits), iters: map[*Loop]float64{}, sizes: map[string]bool{}}
-		if r.fits() {
-			for src := range r.sizes {
-				s.SizeChecks = append(s.SizeChecks, src)
-			}
-			sort.Strings(s.SizeChecks)
-			return bits, 0, ""
+		r := b.newRange(s, math.Ldexp(1, bits), 0)
+		if !r.fits() {
+			pos, why = r.pos, r.why
+			continue
 		}
-		pos, why = r.pos, r.why
+		sizes := r.sizes
+		floatBits := -1
+		for c := bits; c >= 0; c-- {
+			// Usually c = b: a float parameter multiplies no int, or no more than an int
+			// parameter would.
+			rc := b.newRange(s, math.Ldexp(1, bits), math.Ldexp(1, c))
+			if rc.fits() {
+				floatBits = c
+				for src := range rc.sizes {
+					sizes[src] = true
+				}
+				break
+			}
+		}
+		for src := range sizes {
+			s.SizeChecks = append(s.SizeChecks, src)
+		}
+		sort.Strings(s.SizeChecks)
+		return bits, floatBits, 0, ""
 	}
-	return -1, pos, why
+	return -1, -1, pos, why
+}
+
+// newRange makes the evaluator for a bound on int parameters and shapes and one on ints
+// passed for float parameters (0: the float parameters hold floats).
+func (b *builder) newRange(s *SCoP, size, floatSize float64) *intRange {
+	return &intRange{b: b, s: s, size: size, floatSize: floatSize, iters: map[*Loop]float64{}, sizes: map[string]bool{}}
 }
 
 // intRange evaluates the magnitudes of a SCoP's ints for one size bound.
 type intRange struct {
-	b      *builder
-	s      *SCoP
-	size   float64            // the bound on every int parameter and shape symbol
-	iters  map[*Loop]float64  // the magnitude of each loop's index, once computed
-	ints   map[string]bool    // the scalar locals the statements write that hold ints
-	vars   map[string]float64 // and their magnitudes
-	quiet  bool               // deciding which locals are ints: no failures recorded
-	liveIn map[string]bool    // locals whose value on entry the SCoP reads
-	depth  int                // module constants followed, against cycles
-	pos    pyast.Pos          // where the first value out of range is computed
-	why    string             // and what it is
-	stmt   *Stmt              // the statement being evaluated
-	trips  map[*Stmt]float64  // how often each statement runs, at most
-	sizes  map[string]bool    // the shapes and lengths taken as sizes, which the guard checks
+	b         *builder
+	s         *SCoP
+	size      float64            // the bound on every int parameter and shape symbol
+	floatSize float64            // the bound on ints passed for float parameters; 0: they hold floats
+	iters     map[*Loop]float64  // the magnitude of each loop's index, once computed
+	ints      map[string]bool    // the scalar locals the statements write that hold ints
+	vars      map[string]float64 // and their magnitudes
+	quiet     bool               // deciding which locals are ints: no failures recorded
+	liveIn    map[string]bool    // locals whose value on entry the SCoP reads
+	depth     int                // module constants followed, against cycles
+	pos       pyast.Pos          // where the first value out of range is computed
+	why       string             // and what it is
+	stmt      *Stmt              // the statement being evaluated
+	trips     map[*Stmt]float64  // how often each statement runs, at most
+	sizes     map[string]bool    // the shapes and lengths taken as sizes, which the guard checks
 }
 
 // fits evaluates every loop bound and statement; false with pos and why set when a value may
@@ -109,13 +133,18 @@ func (r *intRange) fits() bool {
 	}
 	for round := 0; ; round++ {
 		next := map[string]float64{}
+		bitwise := map[string]float64{} // the largest e of a bitwise-only local's updates
 		for _, st := range r.s.Stmts {
 			if name := r.local(st); r.ints[name] {
-				next[name] += r.added(st, name)
+				next[name] += r.added(st, name, bitwise)
 			}
 		}
 		if r.why != "" {
 			return false
+		}
+		for name, m := range bitwise {
+			// s = v, then s |= e, s &= e', ...: within the width of the largest v or e.
+			next[name] = bitCeil(math.Max(next[name], m))
 		}
 		grew := ""
 		for name, m := range next {
@@ -150,17 +179,45 @@ func (r *intRange) fits() bool {
 	return true
 }
 
-// summed reports a local that a statement updates from its own value (s += e, s = s + e).
+// summed reports a local that a statement updates from its own value (s += e, s = s - e,
+// s |= e, s = s * e).
 func (r *intRange) summed(name string) bool {
 	for _, st := range r.s.Stmts {
 		if r.local(st) != name {
 			continue
 		}
-		if _, aug := st.Node.(*pyast.AugAssign); aug || st.Reduction != "" {
+		if _, _, self := r.selfUpdate(st, name); self || st.Reduction != "" {
 			return true
 		}
 	}
 	return false
+}
+
+// selfUpdate reads a statement that updates the local it writes from its own value: s op= e,
+// or s = s op e (s = e op s for + and the bitwise ops) where e does not read s, for the ops
+// added bounds (+, -, //, %, >>, &, |, ^). It returns the op and e.
+func (r *intRange) selfUpdate(st *Stmt, name string) (pyast.BinaryOp, pyast.Expr, bool) {
+	switch n := st.Node.(type) {
+	case *pyast.AugAssign:
+		return n.Op, n.Value, true
+	case *pyast.Assign:
+		bin, ok := n.Value.(*pyast.BinOp)
+		if !ok || len(n.Targets) != 1 || !isName(n.Targets[0], name) {
+			return 0, nil, false
+		}
+		switch bin.Op {
+		case pyast.Add, pyast.BitAnd, pyast.BitOr, pyast.BitXor:
+			if isName(bin.Y, name) && !mentionsAnywhere(bin.X, name) {
+				return bin.Op, bin.X, true
+			}
+			fallthrough
+		case pyast.Sub, pyast.FloorDiv, pyast.Mod, pyast.RShift:
+			if isName(bin.X, name) && !mentionsAnywhere(bin.Y, name) {
+				return bin.Op, bin.Y, true
+			}
+		}
+	}
+	return 0, nil, false
 }
 
 // local is the scalar local a statement writes, or "".
@@ -190,9 +247,11 @@ func (r *intRange) intLocals() {
 			}
 			r.stmt = st
 			isInt := false
+			if _, _, self := r.selfUpdate(st, name); self {
+				// s += e, s = s - e keep s's kind: a float stays one, whatever e is.
+				continue
+			}
 			switch n := st.Node.(type) {
-			case *pyast.AugAssign:
-				// s += e keeps s's kind: a float stays one, whatever e is.
 			case *pyast.Assign:
 				_, isInt = r.expr(n.Value)
 			case *pyast.AnnAssign:
@@ -216,9 +275,9 @@ func (r *intRange) intLocals() {
 		}
 		r.stmt = st
 		intWrite := r.ints[name]
-		if n, ok := st.Node.(*pyast.AugAssign); ok {
-			_, isInt := r.expr(n.Value)
-			intWrite = intWrite || (isInt && n.Op != pyast.Div)
+		if op, e, self := r.selfUpdate(st, name); self {
+			_, isInt := r.expr(e)
+			intWrite = intWrite || (isInt && op != pyast.Div)
 		}
 		if intWrite {
 			r.liveIn[name] = true
@@ -271,30 +330,34 @@ func inside(st, other *Stmt) bool {
 }
 
 // added is the magnitude a statement gives the int local it writes: the value, or for a sum
-// over loops (s += e, s = s + e) e's times the statement's trip count.
-func (r *intRange) added(st *Stmt, name string) float64 {
+// over loops (s += e, s = s - e) e's times the statement's trip count. A local that only
+// bitwise updates change (s |= e) is bounded in fits, from the largest e recorded in bitwise.
+func (r *intRange) added(st *Stmt, name string, bitwise map[string]float64) float64 {
 	r.stmt = st
-	switch n := st.Node.(type) {
-	case *pyast.AugAssign:
-		m, _ := r.expr(n.Value)
-		switch n.Op {
+	if op, e, self := r.selfUpdate(st, name); self {
+		m, _ := r.expr(e)
+		switch op {
 		case pyast.Add, pyast.Sub:
 			return m * r.trips[st]
 		case pyast.FloorDiv, pyast.RShift:
 			return 0 // no larger than the local's other values
 		case pyast.Mod:
 			return m
+		case pyast.BitAnd, pyast.BitOr, pyast.BitXor:
+			if r.onlyBitwise(name) {
+				bitwise[name] = math.Max(bitwise[name], m)
+				return 0
+			}
+			// Among other updates: x & y, x | y and x ^ y change only the bits of x below
+			// y's width, or replace those above it with all ones or zeros, or flip them
+			// (~x is -x - 1): each step adds at most bitCeil(|y|) to |x|.
+			return bitCeil(m) * r.trips[st]
 		}
-		r.fail(n, fmt.Sprintf("the int %s, updated with %s in a loop", name, n.Op))
+		r.fail(st.Node, fmt.Sprintf("the int %s, updated with %s in a loop", name, op))
 		return math.Inf(1)
+	}
+	switch n := st.Node.(type) {
 	case *pyast.Assign:
-		if st.Reduction == "+" {
-			saved := r.vars[name]
-			r.vars[name] = 0 // s = s + e: e's terms, the local's own value taken as 0
-			m, _ := r.expr(n.Value)
-			r.vars[name] = saved
-			return m * r.trips[st]
-		}
 		m, _ := r.expr(n.Value)
 		return m
 	case *pyast.AnnAssign:
@@ -304,10 +367,51 @@ func (r *intRange) added(st *Stmt, name string) float64 {
 	return 0
 }
 
+// onlyBitwise reports a local whose every update from its own value is bitwise (s |= e, s =
+// s & e) and whose other writes do not read it: its values then stay within the two's
+// complement width of the largest value written or combined with it.
+func (r *intRange) onlyBitwise(name string) bool {
+	for _, st := range r.s.Stmts {
+		if r.local(st) != name {
+			continue
+		}
+		if op, _, self := r.selfUpdate(st, name); self {
+			if op != pyast.BitAnd && op != pyast.BitOr && op != pyast.BitXor {
+				return false
+			}
+			continue
+		}
+		for _, a := range st.Reads {
+			if a.Array == name {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// bitCeil is the magnitude bound of x & y, x | y and x ^ y for ints with |x|, |y| <= m: the
+// power of two above m, 2**k. Both lie in [-2**k, 2**k - 1], the ints of k + 1 bits in two's
+// complement, and so do the results, whose magnitude is then at most 2**k.
+func bitCeil(m float64) float64 {
+	if m == 0 || math.IsInf(m, 1) {
+		return m
+	}
+	_, exp := math.Frexp(m) // m < 2**exp
+	return math.Ldexp(1, exp)
+}
+
 // node evaluates every expression of a statement.
 func (r *intRange) node(n pyast.Node) {
 	switch n := n.(type) {
 	case *pyast.Assign:
+		if name := r.local(r.stmt); r.ints[name] {
+			if _, e, self := r.selfUpdate(r.stmt, name); self {
+				// s = s - e computes the int s -= e does: a value of s, which fits checks.
+				r.expr(e)
+				return
+			}
+		}
 		for _, t := range n.Targets {
 			r.expr(t)
 		}
@@ -552,12 +656,12 @@ func (r *intRange) name(id string) (float64, bool) {
 		return 0, false
 	}
 	if r.b.x.floats[id] {
-		// A float, complex or NumPy scalar parameter: the guard (is_real, is_number) admits
-		// an int there too, within the same bound. A bool is 0 or 1.
+		// A bool is 0 or 1; a float, complex or NumPy scalar parameter may be passed an int
+		// too, which the guard bounds by floatSize.
 		if t := r.b.x.fn.Params[id]; t != nil && t.Kind == typeinfer.Bool {
 			return 1, true
 		}
-		return r.size, true
+		return r.floatParam()
 	}
 	if r.ints[id] {
 		return r.vars[id], true
@@ -570,8 +674,10 @@ func (r *intRange) name(id string) (float64, bool) {
 		switch {
 		case t == nil || t.Kind == typeinfer.Unknown:
 			return math.Inf(1), true // the guard checks nothing: any int
+		case t.Kind == typeinfer.Union && numberUnion(t):
+			return r.floatParam() // int | float: is_real bounds the int by floatSize
 		case t.Kind == typeinfer.Union && mayBeInt(t):
-			return r.size, true // int | float: the guard bounds the int as it does others
+			return math.Inf(1), true // the guard checks no number there: any int
 		}
 		return 0, false // a list, None
 	}
@@ -646,6 +752,28 @@ func (r *intRange) maybeFloat(e pyast.Expr) bool {
 	return found
 }
 
+// floatParam is the magnitude of a parameter the guard checks with is_real or is_number:
+// no int while the analysis takes such parameters as floats, else an int within floatSize.
+func (r *intRange) floatParam() (float64, bool) {
+	if r.floatSize == 0 {
+		return 0, false
+	}
+	return r.floatSize, true
+}
+
+// numberUnion reports a union with a number among its alternatives: the guard checks it with
+// is_real or is_number, bounding its ints as a float parameter's (emit's guardCode and
+// anyNumber).
+func numberUnion(t *typeinfer.Type) bool {
+	for _, a := range t.Alts {
+		switch a.Kind {
+		case typeinfer.Int, typeinfer.Float, typeinfer.Complex, typeinfer.NPScalar:
+			return true
+		}
+	}
+	return false
+}
+
 // mayBeInt reports a type whose values may be Python ints.
 func mayBeInt(t *typeinfer.Type) bool {
 	if t.Kind == typeinfer.Union {
@@ -717,7 +845,7 @@ func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
 	case pyast.RShift:
 		m = mx
 	case pyast.BitAnd, pyast.BitOr, pyast.BitXor:
-		m = 2 * math.Max(mx, my)
+		m = bitCeil(math.Max(mx, my))
 	default:
 		return 0, false
 	}

@@ -15,51 +15,78 @@ func TestIntBits(t *testing.T) {
 		"f": typeinfer.Simple(typeinfer.Float), "u": union,
 		"y": typeinfer.Array("int32", typeinfer.SymDim("N")), "z": typeinfer.Array("uint8", typeinfer.SymDim("N"))}
 	tests := []struct {
-		body string
-		bits int    // -1: no SCoP, rejected as int-range
-		msg  string // the reason, when rejected
+		body      string
+		bits      int    // -1: no SCoP, rejected as int-range
+		floatBits int    // the bound on ints passed for f and u; -1: none admitted
+		msg       string // the reason, when rejected
 	}{
 		// Sums of sizes and indices: the widest range.
-		{"for i in range(x.shape[0]):\n        x[i] = (n - i) * 2.0", MaxIntBits, ""},
-		{"for i in range(n):\n        x[i] = x[i] * f", MaxIntBits, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = (n - i) * 2.0", MaxIntBits, MaxIntBits, ""},
+		{"for i in range(n):\n        x[i] = x[i] * f", MaxIntBits, MaxIntBits, ""},
 		// i < 2n: (2 * 2**b)**2 <= 2**62 gives b = 30.
-		{"for i in range(n, 2 * n):\n        x[i - n] = i * i * 0.5", 30, ""},
+		{"for i in range(n, 2 * n):\n        x[i - n] = i * i * 0.5", 30, 30, ""},
 		// (2 * 2**b)**3 <= 2**62: b = 19.
-		{"for i in range(n, n + x.shape[0]):\n        x[i - n] = i * i * i * 1.0", 19, ""},
+		{"for i in range(n, n + x.shape[0]):\n        x[i - n] = i * i * i * 1.0", 19, 19, ""},
 		// i * j < (2**b + 1)**2, with the affine local m = n - 1.
-		{"m = n - 1\n    for i in range(m):\n        for j in range(m):\n            A[i, j] = (i * j % m) / m", 30, ""},
+		{"m = n - 1\n    for i in range(m):\n        for j in range(m):\n            A[i, j] = (i * j % m) / m", 30, 30, ""},
 		// A sum over N of n * i: 2**b * 2**b * 2**b (the trips) <= 2**62: b = 20.
-		{"s = 0\n    for i in range(x.shape[0]):\n        s += n * i\n    x[0] = s", 20, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s += n * i\n    x[0] = s", 20, 20, ""},
 		// A float sum of int terms: only the terms count.
-		{"s = 0.0\n    for i in range(x.shape[0]):\n        s += n * i\n    x[0] = s", 31, ""},
+		{"s = 0.0\n    for i in range(x.shape[0]):\n        s += n * i\n    x[0] = s", 31, 31, ""},
 		// Literals count: 2**40 * 2**b <= 2**62.
-		{"for i in range(n):\n        x[i] = i * 1099511627776 * 1.0", 22, ""},
-		// A float parameter may be passed an int (the guard bounds it as it does n): then
-		// f * i * i is an int product. An array element times an int is NumPy's.
-		{"for i in range(n):\n        x[i] = f * i * i", 20, ""},
-		{"for i in range(n):\n        x[i] = f * 0.5 * i * i", MaxIntBits, ""},
-		{"for i in range(n):\n        x[i] = (x[i] * i) * i", MaxIntBits, ""},
+		{"for i in range(n):\n        x[i] = i * 1099511627776 * 1.0", 22, 22, ""},
+		// A float parameter holds a float: f * i * i is float arithmetic, which no size makes
+		// overflow. Passed an int, f makes it an int product: its own bound, here none (f * i * i
+		// leaves 2**62 for i near 2**40 whatever f is); f * n * 1.0 admits ints within 2**22.
+		// An array element times an int is NumPy's.
+		{"for i in range(n):\n        x[i] = f * i * i", MaxIntBits, -1, ""},
+		{"for i in range(n):\n        x[i] = f * n * 1.0", MaxIntBits, 22, ""},
+		{"for i in range(n):\n        x[i] = f * u * i", MaxIntBits, 11, ""},     // alpha * beta * i
+		{"for i in range(n):\n        x[i] = n * n * i * f", 20, 2, ""},          // (n * n * i) * f
+		{"for i in range(n):\n        x[i] = (f * i) / 3", MaxIntBits, 13, ""},   // 2**53 for int / int
+		{"for i in range(n):\n        x[i] = (n * n * i > f) * 1.0", 17, 17, ""}, // compared with a float
+		{"for i in range(n):\n        x[i] = f * 0.5 * i * i", MaxIntBits, MaxIntBits, ""},
+		{"for i in range(n):\n        x[i] = (x[i] * i) * i", MaxIntBits, MaxIntBits, ""},
 		// Found by review: -1 % n is n - 1; pow(); an int's attributes; division and
 		// comparison with floats round ints above 2**53; narrow int arrays; outer loops.
-		{"for i in range(x.shape[0]):\n        x[i] = ((-1) % n) * n * n * 1.0", 20, ""},
-		{"for i in range(x.shape[0]):\n        x[i] = pow(n, 3) * 1.0", 20, ""},
-		{"for i in range(x.shape[0]):\n        x[i] = n.real * n.real * n.real * 1.0", 20, ""},
-		{"for i in range(x.shape[0]):\n        x[i] = (n * n + i) / 3", 26, ""},
-		{"for i in range(x.shape[0]):\n        x[i] = (n * n + i > f) * 1.0", 26, ""},
-		{"for i in range(x.shape[0]):\n        x[i] = 1.0 if n * n + i > u else 0.0", 26, ""}, // u: int | float
-		{"for i in range(x.shape[0]):\n        y[i] = n + i", 29, ""},
-		{"for k in range(n, 3 * n + 1, n):\n        print(k)\n        for i in range(x.shape[0]):\n            x[i] = k * k * 1.0", 29, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = ((-1) % n) * n * n * 1.0", 20, 20, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = pow(n, 3) * 1.0", 20, 20, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = n.real * n.real * n.real * 1.0", 20, 20, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = (n * n + i) / 3", 26, 26, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = (n * n + i > f) * 1.0", 26, 26, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = 1.0 if n * n + i > u else 0.0", 26, 26, ""}, // u: int | float
+		{"for i in range(x.shape[0]):\n        y[i] = n + i", 29, 29, ""},
+		{"for k in range(n, 3 * n + 1, n):\n        print(k)\n        for i in range(x.shape[0]):\n            x[i] = k * k * 1.0", 29, 29, ""},
+		// s = s - e sums as s -= e does: 2**b * 2**b (the trips) <= 2**62.
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s - i\n    x[0] = s * 1.0", 31, 31, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s -= i\n    x[0] = s * 1.0", 31, 31, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = i + s\n    x[0] = s * 1.0", 31, 31, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s - n * i\n    x[0] = s * 1.0", 20, 20, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s // 2 + i\n    x[0] = s * 1.0", -1, -1, "grows with every iteration"},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = i - s\n    x[0] = s * 1.0", -1, -1, "grows with every iteration"},
+		// Bitwise updates stay within the width of the largest value combined: s | (n * i)
+		// within 2 * 2**2b <= 2**62. Mixed with a sum, each | adds up to that width.
+		{"s = 0\n    for i in range(x.shape[0]):\n        s |= n * i\n    x[0] = s * 1.0", 30, 30, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s ^ (n * i)\n    x[0] = s * 1.0", 30, 30, ""},
+		{"s = n\n    for i in range(x.shape[0]):\n        s = (n * i) & s\n    x[0] = s * 1.0", 30, 30, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s |= i\n        s ^= n\n    x[0] = s * 1.0", MaxIntBits, MaxIntBits, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s += i\n        s |= n * i\n    x[0] = s * 1.0", 20, 20, ""},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s |= s + i\n    x[0] = s * 1.0", -1, -1, "grows with every iteration"},
 		// A local bound before the SCoP, read in it: the caller's int, of any size.
-		{"t = n * n\n    print(t)\n    for i in range(x.shape[0]):\n        t += 1\n        x[i] = t * 1.0", -1, "the int t"},
-		{"for i in range(x.shape[0]):\n        x[i] = G * G * i * 1.0", -1, "G * G"},
-		{"for i in range(x.shape[0]):\n        x[i] = pow(n, i) * 1.0", -1, "pow(n, i)"},
-		{"for i in range(x.shape[0]):\n        z[i] = i - 1", -1, "an int stored into a uint8 array"},
+		{"t = n * n\n    print(t)\n    for i in range(x.shape[0]):\n        t += 1\n        x[i] = t * 1.0", -1, -1, "the int t"},
+		{"t = n * n\n    print(t)\n    for i in range(x.shape[0]):\n        t = t + 1\n        x[i] = t * 1.0", -1, -1, "the int t"},
+		{"t = n * n\n    print(t)\n    for i in range(x.shape[0]):\n        t = t | i\n        x[i] = t * 1.0", -1, -1, "the int t"},
+		{"for i in range(x.shape[0]):\n        x[i] = G * G * i * 1.0", -1, -1, "G * G"},
+		{"for i in range(x.shape[0]):\n        x[i] = pow(n, i) * 1.0", -1, -1, "pow(n, i)"},
+		{"for i in range(x.shape[0]):\n        z[i] = i - 1", -1, -1, "an int stored into a uint8 array"},
 		// No bound helps.
-		{"for i in range(n):\n        x[i] = 2 ** n + i", -1, "an int power by a variable"},
-		{"p = 1\n    for i in range(n):\n        p *= 2\n    x[0] = p", -1, "updated with *"},
-		{"for i in range(n):\n        x[i] = int(x[i] * 1e300) + i", -1, "an int of a float"},
-		{"for i in range(n):\n        x[i] = u * i", 31, ""}, // int | float: bounded as an int
-		{"for i in range(n):\n        x[i] = i * 99999999999999999999", -1, "99999999999999999999"},
+		{"for i in range(n):\n        x[i] = 2 ** n + i", -1, -1, "an int power by a variable"},
+		{"p = 1\n    for i in range(n):\n        p *= 2\n    x[0] = p", -1, -1, "updated with *"},
+		{"for i in range(n):\n        x[i] = int(x[i] * 1e300) + i", -1, -1, "an int of a float"},
+		{"for i in range(n):\n        x[i] = u * i", MaxIntBits, 22, ""}, // int | float: ints bounded as f's
+		// int() of a float parameter may be any int: f is no int the guard bounds.
+		{"for i in range(n):\n        x[i] = int(f * i) + i", -1, -1, "an int of a float"},
+		{"for i in range(n):\n        x[i] = i * 99999999999999999999", -1, -1, "99999999999999999999"},
 	}
 	for _, tt := range tests {
 		fn := extract(t, "def k(x, A, n, f, u, y, z):\n    "+tt.body+"\n", params)
@@ -77,12 +104,13 @@ func TestIntBits(t *testing.T) {
 			t.Errorf("%q: no SCoP: %v", tt.body, fn.Opaque)
 			continue
 		}
-		got := MaxIntBits
+		got, gotFloat := MaxIntBits, MaxIntBits
 		for _, s := range fn.SCoPs {
 			got = min(got, s.IntBits)
+			gotFloat = min(gotFloat, s.FloatIntBits)
 		}
-		if got != tt.bits {
-			t.Errorf("%q: bits %d, want %d", tt.body, got, tt.bits)
+		if got != tt.bits || gotFloat != tt.floatBits {
+			t.Errorf("%q: bits %d, float bits %d; want %d, %d", tt.body, got, gotFloat, tt.bits, tt.floatBits)
 		}
 	}
 }

@@ -52,6 +52,11 @@ type SCoP struct {
 	// so that every int the statements compute stays within int64, as Python's exact ints
 	// would (see intrange.go).
 	IntBits int
+	// FloatIntBits bounds the ints the guard admits for float parameters (float, complex,
+	// NumPy scalar, a union with a number), |x| <= 2**FloatIntBits <= 2**IntBits: a float
+	// computes in floats, an int passed there in int64. -1: no bound keeps those ints in
+	// range, and the guard admits floats only there.
+	FloatIntBits int
 	// SizeChecks are the shapes and list lengths ("A.shape[0]", "len(P)") that bound its ints
 	// as sizes: the guard checks them against 2**IntBits too, since a broadcast view's shape
 	// may exceed any memory.

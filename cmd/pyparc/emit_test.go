@@ -228,16 +228,21 @@ func TestEmitUnsafeFactors(t *testing.T) {
 // prints, the guards admitting the sizes that keep the ints in range and refusing the rest.
 func TestEmitIntOverflow(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "int_overflow.py")
-	if strings.Count(stdout, "optimized ") != 6 {
+	if strings.Count(stdout, "optimized ") != 10 {
 		t.Fatalf("emit:\n%s", stdout)
 	}
 	src, err := os.ReadFile(filepath.Join(out, "int_overflow.py"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	// cubes: (2 * 2**19)**3 <= 2**62; total: a sum over 2**20 of n * i; the rest 2**40.
+	// cubes: (2 * 2**19)**3 <= 2**62; total and drift: a sum over 2**20 of n * i; masks: the
+	// width of n * i, 2 * 2**60 <= 2**62; offset's int c times n within 2**62; the rest 2**40;
+	// carried's t is the caller's int, of any size: not optimized. A
+	// float f computes in floats; an int f makes scaled's f * i * i leave 2**62 for some
+	// size (-1: no int admitted) and weighted's f * n for f beyond 2**22.
 	for _, want := range []string{"_rt.is_int(n, 524288)", "x.shape[0] <= 524288", "_rt.is_int(n, 1048576)",
-		"_rt.is_int(n, 1099511627776)", "_rt.is_int(t, 1099511627776)", "_rt.is_real(f, 1048576)"} {
+		"_rt.is_int(n, 1099511627776)", "_rt.is_int(t, 1099511627776)", "_rt.is_real(f, -1)", "_rt.is_real(f, 4194304)",
+		"_rt.is_int(n, 1073741824)", "_rt.is_number(c, 2097152)"} {
 		if !strings.Contains(string(src), want) {
 			t.Errorf("no %s in the emitted program", want)
 		}

@@ -107,6 +107,18 @@ def test_is_real_within_takes_floats():
     assert rt.is_real(float("inf"), 1 << 20) is False
 
 
+@pytest.mark.parametrize("x, want", [
+    (0.5, True), (np.float64(-1e300), True), (complex(1.0, 2.0), True), (np.complex128(3.0), True),
+    (0, False), (1, False), (-1, False), (np.int64(0), False), (True, False), (float("nan"), False),
+])
+def test_negative_bound_admits_no_int(x, want):
+    # A float parameter where every int passed may overflow (polyopt's FloatIntBits < 0):
+    # the guard gives bound -1, and only floats (and complex numbers) pass.
+    assert rt.is_number(x, -1) is want
+    if type(x) is not complex and type(x) is not np.complex128:
+        assert rt.is_real(x, -1) is want
+
+
 def test_int_list():
     assert rt.int_list([0, 3, -1]) and rt.int_list([])
     assert not rt.int_list([1, True]) and not rt.int_list([1.0]) and not rt.int_list((1, 2))

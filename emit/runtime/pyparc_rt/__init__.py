@@ -505,7 +505,9 @@ def int_list(x):
 
 def is_real(x, bound=None):
     """True for a finite Python float or int, or a finite NumPy float64 or int64 scalar; an
-    int within -bound..bound when a bound is given (is_int says why).
+    int within -bound..bound when a bound is given (is_int says why), and no int at all when
+    the bound is negative: the guard gives -1 for a float parameter where an int passed would
+    make the variants' int64 arithmetic overflow for any size (polyopt's FloatIntBits).
 
     A NumPy float32 scalar is refused: the original computes 0.5 * x in float32 (NumPy 2 keeps
     the narrower type of a scalar), the variants in float64 (Numba's rules, or np.exp giving a
@@ -524,7 +526,7 @@ def is_number(x, bound=None):
     """True for a Python complex, float or int, or a NumPy complex128, float64 or int64
     scalar, finite: the numbers a complex scalar parameter was recorded as (narrower NumPy
     scalars compute otherwise, and infinite ones factor otherwise, as is_real explains); an
-    int within -bound..bound when a bound is given."""
+    int within -bound..bound when a bound is given, none when it is negative."""
     t = type(x)
     if t is complex or t is _np.complex128:
         return bool(_FLOAT_MIN <= x.real <= _FLOAT_MAX and _FLOAT_MIN <= x.imag <= _FLOAT_MAX)

@@ -35,6 +35,21 @@ def total(x: Annotated[NDArray[np.float64], "L"], n: int) -> float:
     return s * 1.0
 
 
+def drift(x: Annotated[NDArray[np.float64], "L"], n: int) -> float:
+    s = 0
+    for i in range(x.shape[0]):
+        s = s - n * i
+    return s * 1.0
+
+
+def masks(x: Annotated[NDArray[np.float64], "L"], n: int) -> int:
+    s = 0
+    for i in range(x.shape[0]):
+        s |= n * i
+        s = s ^ i
+    return s
+
+
 def steps(x: Annotated[NDArray[np.float64], "L"], t: int) -> None:
     for k in range(t):
         for i in range(1, x.shape[0] - 1):
@@ -46,6 +61,24 @@ def scaled(x: Annotated[NDArray[np.float64], "L"], f: float) -> None:
         x[i] = f * i * i
 
 
+def weighted(x: Annotated[NDArray[np.float64], "L"], f: float, n: int) -> None:
+    for i in range(x.shape[0]):
+        x[i] = f * n * 1.0 + i
+
+
+def offset(z: Annotated[NDArray[np.complex128], "L"], c: complex | float, n: int) -> None:
+    for i in range(z.shape[0]):
+        z[i] = c * n + i
+
+
+def carried(x: Annotated[NDArray[np.float64], "L"], n: int) -> None:
+    t = n * n
+    print("carried", t)
+    for i in range(x.shape[0]):
+        t = t + 1
+        x[i] = t * 1.0
+
+
 def show(f, *args):
     try:
         r = f(*args)
@@ -55,13 +88,26 @@ def show(f, *args):
 
 
 if __name__ == "__main__":
-    for n in (5, -2**63 + 3, 2**62, 2**40, 3_000_000, 2**70):
+    for n in (5, -2**63 + 3, 2**62, 2**40, 3_000_000, 2**70, 2**20, -2**20, 2**30, -2**30, 2**30 + 1):
         show(shifted, np.zeros(4), n)
         show(cubes, np.zeros(4), n)
         show(halves, np.zeros(4), n)
         show(total, np.zeros(4), n)
-    # A float parameter passed an int: f * i * i is an int product then.
-    for f in (0.5, 3, 2**19, 2**62, np.int64(2**62)):
+        show(drift, np.zeros(4), n)
+        show(masks, np.zeros(4), n)
+    # A float parameter passed an int: f * i * i is an int product then, which some size
+    # makes overflow whatever f is: the guard admits floats only. A float f cannot overflow.
+    for f in (0.5, 3, 2**19, 2**62, np.int64(2**62), 1e300, -0.0):
         show(scaled, np.zeros(4), f)
+    # f * n with n within 2**40: ints for f within 2**22 keep it within 2**62.
+    for f, n in ((0.5, 2**40), (1e300, 2**40), (3, 5), (2**22, 2**40), (-2**22, 2**40), (2**22 + 1, 2**40),
+                 (-2**22 - 1, 2**40), (np.int64(2**23), 2**40), (2**23, 2**39), (True, 2**40), (np.float64(2.5), 7)):
+        show(weighted, np.zeros(4), f, n)
+    # c * n with n within 2**40: a complex or float c cannot overflow, an int c within 2**21.
+    for c in (0.5, 1 + 2j, 1e300, 3, 2**21, -2**21, 2**21 + 1, 2**40, np.int64(2**22)):
+        show(offset, np.zeros(4, dtype=complex), c, 2**40)
+    # t, bound before the loop, may be any int: the loop runs as it is.
+    for n in (3, 2**32, 2**62):
+        show(carried, np.zeros(4), n)
     for t in (3, -5, -2**63):
         show(steps, np.arange(6.0) ** 2, t)
