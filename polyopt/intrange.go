@@ -94,6 +94,7 @@ type intRange struct {
 	vars      map[string]float64 // and their magnitudes
 	quiet     bool               // deciding which locals are ints: no failures recorded
 	liveIn    map[string]bool    // locals whose value on entry the SCoP reads
+	floaty    map[string]bool    // int locals the statements may also give a float (s = 0; s += f)
 	depth     int                // module constants followed, against cycles
 	pos       pyast.Pos          // where the first value out of range is computed
 	why       string             // and what it is
@@ -284,6 +285,37 @@ func (r *intRange) intLocals() {
 			r.ints[name] = true
 		}
 	}
+	// An int local may hold a float too where some write gives it one: int(s) is then an
+	// int of a float, and the variants compute s in float64 throughout (Numba unifies its
+	// type), so its ints must be exact there.
+	r.floaty = map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, st := range r.s.Stmts {
+			name := r.local(st)
+			if name == "" || !r.ints[name] || r.floaty[name] {
+				continue
+			}
+			r.stmt = st
+			var v pyast.Expr
+			if _, e, self := r.selfUpdate(st, name); self {
+				v = e
+			} else if n, ok := st.Node.(*pyast.Assign); ok {
+				v = n.Value
+			} else if n, ok := st.Node.(*pyast.AnnAssign); ok {
+				v = n.Value
+			} else if n, ok := st.Node.(*pyast.AugAssign); ok {
+				v = n.Value // an op selfUpdate does not bound (s *= e)
+			}
+			if v == nil {
+				continue
+			}
+			if _, isInt := r.expr(v); !isInt || r.maybeFloat(v) {
+				r.floaty[name] = true
+				changed = true
+			}
+		}
+	}
 }
 
 // killed reports a local the SCoP never reads on entry: its first mention is a plain
@@ -339,7 +371,15 @@ func (r *intRange) added(st *Stmt, name string, bitwise map[string]float64) floa
 		switch op {
 		case pyast.Add, pyast.Sub:
 			return m * r.trips[st]
-		case pyast.FloorDiv, pyast.RShift:
+		case pyast.RShift:
+			if _, ok := smallLiteral(e); !ok {
+				// Python shifts by any count (and raises for a negative one); the
+				// variants' shift by 64 or more is undefined (x86 masks the count).
+				r.fail(st.Node, fmt.Sprintf("the int %s, shifted by a variable", name))
+				return math.Inf(1)
+			}
+			return 0 // no larger than the local's other values
+		case pyast.FloorDiv:
 			return 0 // no larger than the local's other values
 		case pyast.Mod:
 			return m
@@ -609,6 +649,9 @@ func (r *intRange) expr(e pyast.Expr) (float64, bool) {
 	case *pyast.BoolOp:
 		mx, ix := r.expr(e.X)
 		my, iy := r.expr(e.Y)
+		if !r.exactMix([]pyast.Expr{e.X, e.Y}, []float64{mx, my}, []bool{ix, iy}) {
+			return math.Inf(1), true
+		}
 		return math.Max(mx, my), ix || iy
 	case *pyast.Compare:
 		// Python compares an int with a float exactly; the variants convert the int to
@@ -633,6 +676,9 @@ func (r *intRange) expr(e pyast.Expr) (float64, bool) {
 		r.expr(e.Cond)
 		mx, ix := r.expr(e.Body)
 		my, iy := r.expr(e.Else)
+		if !r.exactMix([]pyast.Expr{e.Body, e.Else}, []float64{mx, my}, []bool{ix, iy}) {
+			return math.Inf(1), true
+		}
 		return math.Max(mx, my), ix || iy
 	case *pyast.Call:
 		return r.call(e)
@@ -738,18 +784,51 @@ func (r *intRange) floatLocal(id string) bool {
 }
 
 // maybeFloat reports an expression that may be a float though its magnitude is tracked as an
-// int's: it reads a float parameter (the guard admits ints there too).
+// int's: it reads a float parameter (in the evaluation where those hold floats), a parameter
+// of no known type, a float literal, or a local that holds ints and floats (floaty). A comparison's operands and a conditional
+// expression's test do not make its value a float.
 func (r *intRange) maybeFloat(e pyast.Expr) bool {
 	found := false
 	pyast.Inspect(e, func(n pyast.Node) bool {
-		if id, ok := n.(*pyast.Name); ok {
-			t := r.b.x.fn.Params[id.Id]
-			found = r.b.x.floats[id.Id] || r.isParam(id.Id) && (t == nil || t.Kind == typeinfer.Unknown ||
-				t.Kind == typeinfer.Union && !typeinfer.IntLike(t))
+		switch n := n.(type) {
+		case *pyast.Compare:
+			return false
+		case *pyast.IfExp:
+			found = r.maybeFloat(n.Body) || r.maybeFloat(n.Else)
+			return false
+		case *pyast.Num:
+			_, isInt := intLiteral(n.Raw)
+			found = !isInt
+		case *pyast.Name:
+			// Float parameters hold floats in the first evaluation (floatSize 0) and ints
+			// in the second, which bounds the ints passed for them.
+			t := r.b.x.fn.Params[n.Id]
+			found = r.floaty[n.Id] || r.floatSize == 0 && (r.b.x.floats[n.Id] || r.isParam(n.Id) && t != nil && t.Kind == typeinfer.Union && !typeinfer.IntLike(t)) ||
+				r.isParam(n.Id) && (t == nil || t.Kind == typeinfer.Unknown)
 		}
 		return !found
 	})
 	return found
+}
+
+// exactMix reports whether values that meet in one result (min, max, abs, x if c else y,
+// x or y) keep their ints exact: where one of them may be a float the variants compute the
+// result in float64, exact for ints up to 2**53 only, while Python returns the int itself.
+func (r *intRange) exactMix(xs []pyast.Expr, ms []float64, ints []bool) bool {
+	mixed := false
+	for k, x := range xs {
+		mixed = mixed || !ints[k] || r.maybeFloat(x)
+	}
+	if !mixed {
+		return true
+	}
+	for k, x := range xs {
+		if ints[k] && ms[k] > exactFloat {
+			r.fail(x, exprText(r.b.x.fn.File, x)+", mixed with a float")
+			return false
+		}
+	}
+	return true
 }
 
 // floatParam is the magnitude of a parameter the guard checks with is_real or is_number:
@@ -843,6 +922,10 @@ func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
 		}
 		m = math.Ldexp(mx, int(k))
 	case pyast.RShift:
+		if _, ok := smallLiteral(e.Y); !ok {
+			r.fail(e, fmt.Sprintf("%s, an int shifted by a variable", exprText(r.b.x.fn.File, e)))
+			return math.Inf(1), true
+		}
 		m = mx
 	case pyast.BitAnd, pyast.BitOr, pyast.BitXor:
 		m = bitCeil(math.Max(mx, my))
@@ -852,6 +935,12 @@ func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
 	if !r.check(m, e, exprText(r.b.x.fn.File, e)) {
 		return math.Inf(1), true
 	}
+	if m > exactFloat && (r.maybeFloat(e.X) || r.maybeFloat(e.Y)) {
+		// An operand that may be a float (max(i, f)) makes the variants compute in float64,
+		// where Python computes an int exactly when it holds one.
+		r.fail(e, exprText(r.b.x.fn.File, e)+", an int that may be computed as a float")
+		return math.Inf(1), true
+	}
 	return m, true
 }
 
@@ -859,6 +948,8 @@ func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
 // and math.floor of a float are ints of any size.
 func (r *intRange) call(c *pyast.Call) (float64, bool) {
 	var ms []float64
+	var args []pyast.Expr
+	var ints []bool
 	anyInt, allInt := false, true
 	for _, a := range c.Args {
 		if kw, ok := a.(*pyast.Keyword); ok {
@@ -866,6 +957,8 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 		}
 		m, isInt := r.expr(a)
 		ms = append(ms, m)
+		args = append(args, a)
+		ints = append(ints, isInt)
 		anyInt = anyInt || isInt
 		allInt = allInt && isInt
 	}
@@ -890,6 +983,9 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 	}
 	switch name {
 	case "abs", "min", "max":
+		if !r.exactMix(args, ms, ints) {
+			return math.Inf(1), true
+		}
 		return largest, anyInt
 	case "len":
 		if len(c.Args) == 1 {
@@ -921,7 +1017,7 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 		"math.copysign", "math.erf", "math.erfc", "math.gamma", "math.lgamma", "math.expm1", "math.log1p":
 		return 0, false
 	case "int", "round", "math.floor", "math.ceil", "math.trunc":
-		if len(c.Args) == 1 && allInt {
+		if len(c.Args) == 1 && allInt && !r.maybeFloat(args[0]) {
 			return largest, true
 		}
 		if name == "round" && len(c.Args) == 2 {

@@ -87,6 +87,22 @@ func TestIntBits(t *testing.T) {
 		// int() of a float parameter may be any int: f is no int the guard bounds.
 		{"for i in range(n):\n        x[i] = int(f * i) + i", -1, -1, "an int of a float"},
 		{"for i in range(n):\n        x[i] = i * 99999999999999999999", -1, -1, "99999999999999999999"},
+		// A local started as an int and added floats holds floats: int() of it may be any
+		// int, as may int() of max(i, f) or of a branch that is a float (review, helper-37).
+		{"s = 0\n    for i in range(x.shape[0]):\n        s += f\n        x[i] = int(s) % 1000", -1, -1, "an int of a float"},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s = s + 1e19\n        x[i] = int(s) % 1000", -1, -1, "an int of a float"},
+		{"for i in range(x.shape[0]):\n        x[i] = int(max(i, f)) % 1000", -1, -1, "an int of a float"},
+		{"for i in range(x.shape[0]):\n        x[i] = int(f if i > 1 else i) % 1000", -1, -1, "an int of a float"},
+		// Python's max returns the int itself; the variants unify it with the float to
+		// float64, exact below 2**53; the difference's bound, n * n + i + n * n, too: b = 25.
+		{"for i in range(x.shape[0]):\n        x[i] = max(n * n + i, f) - n * n", 25, 25, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = (n * n + i if i > 0 else f) - n * n", 25, 25, ""},
+		// An int product of a value that may be a float: 2 * 2**2b <= 2**53, b = 26.
+		{"for i in range(x.shape[0]):\n        x[i] = max(i, f) * n * 2", 26, 26, ""},
+		// Shifts by a variable count: Python's are exact, the variants' undefined from 64.
+		{"for i in range(x.shape[0]):\n        x[i] = (n + i) >> n", -1, -1, "shifted by a variable"},
+		{"s = n\n    for i in range(x.shape[0]):\n        s >>= n\n        x[i] = s", -1, -1, "shifted by a variable"},
+		{"for i in range(x.shape[0]):\n        x[i] = (n + i) >> 3", MaxIntBits, MaxIntBits, ""},
 	}
 	for _, tt := range tests {
 		fn := extract(t, "def k(x, A, n, f, u, y, z):\n    "+tt.body+"\n", params)

@@ -79,6 +79,12 @@ def carried(x: Annotated[NDArray[np.float64], "L"], n: int) -> None:
         x[i] = t * 1.0
 
 
+def larger(x: Annotated[NDArray[np.float64], "L"], f: float, n: int) -> None:
+    # Python's max returns the int itself, exact; the variants compute it in float64.
+    for i in range(x.shape[0]):
+        x[i] = max(n * n + i, f) - n * n
+
+
 def show(f, *args):
     try:
         r = f(*args)
@@ -111,3 +117,6 @@ if __name__ == "__main__":
         show(carried, np.zeros(4), n)
     for t in (3, -5, -2**63):
         show(steps, np.arange(6.0) ** 2, t)
+    # n * n + i within 2**53 (n within 2**25) is exact in float64 too; 2**27 runs the original.
+    for f, n in ((1.5, 5), (1.5, 2**25), (1.5, 2**27), (2.0**60, 2**27), (3, 2**27)):
+        show(larger, np.zeros(4), f, n)
