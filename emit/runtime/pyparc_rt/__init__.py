@@ -207,23 +207,14 @@ class _Compiled:
         if f is None:
             f = self.compiled = self._compile(cache=True)
         try:
-            return f(*args)
+            return _run_compiled(f, args, self.fn.__name__)
         except ImportError:
             # Numba's disk cache is keyed by file, but an entry names the module it was
             # compiled in: the same emitted file imported under another name (run as a
             # script, then imported; or by a harness) fails to load it. Compiled code cannot
             # raise ImportError itself, so nothing ran: compile again without the cache.
             f = self.compiled = self._compile(cache=False)
-            return f(*args)
-        except Exception as e:
-            if _numba_module() is None or isinstance(e, _numba_module().core.errors.NumbaError):
-                raise
-            # An exception the compiled code raised (it ran, and may have written arrays)
-            # goes to the caller as it is; one from compiling it, where no machine code for
-            # these argument types exists, lets the variant run its Python fallback.
-            if _compiled_for(f, args):
-                raise
-            raise NumbaCompileFailed(f"numba could not compile {self.fn.__name__}: {e!r}") from e
+            return _run_compiled(f, args, self.fn.__name__)
 
     def _compile(self, cache):
         nb = _numba_module()
@@ -240,6 +231,22 @@ class _Compiled:
             g[name] = dep.compiled
         return nb.njit(parallel=self.parallel, cache=cache, fastmath=self.fastmath,
                        error_model="numpy")(self.fn)
+
+
+def _run_compiled(f, args, name):
+    """f(*args), where an exception Numba raised compiling f (no machine code for these
+    argument types exists) becomes NumbaCompileFailed, which lets the variant run its Python
+    fallback. An exception the compiled code raised (it ran, and may have written arrays)
+    goes to the caller as it is, as does ImportError (see _Compiled.__call__)."""
+    try:
+        return f(*args)
+    except ImportError:
+        raise
+    except Exception as e:
+        nb = _numba_module()
+        if nb is None or isinstance(e, nb.core.errors.NumbaError) or _compiled_for(f, args):
+            raise
+        raise NumbaCompileFailed(f"numba could not compile {name}: {e!r}") from e
 
 
 def _compiled_for(dispatcher, args):
