@@ -169,6 +169,12 @@ func (r *intRange) fits() bool {
 			r.pos, r.why = r.s.Pos, fmt.Sprintf("the int %s, summed over loops", name)
 			return false
 		}
+		// A local that holds floats too is a float64 in the variants (NumPy's whole-array
+		// code, and Numba unifying its type): its ints must be exact there.
+		if m > exactFloat && r.floaty[name] {
+			r.pos, r.why = r.s.Pos, fmt.Sprintf("the int %s, which also holds floats", name)
+			return false
+		}
 	}
 	for _, st := range r.s.Stmts {
 		r.stmt = st
@@ -783,32 +789,132 @@ func (r *intRange) floatLocal(id string) bool {
 	return ok && found == r.b.x.assigned[id]
 }
 
-// maybeFloat reports an expression that may be a float though its magnitude is tracked as an
-// int's: it reads a float parameter (in the evaluation where those hold floats), a parameter
-// of no known type, a float literal, or a local that holds ints and floats (floaty). A comparison's operands and a conditional
-// expression's test do not make its value a float.
+// maybeFloat reports an expression whose value may be a float though its magnitude may be
+// tracked as an int's: a float literal, a true division, an element of a float array, a float
+// function's result, a float parameter (in the evaluation where those hold floats, or in
+// either where the function has several: the guard admits an int for one and a float for
+// another), a parameter of no known type, a local that holds floats (always or sometimes:
+// floaty). A comparison is a bool, and a conditional expression's test no part of its value.
 func (r *intRange) maybeFloat(e pyast.Expr) bool {
-	found := false
-	pyast.Inspect(e, func(n pyast.Node) bool {
-		switch n := n.(type) {
-		case *pyast.Compare:
+	switch e := e.(type) {
+	case *pyast.Num:
+		_, isInt := intLiteral(e.Raw)
+		return !isInt
+	case *pyast.Name:
+		t := r.b.x.fn.Params[e.Id]
+		if r.isParam(e.Id) && r.b.x.assigned[e.Id] == 0 {
+			switch {
+			case t == nil || t.Kind == typeinfer.Unknown:
+				return true
+			case r.b.x.floats[e.Id] || t.Kind == typeinfer.Union && !typeinfer.IntLike(t):
+				return r.floatSize == 0 || r.floatParams() > 1
+			}
 			return false
-		case *pyast.IfExp:
-			found = r.maybeFloat(n.Body) || r.maybeFloat(n.Else)
-			return false
-		case *pyast.Num:
-			_, isInt := intLiteral(n.Raw)
-			found = !isInt
-		case *pyast.Name:
-			// Float parameters hold floats in the first evaluation (floatSize 0) and ints
-			// in the second, which bounds the ints passed for them.
-			t := r.b.x.fn.Params[n.Id]
-			found = r.floaty[n.Id] || r.floatSize == 0 && (r.b.x.floats[n.Id] || r.isParam(n.Id) && t != nil && t.Kind == typeinfer.Union && !typeinfer.IntLike(t)) ||
-				r.isParam(n.Id) && (t == nil || t.Kind == typeinfer.Unknown)
 		}
-		return !found
-	})
-	return found
+		if r.floaty[e.Id] {
+			return true
+		}
+		if _, affine := r.b.x.ints[e.Id]; affine {
+			return false
+		}
+		if a := r.s.Arrays[e.Id]; a != nil && a.Scalar {
+			if r.writtenInSCoP(e.Id) {
+				return !r.ints[e.Id] // no write gives it an int
+			}
+			return r.depth < 8 && r.floatLocal(e.Id) // fn = float(n) before the SCoP
+		}
+		return false
+	case *pyast.Subscript:
+		if at, ok := e.X.(*pyast.Attribute); ok && at.Attr == "shape" {
+			return false
+		}
+		if n, ok := e.X.(*pyast.Name); ok {
+			if a := r.s.Arrays[n.Id]; a != nil && a.DType != "" {
+				_, narrow := narrowInts[a.DType]
+				return !(narrow || a.DType == "int64" || a.DType == "bool")
+			}
+		}
+		return true
+	case *pyast.BinOp:
+		return e.Op == pyast.Div || r.maybeFloat(e.X) || r.maybeFloat(e.Y)
+	case *pyast.UnaryOp:
+		return e.Op != pyast.Not && r.maybeFloat(e.X)
+	case *pyast.BoolOp:
+		return r.maybeFloat(e.X) || r.maybeFloat(e.Y)
+	case *pyast.IfExp:
+		return r.maybeFloat(e.Body) || r.maybeFloat(e.Else)
+	case *pyast.Compare:
+		return false
+	case *pyast.Attribute:
+		return (e.Attr == "real" || e.Attr == "imag") && r.maybeFloat(e.X)
+	case *pyast.Call:
+		name, module := r.callName(e)
+		if _, method := e.Func.(*pyast.Attribute); method && module != "math" {
+			return true // NumPy's functions give floats (or NumPy scalars) too, as may methods
+		}
+		switch name {
+		case "int", "len", "round", "math.floor", "math.ceil", "math.trunc", "bool":
+			return name == "round" && len(e.Args) == 2
+		case "abs", "min", "max", "pow":
+			for _, a := range e.Args {
+				if kw, ok := a.(*pyast.Keyword); ok {
+					a = kw.Value
+				}
+				if r.maybeFloat(a) {
+					return true
+				}
+			}
+			return false
+		case "float", "complex":
+			return true
+		}
+		return strings.HasPrefix(name, "math.")
+	}
+	return false
+}
+
+// mixed reports an expression the variants may compute as a float where Python holds an
+// int: a value that meets a possible float in min, max, abs, x if c else y or x or y (Numba
+// and NumPy unify their types), a local that holds floats too, and arithmetic on either. A
+// float parameter alone is no such value: where it holds a float, Python computes in floats
+// too, and where it holds an int, the variants are compiled for an int.
+func (r *intRange) mixed(e pyast.Expr) bool {
+	switch e := e.(type) {
+	case *pyast.Name:
+		return r.floaty[e.Id]
+	case *pyast.BinOp:
+		return e.Op != pyast.Div && (r.mixed(e.X) || r.mixed(e.Y))
+	case *pyast.UnaryOp:
+		return e.Op != pyast.Not && r.mixed(e.X)
+	case *pyast.BoolOp:
+		return r.maybeFloat(e) || r.mixed(e.X) || r.mixed(e.Y)
+	case *pyast.IfExp:
+		return r.maybeFloat(e) || r.mixed(e.Body) || r.mixed(e.Else)
+	case *pyast.Call:
+		if f, ok := e.Func.(*pyast.Name); ok && (f.Id == "min" || f.Id == "max" || f.Id == "abs") {
+			for _, a := range e.Args {
+				if kw, ok := a.(*pyast.Keyword); ok {
+					a = kw.Value
+				}
+				if r.maybeFloat(a) || r.mixed(a) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// floatParams counts the parameters the guard admits as floats or ints (is_real, is_number).
+func (r *intRange) floatParams() int {
+	n := 0
+	for _, p := range r.b.x.fn.Def.Params {
+		t := r.b.x.fn.Params[p.Name]
+		if r.b.x.floats[p.Name] || t != nil && t.Kind == typeinfer.Union && numberUnion(t) && !typeinfer.IntLike(t) {
+			n++
+		}
+	}
+	return n
 }
 
 // exactMix reports whether values that meet in one result (min, max, abs, x if c else y,
@@ -816,8 +922,8 @@ func (r *intRange) maybeFloat(e pyast.Expr) bool {
 // result in float64, exact for ints up to 2**53 only, while Python returns the int itself.
 func (r *intRange) exactMix(xs []pyast.Expr, ms []float64, ints []bool) bool {
 	mixed := false
-	for k, x := range xs {
-		mixed = mixed || !ints[k] || r.maybeFloat(x)
+	for _, x := range xs {
+		mixed = mixed || r.maybeFloat(x)
 	}
 	if !mixed {
 		return true
@@ -935,9 +1041,11 @@ func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
 	if !r.check(m, e, exprText(r.b.x.fn.File, e)) {
 		return math.Inf(1), true
 	}
-	if m > exactFloat && (r.maybeFloat(e.X) || r.maybeFloat(e.Y)) {
-		// An operand that may be a float (max(i, f)) makes the variants compute in float64,
-		// where Python computes an int exactly when it holds one.
+	if math.Max(m, math.Max(mx, my)) > exactFloat && (r.mixed(e.X) || r.mixed(e.Y)) {
+		// An operand that the variants type as a float where Python may hold an int
+		// (max(i, f), a local that holds floats too) makes them compute in float64, where
+		// Python computes the int exactly: every int there, operand or result, must be
+		// exact in float64.
 		r.fail(e, exprText(r.b.x.fn.File, e)+", an int that may be computed as a float")
 		return math.Inf(1), true
 	}
@@ -962,20 +1070,9 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 		anyInt = anyInt || isInt
 		allInt = allInt && isInt
 	}
-	name := ""
-	switch f := c.Func.(type) {
-	case *pyast.Name:
-		name = f.Id
-	case *pyast.Attribute:
-		if mod, ok := f.X.(*pyast.Name); ok {
-			switch r.b.x.fn.Modules[mod.Id] {
-			case "math":
-				name = "math." + f.Attr
-			case "":
-			default:
-				return 0, false // NumPy's functions compute as the variants do
-			}
-		}
+	name, module := r.callName(c)
+	if module != "" && module != "math" {
+		return 0, false // NumPy's functions compute as the variants do
 	}
 	largest := 0.0
 	for _, m := range ms {
@@ -1027,6 +1124,23 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 		return math.Inf(1), true
 	}
 	return math.Inf(1), true // a function of the module, a builtin: it may return any int
+}
+
+// callName names a call's function: a builtin's name, "math.f" for the math module's f, ""
+// for others; module is the module an attribute call's object names ("" for none).
+func (r *intRange) callName(c *pyast.Call) (name, module string) {
+	switch f := c.Func.(type) {
+	case *pyast.Name:
+		return f.Id, ""
+	case *pyast.Attribute:
+		if mod, ok := f.X.(*pyast.Name); ok {
+			module = r.b.x.fn.Modules[mod.Id]
+			if module == "math" {
+				return "math." + f.Attr, module
+			}
+		}
+	}
+	return "", module
 }
 
 // intLiteral is an int literal's magnitude; false for a float or complex literal.

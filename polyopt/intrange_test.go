@@ -1,6 +1,7 @@
 package polyopt
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -103,9 +104,32 @@ func TestIntBits(t *testing.T) {
 		{"for i in range(x.shape[0]):\n        x[i] = (n + i) >> n", -1, -1, "shifted by a variable"},
 		{"s = n\n    for i in range(x.shape[0]):\n        s >>= n\n        x[i] = s", -1, -1, "shifted by a variable"},
 		{"for i in range(x.shape[0]):\n        x[i] = (n + i) >> 3", MaxIntBits, MaxIntBits, ""},
+		// The float first, an array element, a unary minus (review, helper-38).
+		{"for i in range(x.shape[0]):\n        x[i] = int(max(f, i)) % 1000", -1, -1, "an int of a float"},
+		{"for i in range(x.shape[0]):\n        x[i] = int(f or i) % 1000", -1, -1, "an int of a float"},
+		{"for i in range(x.shape[0]):\n        x[i] = round(-max(f, i)) % 1000", -1, -1, "an int of a float"},
+		{"for i in range(x.shape[0]):\n        x[i] = int(max(x[i], 0)) % 1000", -1, -1, "an int of a float"},
+		// n * n * n + 1 meets a float element: within 2**53, b = 17.
+		{"for i in range(x.shape[0]):\n        x[i] = (n * n * n + 1 + max(x[i], 0)) - n * n * n", 17, 17, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = (n * n * n + 1 + (x[i] if i < 0 else 0)) - n * n * n", 17, 17, ""},
+		// A local that holds floats too is a float64 in the variants: its ints within 2**53.
+		{"for i in range(x.shape[0]):\n        s = n * n * n + i\n        x[i] = s % 7\n        s += f", 17, 17, ""},
+		// An int element meets no float: int64 arithmetic as in Python, 2**62 (b = 20).
+		{"for i in range(x.shape[0]):\n        x[i] = max(n * n * n + i, y[i]) * 1.0", 20, 20, ""},
+		// Two float parameters: the guard may admit an int for u and a float for f, whose
+		// comparison Python makes exactly: u * n + i within 2**53, c = 12.
+		{"for i in range(x.shape[0]):\n        x[i] = (u * n + i > f) * 1.0", MaxIntBits, 12, ""},
 	}
 	for _, tt := range tests {
-		fn := extract(t, "def k(x, A, n, f, u, y, z):\n    "+tt.body+"\n", params)
+		// Only the float parameters a row reads: with two, the guard may admit an int for
+		// one and a float for the other, and the bound on ints passed for them is narrower.
+		sig := "x, A, n"
+		for _, p := range []string{"f", "u"} {
+			if regexp.MustCompile(`\b` + p + `\b`).MatchString(tt.body) {
+				sig += ", " + p
+			}
+		}
+		fn := extract(t, "def k("+sig+", y, z):\n    "+tt.body+"\n", params)
 		if tt.bits < 0 {
 			rejected := false
 			for _, o := range fn.Opaque {

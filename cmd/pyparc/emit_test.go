@@ -214,13 +214,7 @@ func TestEmitUnsafeFactors(t *testing.T) {
 		!strings.Contains(want, "divide ZeroDivisionError") || !strings.Contains(want, "remainder ZeroDivisionError") {
 		t.Fatalf("the original prints %q", want)
 	}
-	t.Setenv("PYPARC_CUPY", "0")
-	for _, v := range []string{"", "numpy", "numba", "numba_inner"} {
-		t.Setenv("PYPARC_VARIANT", v)
-		if got := quiet(out); got != want {
-			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
-		}
-	}
+	sameForVariants(t, quiet, out, want, "", "numpy", "numba", "numba_inner")
 }
 
 // TestEmitIntOverflow emits kernels whose int arithmetic leaves int64's range for large int
@@ -252,13 +246,7 @@ func TestEmitIntOverflow(t *testing.T) {
 	if !strings.Contains(want, "cubes None 2.7e+19") {
 		t.Fatalf("the original prints %q", want)
 	}
-	t.Setenv("PYPARC_CUPY", "0")
-	for _, v := range []string{"", "numpy", "numba", "numba_inner", "numba_tiled"} {
-		t.Setenv("PYPARC_VARIANT", v)
-		if got := run(out); got != want {
-			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
-		}
-	}
+	sameForVariants(t, run, out, want, "", "numpy", "numba", "numba_inner", "numba_tiled")
 }
 
 // TestEmitSplitScalars: loops whose locals carry values between iterations keep their order
@@ -281,8 +269,15 @@ func TestEmitSplitScalars(t *testing.T) {
 	if !strings.Contains(want, "once 40 ") {
 		t.Fatalf("the original prints %q", want)
 	}
+	sameForVariants(t, run, out, want, "", "numpy", "numba", "numba_inner", "numba_tiled")
+}
+
+// sameForVariants runs the emitted program in out under each forced variant ("" for the
+// dispatchers' own choice), CuPy off, and reports where it prints other than want.
+func sameForVariants(t *testing.T, run func(dir string) string, out, want string, variants ...string) {
+	t.Helper()
 	t.Setenv("PYPARC_CUPY", "0")
-	for _, v := range []string{"", "numpy", "numba", "numba_inner", "numba_tiled"} {
+	for _, v := range variants {
 		t.Setenv("PYPARC_VARIANT", v)
 		if got := run(out); got != want {
 			t.Errorf("variant %q prints\n%s\nthe original\n%s", v, got, want)
