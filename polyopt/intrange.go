@@ -132,6 +132,7 @@ func (r *intRange) fits() bool {
 	for name := range r.liveIn {
 		r.vars[name] = math.Inf(1)
 	}
+	var computed map[string]float64 // what the statements write, without the entry values
 	for round := 0; ; round++ {
 		next := map[string]float64{}
 		bitwise := map[string]float64{} // the largest e of a bitwise-only local's updates
@@ -147,6 +148,7 @@ func (r *intRange) fits() bool {
 			// s = v, then s |= e, s &= e', ...: within the width of the largest v or e.
 			next[name] = bitCeil(math.Max(next[name], m))
 		}
+		computed = next
 		grew := ""
 		for name, m := range next {
 			if m > r.vars[name] {
@@ -170,8 +172,10 @@ func (r *intRange) fits() bool {
 			return false
 		}
 		// A local that holds floats too is a float64 in the variants (NumPy's whole-array
-		// code, and Numba unifying its type): its ints must be exact there.
-		if m > exactFloat && r.floaty[name] {
+		// code, and Numba unifying its type): the ints the SCoP computes into it must be
+		// exact there (an int read on entry is the caller's: its reads are checked where
+		// they meet ints, in binary).
+		if computed[name] > exactFloat && r.floaty[name] {
 			r.pos, r.why = r.s.Pos, fmt.Sprintf("the int %s, which also holds floats", name)
 			return false
 		}

@@ -114,6 +114,9 @@ func TestIntBits(t *testing.T) {
 		{"for i in range(x.shape[0]):\n        x[i] = (n * n * n + 1 + (x[i] if i < 0 else 0)) - n * n * n", 17, 17, ""},
 		// A local that holds floats too is a float64 in the variants: its ints within 2**53.
 		{"for i in range(x.shape[0]):\n        s = n * n * n + i\n        x[i] = s % 7\n        s += f", 17, 17, ""},
+		// A local set under a condition keeps the caller's value elsewhere, any int, which
+		// the SCoP never reads: only what it computes into the local must be exact (fuzz).
+		{"for i in range(x.shape[0]):\n        if i > 3:\n            t = max(i, x[i])\n        x[i] = 1.0", MaxIntBits, MaxIntBits, ""},
 		// An int element meets no float: int64 arithmetic as in Python, 2**62 (b = 20).
 		{"for i in range(x.shape[0]):\n        x[i] = max(n * n * n + i, y[i]) * 1.0", 20, 20, ""},
 		// Two float parameters: the guard may admit an int for u and a float for f, whose
