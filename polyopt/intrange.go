@@ -180,6 +180,15 @@ func (r *intRange) fits() bool {
 			return false
 		}
 	}
+	for name := range r.floaty {
+		// The variants hand it back as a float64 where Python may have an int (3.0, not 3).
+		// An accumulator started at a literal (s = 0; s += x[i]) is let through: it ends
+		// an int only when its loop runs no iteration, as 0 where the variants give 0.0.
+		if r.readAfter(name) && !r.literalInts(name) {
+			r.pos, r.why = r.s.Pos, fmt.Sprintf("the int %s, which also holds floats, read after the loops", name)
+			return false
+		}
+	}
 	for _, st := range r.s.Stmts {
 		r.stmt = st
 		r.node(st.Node)
@@ -326,6 +335,95 @@ func (r *intRange) intLocals() {
 			}
 		}
 	}
+	// One read on entry comes in as what the code before bound it to.
+	for name := range r.liveIn {
+		if r.floatBound(name) {
+			r.floaty[name] = true
+		}
+	}
+}
+
+// floatBound reports a local some binding in the function gives a value that may be a float,
+// or a parameter that may hold one: bound so before the SCoP, it enters it as a float.
+func (r *intRange) floatBound(id string) bool {
+	if r.isParam(id) {
+		t := r.b.x.fn.Params[id]
+		if t == nil || t.Kind == typeinfer.Unknown || r.b.x.floats[id] && t.Kind != typeinfer.Bool ||
+			t.Kind == typeinfer.Union && !typeinfer.IntLike(t) {
+			return true
+		}
+	}
+	if r.depth >= 8 {
+		return true
+	}
+	found := false
+	r.depth++
+	saved, quiet := r.stmt, r.quiet
+	r.stmt, r.quiet = nil, true
+	for _, st := range r.b.x.fn.Def.Body {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			switch n.(type) {
+			case *pyast.FunctionDef, *pyast.ClassDef:
+				return false
+			}
+			t, v := singleBinding(n)
+			if name, isName := t.(*pyast.Name); isName && name.Id == id && v != nil && !found {
+				_, isInt := r.expr(v)
+				found = !isInt || r.maybeFloat(v)
+			}
+			return !found
+		})
+	}
+	r.stmt, r.quiet = saved, quiet
+	r.depth--
+	return found
+}
+
+// literalInts reports a local whose only int writes in the SCoP are int literals.
+func (r *intRange) literalInts(name string) bool {
+	for _, st := range r.s.Stmts {
+		if r.local(st) != name {
+			continue
+		}
+		if _, _, self := r.selfUpdate(st, name); self {
+			continue
+		}
+		n, ok := st.Node.(*pyast.Assign)
+		if !ok {
+			return false
+		}
+		r.stmt = st
+		if _, isInt := r.expr(n.Value); !isInt {
+			continue
+		}
+		v := n.Value
+		if u, ok := v.(*pyast.UnaryOp); ok && u.Op == pyast.USub {
+			v = u.X
+		}
+		if num, ok := v.(*pyast.Num); !ok || !isIntLiteral(num.Raw) {
+			return false
+		}
+	}
+	return true
+}
+
+func isIntLiteral(raw string) bool {
+	_, isInt := intLiteral(raw)
+	return isInt
+}
+
+// readAfter reports a name the function mentions after the SCoP.
+func (r *intRange) readAfter(id string) bool {
+	found := false
+	for _, st := range r.b.x.fn.Def.Body {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			if name, ok := n.(*pyast.Name); ok && name.Id == id && name.Pos() >= r.s.End {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }
 
 // killed reports a local the SCoP never reads on entry: its first mention is a plain
@@ -810,6 +908,8 @@ func (r *intRange) maybeFloat(e pyast.Expr) bool {
 			switch {
 			case t == nil || t.Kind == typeinfer.Unknown:
 				return true
+			case t.Kind == typeinfer.Bool:
+				return false
 			case r.b.x.floats[e.Id] || t.Kind == typeinfer.Union && !typeinfer.IntLike(t):
 				return r.floatSize == 0 || r.floatParams() > 1
 			}
@@ -817,6 +917,13 @@ func (r *intRange) maybeFloat(e pyast.Expr) bool {
 		}
 		if r.floaty[e.Id] {
 			return true
+		}
+		if r.b.x.constGlobals()[e.Id] && r.depth < 8 {
+			if v := moduleValue(r.b.x.fn.File, e.Id); v != nil {
+				r.depth++
+				defer func() { r.depth-- }()
+				return r.maybeFloat(v) // SCALE = 0.5 at the top of the module
+			}
 		}
 		if _, affine := r.b.x.ints[e.Id]; affine {
 			return false
@@ -850,6 +957,9 @@ func (r *intRange) maybeFloat(e pyast.Expr) bool {
 	case *pyast.Compare:
 		return false
 	case *pyast.Attribute:
+		if mod, ok := e.X.(*pyast.Name); ok && r.b.x.fn.Modules[mod.Id] != "" {
+			return true // math.pi, np.inf
+		}
 		return (e.Attr == "real" || e.Attr == "imag") && r.maybeFloat(e.X)
 	case *pyast.Call:
 		name, module := r.callName(e)
@@ -894,8 +1004,10 @@ func (r *intRange) mixed(e pyast.Expr) bool {
 		return r.maybeFloat(e) || r.mixed(e.X) || r.mixed(e.Y)
 	case *pyast.IfExp:
 		return r.maybeFloat(e) || r.mixed(e.Body) || r.mixed(e.Else)
+	case *pyast.Attribute:
+		return r.mixed(e.X) // max(i, f).real
 	case *pyast.Call:
-		if f, ok := e.Func.(*pyast.Name); ok && (f.Id == "min" || f.Id == "max" || f.Id == "abs") {
+		if f, ok := e.Func.(*pyast.Name); ok && (f.Id == "min" || f.Id == "max" || f.Id == "abs" || f.Id == "pow") {
 			for _, a := range e.Args {
 				if kw, ok := a.(*pyast.Keyword); ok {
 					a = kw.Value
@@ -909,11 +1021,33 @@ func (r *intRange) mixed(e pyast.Expr) bool {
 	return false
 }
 
+// intElement reports an element of an int or bool array, which NumPy and Numba compute with
+// as ints.
+func (r *intRange) intElement(e pyast.Expr) bool {
+	sub, ok := e.(*pyast.Subscript)
+	if !ok {
+		return false
+	}
+	n, ok := sub.X.(*pyast.Name)
+	if !ok {
+		return false
+	}
+	a := r.s.Arrays[n.Id]
+	if a == nil || a.DType == "" {
+		return false
+	}
+	_, narrow := narrowInts[a.DType]
+	return narrow || a.DType == "int64" || a.DType == "bool"
+}
+
 // floatParams counts the parameters the guard admits as floats or ints (is_real, is_number).
 func (r *intRange) floatParams() int {
 	n := 0
 	for _, p := range r.b.x.fn.Def.Params {
 		t := r.b.x.fn.Params[p.Name]
+		if t != nil && t.Kind == typeinfer.Bool {
+			continue // True or False: no float for the guard to admit beside an int
+		}
 		if r.b.x.floats[p.Name] || t != nil && t.Kind == typeinfer.Union && numberUnion(t) && !typeinfer.IntLike(t) {
 			n++
 		}
@@ -926,8 +1060,8 @@ func (r *intRange) floatParams() int {
 // result in float64, exact for ints up to 2**53 only, while Python returns the int itself.
 func (r *intRange) exactMix(xs []pyast.Expr, ms []float64, ints []bool) bool {
 	mixed := false
-	for _, x := range xs {
-		mixed = mixed || r.maybeFloat(x)
+	for k, x := range xs {
+		mixed = mixed || r.maybeFloat(x) || !ints[k] && !r.intElement(x)
 	}
 	if !mixed {
 		return true
@@ -1105,6 +1239,10 @@ func (r *intRange) call(c *pyast.Call) (float64, bool) {
 		if len(c.Args) == 2 && allInt {
 			k, ok := smallLiteral(c.Args[1])
 			m := math.Pow(ms[0], float64(k))
+			if ok && m > exactFloat && (r.maybeFloat(args[0]) || r.mixed(args[0])) {
+				r.fail(c, exprText(r.b.x.fn.File, c)+", an int that may be computed as a float")
+				return math.Inf(1), true
+			}
 			if ok && r.check(m, c, exprText(r.b.x.fn.File, c)) {
 				return m, true
 			}

@@ -117,6 +117,13 @@ func TestIntBits(t *testing.T) {
 		// A local set under a condition keeps the caller's value elsewhere, any int, which
 		// the SCoP never reads: only what it computes into the local must be exact (fuzz).
 		{"for i in range(x.shape[0]):\n        if i > 3:\n            t = max(i, x[i])\n        x[i] = 1.0", MaxIntBits, MaxIntBits, ""},
+		// pow and .real of a value that may be a float (review, helper-39): within 2**53.
+		{"for i in range(x.shape[0]):\n        x[i] = pow(max(n + i, f), 3) % 1000", 16, 16, ""},
+		{"for i in range(x.shape[0]):\n        x[i] = (max(n + i, f).real * n * n) % 1000", 17, 17, ""},
+		// A local that may end as an int or a float, read after the loops: the variants
+		// return 3.0 where Python returns 3. An accumulator started at 0 is let through.
+		{"t = 0\n    for i in range(x.shape[0]):\n        t = max(i, f)\n        x[i] = t * 2.0\n    return t", -1, -1, "read after the loops"},
+		{"s = 0\n    for i in range(x.shape[0]):\n        s += x[i]\n    return s", MaxIntBits, MaxIntBits, ""},
 		// An int element meets no float: int64 arithmetic as in Python, 2**62 (b = 20).
 		{"for i in range(x.shape[0]):\n        x[i] = max(n * n * n + i, y[i]) * 1.0", 20, 20, ""},
 		// Two float parameters: the guard may admit an int for u and a float for f, whose

@@ -222,7 +222,7 @@ func TestEmitUnsafeFactors(t *testing.T) {
 // prints, the guards admitting the sizes that keep the ints in range and refusing the rest.
 func TestEmitIntOverflow(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "int_overflow.py")
-	if strings.Count(stdout, "optimized ") != 11 {
+	if strings.Count(stdout, "optimized ") != 12 {
 		t.Fatalf("emit:\n%s", stdout)
 	}
 	src, err := os.ReadFile(filepath.Join(out, "int_overflow.py"))

@@ -85,6 +85,15 @@ def larger(x: Annotated[NDArray[np.float64], "L"], f: float, n: int) -> None:
         x[i] = max(n * n + i, f) - n * n
 
 
+SCALE = 0.5
+
+
+def floor_at(x: Annotated[NDArray[np.float64], "L"], n: int) -> None:
+    # A module constant that is a float: max's int is exact in float64 within 2**53 only.
+    for i in range(x.shape[0]):
+        x[i] = max(n * n * n + i, SCALE) - n * n * n
+
+
 def show(f, *args):
     try:
         r = f(*args)
@@ -120,3 +129,5 @@ if __name__ == "__main__":
     # n * n + i within 2**53 (n within 2**25) is exact in float64 too; 2**27 runs the original.
     for f, n in ((1.5, 5), (1.5, 2**25), (1.5, 2**27), (2.0**60, 2**27), (3, 2**27)):
         show(larger, np.zeros(4), f, n)
+    for n in (5, 2**17, 2**18 + 1, 2**19):
+        show(floor_at, np.zeros(4), n)
