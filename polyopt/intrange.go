@@ -1151,26 +1151,26 @@ func (r *intRange) binary(e *pyast.BinOp) (float64, bool) {
 			}
 		}
 		return 0, false
-	case pyast.Pow:
+	case pyast.Pow, pyast.LShift, pyast.RShift:
+		// Python's powers and shifts take any count (and raise for a negative shift); the
+		// variants' overflow, or shift by 64 or more, which is undefined: a literal only.
 		k, ok := smallLiteral(e.Y)
 		if !ok {
-			r.fail(e, fmt.Sprintf("%s, an int power by a variable", exprText(r.b.x.fn.File, e)))
+			what := "shifted"
+			if e.Op == pyast.Pow {
+				what = "power"
+			}
+			r.fail(e, fmt.Sprintf("%s, an int %s by a variable", exprText(r.b.x.fn.File, e), what))
 			return math.Inf(1), true
 		}
-		m = math.Pow(mx, float64(k))
-	case pyast.LShift:
-		k, ok := smallLiteral(e.Y)
-		if !ok {
-			r.fail(e, fmt.Sprintf("%s, an int shifted by a variable", exprText(r.b.x.fn.File, e)))
-			return math.Inf(1), true
+		switch e.Op {
+		case pyast.Pow:
+			m = math.Pow(mx, float64(k))
+		case pyast.LShift:
+			m = math.Ldexp(mx, int(k))
+		default:
+			m = mx
 		}
-		m = math.Ldexp(mx, int(k))
-	case pyast.RShift:
-		if _, ok := smallLiteral(e.Y); !ok {
-			r.fail(e, fmt.Sprintf("%s, an int shifted by a variable", exprText(r.b.x.fn.File, e)))
-			return math.Inf(1), true
-		}
-		m = mx
 	case pyast.BitAnd, pyast.BitOr, pyast.BitXor:
 		m = bitCeil(math.Max(mx, my))
 	default:
