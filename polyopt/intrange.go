@@ -357,6 +357,18 @@ func (r *intRange) floatBound(id string) bool {
 		return true
 	}
 	found := false
+	r.bindings(id, func(v pyast.Expr) bool {
+		_, isInt := r.expr(v)
+		found = !isInt || r.maybeFloat(v)
+		return !found
+	})
+	return found
+}
+
+// bindings evaluates, quietly and outside any statement, each value the function's plain
+// assignments bind id to, while visit returns true; it returns how many it visited.
+func (r *intRange) bindings(id string, visit func(v pyast.Expr) bool) int {
+	count, more := 0, true
 	r.depth++
 	saved, quiet := r.stmt, r.quiet
 	r.stmt, r.quiet = nil, true
@@ -367,16 +379,16 @@ func (r *intRange) floatBound(id string) bool {
 				return false
 			}
 			t, v := singleBinding(n)
-			if name, isName := t.(*pyast.Name); isName && name.Id == id && v != nil && !found {
-				_, isInt := r.expr(v)
-				found = !isInt || r.maybeFloat(v)
+			if name, isName := t.(*pyast.Name); isName && name.Id == id && v != nil && more {
+				count++
+				more = visit(v)
 			}
-			return !found
+			return more
 		})
 	}
 	r.stmt, r.quiet = saved, quiet
 	r.depth--
-	return found
+	return count
 }
 
 // literalInts reports a local whose only int writes in the SCoP are int literals.
@@ -864,30 +876,12 @@ func (r *intRange) name(id string) (float64, bool) {
 // floatLocal reports a local of the function every binding of which is a plain assignment
 // of a value that is no int.
 func (r *intRange) floatLocal(id string) bool {
-	found, ok := 0, true
-	r.depth++
-	saved := r.stmt
-	r.stmt = nil
-	for _, st := range r.b.x.fn.Def.Body {
-		pyast.Inspect(st, func(n pyast.Node) bool {
-			switch n.(type) {
-			case *pyast.FunctionDef, *pyast.ClassDef:
-				return false
-			}
-			t, v := singleBinding(n)
-			if name, isName := t.(*pyast.Name); isName && name.Id == id && v != nil {
-				found++
-				quiet := r.quiet
-				r.quiet = true
-				_, isInt := r.expr(v)
-				r.quiet = quiet
-				ok = ok && !isInt
-			}
-			return true
-		})
-	}
-	r.stmt = saved
-	r.depth--
+	ok := true
+	found := r.bindings(id, func(v pyast.Expr) bool {
+		_, isInt := r.expr(v)
+		ok = ok && !isInt
+		return true
+	})
 	return ok && found == r.b.x.assigned[id]
 }
 
