@@ -17,6 +17,9 @@ type compiled struct {
 	prange int      // loops run with prange
 	waves  int      // nests run as tiled wavefronts
 	sums   int      // summing loops run as jit_sum helpers
+	// private counts the loops run in chunks with private partial sums (numba_private.go),
+	// fused those of them that read some array for two statements in one pass.
+	private, fused int
 	// pranged are the loops run with prange: each run of one is a parallel region.
 	pranged []*polyopt.Loop
 }
@@ -161,11 +164,38 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		helper = fmt.Sprintf("_%s__nbs%d", def.Name, index)
 	}
 	var sums []sumLoop
+	var privates []*privateLoop
 	if opt.sums {
-		sums = sumLoops(s, src, helper+"_sum", modules, nil)
+		privates = privateLoops(s, def, src, outside)
+		var renames []edit
+		for _, p := range privates {
+			renames = append(renames, p.renames...)
+		}
+		sort.SliceStable(renames, func(i, j int) bool { return renames[i].from < renames[j].from })
+		sums = sumLoops(s, src, helper+"_sum", modules, renames)
+	}
+	privateAt := map[*pyast.For]*privateLoop{}
+	for _, p := range privates {
+		from, to := p.span(src)
+		var inner, plain []edit
+		for _, sl := range sums {
+			if from <= sl.from && sl.to <= to {
+				inner = append(inner, edit{sl.from, sl.to, sl.text})
+				plain = append(plain, edit{sl.from, sl.to, sl.plain})
+			}
+		}
+		edits = append(edits, edit{from, to, p.render(s, src, inner, plain)})
+		privateAt[p.f] = p
 	}
 	for _, sl := range sums {
-		edits = append(edits, edit{sl.from, sl.to, sl.text})
+		inside := false
+		for _, p := range privates {
+			from, to := p.span(src)
+			inside = inside || (from <= sl.from && sl.to <= to)
+		}
+		if !inside {
+			edits = append(edits, edit{sl.from, sl.to, sl.plain})
+		}
 	}
 	sort.Strings(ins)
 	sort.Strings(outs)
@@ -184,6 +214,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 				continue
 			}
 			l := loopOf(s, f)
+			if p := privateAt[f]; p != nil {
+				prange += 2
+				pranged = append(pranged, l, l) // the chunks and the sums of their copies
+				continue
+			}
 			if opt.inner && !inside && l != nil && !l.Parallel && l.SplitAt != "" && !l.SharedScalar && !bindsLiveOut(def, f, outside) {
 				if text, ok := splitLoop(src, f, l.SplitAt); ok {
 					at := lineStart(src, int(f.Pos()))
@@ -222,6 +257,12 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	body := reindent(text.String(), indent, "    ")
 	original := string(src[from:to])
 
+	fused := 0
+	for _, p := range privates {
+		if p.fused {
+			fused++
+		}
+	}
 	var h strings.Builder
 	for _, sl := range sums {
 		h.WriteString(sl.helper + "\n\n")
@@ -230,17 +271,23 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	if prange > 0 {
 		deco = "_rt.jit_parallel"
 	}
-	fmt.Fprintf(&h, "@%s\ndef %s(%s):\n%s\n", deco, helper, strings.Join(ins, ", "), body)
+	params, args := ins, ins
+	if len(privates) > 0 {
+		// Numba's thread count, read where the function is called (see pyparc_rt/_reduce.py).
+		params = append(append([]string{}, ins...), "_nthreads")
+		args = append(append([]string{}, ins...), "_rt.numba_threads()")
+	}
+	fmt.Fprintf(&h, "@%s\ndef %s(%s):\n%s\n", deco, helper, strings.Join(params, ", "), body)
 	if len(outs) > 0 {
 		fmt.Fprintf(&h, "    return %s\n", tupleOf(outs))
 	}
-	call := helper + "(" + strings.Join(ins, ", ") + ")"
+	call := helper + "(" + strings.Join(args, ", ") + ")"
 	if len(outs) > 0 {
 		call = tupleOf(outs) + " = " + call
 	}
 	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
-	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), pranged: pranged}, nil
+	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), pranged: pranged, private: len(privates), fused: fused}, nil
 }
 
 // numbaMathRaises are the functions of mathRaises that Numba compiles (not math.fmod).

@@ -33,19 +33,22 @@ import (
 type sumLoop struct {
 	from, to int    // the loop's lines in the source
 	text     string // the call replacing them, at the loop's indentation
+	plain    string // text without the rewrites sumLoops was given
 	helper   string // the helper's definition
 }
 
-// sumLoops finds the sum loops of s outside the spans in skip (loops replaced otherwise) and
-// renders them; helpers are named prefix0, prefix1, ...
-func sumLoops(s *polyopt.SCoP, src []byte, prefix string, modules map[string]string, skip [][2]int) []sumLoop {
+// sumLoops finds the sum loops of s and renders them; helpers are named prefix0, prefix1, ....
+// The text a call copies from the source (the cell, the range, the other statements of the
+// loop) goes through rewrites first: privatised reductions rename their arrays there (see
+// numba_private.go).
+func sumLoops(s *polyopt.SCoP, src []byte, prefix string, modules map[string]string, rewrites []edit) []sumLoop {
 	var out []sumLoop
 	var visit func(body []pyast.Stmt)
 	visit = func(body []pyast.Stmt) {
 		for _, st := range body {
 			switch st := st.(type) {
 			case *pyast.For:
-				if sl, ok := sumLoopOf(s, st, src, fmt.Sprintf("%s%d", prefix, len(out)), modules, skip); ok {
+				if sl, ok := sumLoopOf(s, st, src, fmt.Sprintf("%s%d", prefix, len(out)), modules, rewrites); ok {
 					out = append(out, sl)
 					continue
 				}
@@ -60,35 +63,73 @@ func sumLoops(s *polyopt.SCoP, src []byte, prefix string, modules map[string]str
 	return out
 }
 
-func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name string, modules map[string]string, skip [][2]int) (sumLoop, bool) {
+// sumUpdate returns the cell, operator and term of a sum statement: c += e, c -= e,
+// c = c + e or c = e + c.
+func sumUpdate(src []byte, st pyast.Stmt) (target pyast.Expr, op pyast.BinaryOp, term pyast.Expr, ok bool) {
+	text := func(n pyast.Node) string { return string(src[n.Pos():n.End()]) }
+	switch st := st.(type) {
+	case *pyast.AugAssign:
+		if st.Op == pyast.Add || st.Op == pyast.Sub {
+			return st.Target, st.Op, st.Value, true
+		}
+	case *pyast.Assign:
+		bin, isBin := st.Value.(*pyast.BinOp)
+		if len(st.Targets) != 1 || !isBin || bin.Op != pyast.Add {
+			return nil, 0, nil, false
+		}
+		t := text(st.Targets[0])
+		switch {
+		case text(bin.X) == t:
+			return st.Targets[0], pyast.Add, bin.Y, true
+		case text(bin.Y) == t:
+			return st.Targets[0], pyast.Add, bin.X, true
+		}
+	}
+	return nil, 0, nil, false
+}
+
+// sumLoopOf renders f as a sum loop. A loop with other statements beside its sum is split in
+// two (loop distribution): the others in the loop as written, then the sum's call. That keeps
+// every value only where the two parts share no array: the sum reads nothing the others
+// write and the others do not touch its cell's array (the guard proved the arrays apart).
+func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name string, modules map[string]string, rewrites []edit) (sumLoop, bool) {
 	l := loopOf(s, f)
-	if l == nil || !l.Reduction || l.Step != 1 || len(f.Body) != 1 || len(f.Else) > 0 {
+	if l == nil || !l.Reduction || l.Step != 1 || len(f.Else) > 0 || len(l.Stmts) != len(f.Body) {
 		return sumLoop{}, false
 	}
 	from, to := lineStart(src, int(f.Pos())), lineEnd(src, int(f.End()))
-	for _, sp := range skip {
-		if from < sp[1] && sp[0] < to {
+	var sum *polyopt.Stmt
+	var upd pyast.Stmt
+	var target, term pyast.Expr
+	var op pyast.BinaryOp
+	var others []*polyopt.Stmt
+	for _, b := range f.Body {
+		st := stmtOf(l, b)
+		if st == nil {
 			return sumLoop{}, false
 		}
+		if t, o, e, ok := sumUpdate(src, b); ok && sum == nil && st.Reduction == "+" && !mentions(t, l.Iter) {
+			sum, upd, target, op, term = st, b, t, o, e
+			continue
+		}
+		others = append(others, st)
 	}
-	upd, ok := f.Body[0].(*pyast.AugAssign)
-	if !ok || (upd.Op != pyast.Add && upd.Op != pyast.Sub) {
+	if sum == nil || len(sum.Writes) != 1 {
 		return sumLoop{}, false
 	}
-	st := l.Stmts[0]
-	if len(l.Stmts) != 1 || st.Reduction == "" || st.Node != pyast.Stmt(upd) || len(st.Writes) != 1 {
+	if len(others) > 0 && !distributable(src, f, sum, others) {
 		return sumLoop{}, false
 	}
 	// The cell is the same at every iteration, and the iterator is not read after the loop
 	// (the call binds no value to it).
-	if mentions(upd.Target, l.Iter) || iterReadElsewhere(s.Body, f, l.Iter) || !productTerm(upd.Value) {
+	if iterReadElsewhere(s.Body, f, l.Iter) || !productTerm(term) {
 		return sumLoop{}, false
 	}
 	// An array cell holds a float64 or complex128 sum, rounded to it at every step in the
 	// loop as in the helper: an int cell truncates each partial sum of floats, a float32 one
 	// rounds each to float32, which one store at the end would not. (A Python scalar keeps
 	// the type its sum takes, in both.)
-	if w := st.Writes[0]; s.Arrays[w.Array] == nil || !s.Arrays[w.Array].Scalar || s.Arrays[w.Array].DType != "" {
+	if w := sum.Writes[0]; s.Arrays[w.Array] == nil || !s.Arrays[w.Array].Scalar || s.Arrays[w.Array].DType != "" {
 		if a := s.Arrays[w.Array]; a == nil || (a.DType != "float64" && a.DType != "complex128") {
 			return sumLoop{}, false
 		}
@@ -98,7 +139,7 @@ func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name string, modules m
 		return sumLoop{}, false
 	}
 	free := map[string]bool{}
-	for _, e := range []pyast.Expr{iter, upd.Value} {
+	for _, e := range []pyast.Expr{iter, term} {
 		for n := range exprNames(e) {
 			if n != l.Iter && !pyBuiltins[n] && modules[n] == "" {
 				free[n] = true
@@ -115,22 +156,112 @@ func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name string, modules m
 	for free[acc] || acc == l.Iter {
 		acc += "_"
 	}
-	srcOf := func(n pyast.Node) string { return string(src[n.Pos():n.End()]) }
 	args := strings.Join(append([]string{acc}, names...), ", ")
 	// The term in parentheses: its source may span lines inside parentheses it dropped.
 	helper := fmt.Sprintf("@_rt.jit_sum\ndef %s(%s):\n    for %s in %s:\n        %s %s= (%s)\n    return %s\n",
-		name, args, l.Iter, srcOf(iter), acc, upd.Op, srcOf(upd.Value), acc)
+		name, args, l.Iter, string(src[iter.Pos():iter.End()]), acc, op, string(src[term.Pos():term.End()]), acc)
 	indent := string(src[from:int(f.Pos())])
-	target := srcOf(upd.Target)
-	// Only when the loop runs: the original reads and writes the cell only then, and it may
-	// be out of the array's bounds otherwise (c[i + 1] for the last i, whose loop is empty).
-	lo, hi := "0", srcOf(iter.Args[0])
-	if len(iter.Args) > 1 {
-		lo, hi = srcOf(iter.Args[0]), srcOf(iter.Args[1])
+	render := func(rewrites []edit) string {
+		srcOf := func(n pyast.Node) string { return spliced(src, int(n.Pos()), int(n.End()), rewrites) }
+		cell := srcOf(target)
+		// Only when the loop runs: the original reads and writes the cell only then, and it
+		// may be out of the array's bounds otherwise (c[i + 1] for the last i, whose loop is
+		// empty).
+		lo, hi := "0", srcOf(iter.Args[0])
+		if len(iter.Args) > 1 {
+			lo, hi = srcOf(iter.Args[0]), srcOf(iter.Args[1])
+		}
+		var text strings.Builder
+		if len(others) > 0 {
+			// The loop's header, then its other statements, each on lines of its own.
+			text.WriteString(spliced(src, from, lineStart(src, int(f.Body[0].Pos())), rewrites))
+			for _, b := range f.Body {
+				if b != upd {
+					text.WriteString(spliced(src, lineStart(src, int(b.Pos())), lineEnd(src, int(b.End())), rewrites) + "\n")
+				}
+			}
+		}
+		fmt.Fprintf(&text, "%sif (%s) < (%s):\n%s    %s = %s(%s)", indent, lo, hi, indent, cell, name,
+			strings.Join(append([]string{cell}, names...), ", "))
+		return text.String()
 	}
-	call := fmt.Sprintf("%sif (%s) < (%s):\n%s    %s = %s(%s)", indent, lo, hi, indent, target, name,
-		strings.Join(append([]string{target}, names...), ", "))
-	return sumLoop{from: from, to: to, text: call, helper: helper}, true
+	return sumLoop{from: from, to: to, text: render(rewrites), plain: render(nil), helper: helper}, true
+}
+
+// stmtOf returns the statement of l whose node is b, or nil.
+func stmtOf(l *polyopt.Loop, b pyast.Stmt) *polyopt.Stmt {
+	for _, st := range l.Stmts {
+		if st.Node == b {
+			return st
+		}
+	}
+	return nil
+}
+
+// distributable reports that the statements of f other than sum may run in a loop of their
+// own before it: plain assignments, each on lines of its own, raising nothing the sum's
+// reordering could move past, and sharing no array with the sum but what both only read.
+func distributable(src []byte, f *pyast.For, sum *polyopt.Stmt, others []*polyopt.Stmt) bool {
+	prevEnd := lineEnd(src, int(f.Pos()))
+	if lineStart(src, int(f.Body[0].Pos())) <= prevEnd {
+		return false // the body on the header's line
+	}
+	for _, b := range f.Body {
+		if lineStart(src, int(b.Pos())) <= prevEnd && b != f.Body[0] {
+			return false // two statements on one line
+		}
+		prevEnd = lineEnd(src, int(b.End()))
+	}
+	reads := map[string]bool{}
+	for _, r := range sum.Reads {
+		reads[r.Array] = true
+	}
+	cell := sum.Writes[0].Array
+	for _, st := range others {
+		if st.Check || st.Call || len(st.Divisors) > 0 || hasCall(st.Node) {
+			return false
+		}
+		for _, r := range st.Reads {
+			if r.Array == cell {
+				return false
+			}
+		}
+		for _, w := range st.Writes {
+			if w.Array == cell || reads[w.Array] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hasCall reports a call anywhere in n.
+func hasCall(n pyast.Node) bool {
+	found := false
+	pyast.Inspect(n, func(m pyast.Node) bool {
+		if _, ok := m.(*pyast.Call); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// spliced returns src[from:to] with the edits that lie inside it applied (edits sorted by
+// position, none overlapping another).
+func spliced(src []byte, from, to int, edits []edit) string {
+	var b strings.Builder
+	last := from
+	for _, e := range edits {
+		if e.from < from || e.to > to || e.from < last {
+			continue
+		}
+		b.Write(src[last:e.from])
+		b.WriteString(e.text)
+		last = e.to
+	}
+	b.Write(src[last:to])
+	return b.String()
 }
 
 // productTerm reports a term made of reads, names, numbers, unary minus and products only.

@@ -24,7 +24,13 @@ func TestSumLoops(t *testing.T) {
 		{"a quotient in the term", "for j in range(n):\n            x[i] += L[i, j] / b[j]", ""},
 		{"a product reduction", "for j in range(n):\n            x[i] *= L[i, j]", ""},
 		{"the cell moves with the loop", "for j in range(n):\n            x[j] += L[i, j]", ""},
-		{"two statements", "for j in range(n):\n            x[i] += L[i, j]\n            b[i] += L[j, i]", ""},
+		// Loop distribution: the other statements keep the loop, the sum is called after it.
+		{"two statements", "for j in range(n):\n            x[i] += L[i, j]\n            b[i] += L[j, i]", "for j in range(n):\n            b[i] += L[j, i]\n        if (0) < (n):\n            x[i] = _k__nbs0_sum0(x[i], L, i, n)"},
+		{"a sum written as an assignment", "for j in range(n):\n            b[j] = L[j, i] * 2.0\n            x[i] = x[i] + L[i, j] * L[j, i]", "            b[j] = L[j, i] * 2.0\n        if (0) < (n):\n            x[i] = _k__nbs0_sum0(x[i], L, i, n)"},
+		{"another statement reads the sum's array", "for j in range(n):\n            x[i] += L[i, j]\n            b[j] = x[j]", ""},
+		{"another statement writes what the sum reads", "for j in range(n):\n            x[i] += L[i, j] * b[j]\n            b[j] = L[j, i]", ""},
+		{"a call in another statement", "for j in range(n):\n            x[i] += L[i, j]\n            b[j] = abs(L[j, i])", ""},
+		{"two statements on one line", "for j in range(n):\n            b[j] = L[j, i]; x[i] += L[i, j]", ""},
 		{"iterator read after the loop", "for j in range(n):\n            x[i] += L[i, j]\n        b[i] = j", ""},
 		// An int cell truncates every partial sum of floats; the helper would sum in floats.
 		{"int cell", "for j in range(n):\n            c[i] += L[i, j]", ""},

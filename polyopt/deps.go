@@ -2,6 +2,7 @@ package polyopt
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -297,8 +298,9 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 		if err != nil {
 			return err
 		}
-		l.Parallel, l.Reduction, l.Anti, l.CarriedBy = true, false, false, nil
+		l.Parallel, l.Reduction, l.Anti, l.CarriedBy, l.Summed = true, false, false, nil, nil
 		reduction, anti, other := false, false, false
+		var summed []string // the reduction statements of the dependences carried
 		// Arrays whose carried dependences are all anti or output are candidates for
 		// expansion; fallback says how each of their dependences counts where they are not.
 		expand := map[string]bool{}
@@ -349,6 +351,7 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 					switch {
 					case isReduction:
 						reduction = true
+						summed = appendNew(summed, d.From)
 					case isAnti:
 						anti = true
 					default:
@@ -358,6 +361,7 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 			case d.Reduction && !valueCarried:
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				reduction = true
+				summed = appendNew(summed, d.From)
 			case forwardAnti(s, d):
 				l.CarriedBy = append(l.CarriedBy, d.String())
 				anti = true
@@ -405,9 +409,20 @@ func markLoops(sc *scope, s *SCoP, a *Analysis, sched *isl.UnionMap) error {
 		}
 		l.Parallel = !reduction && !anti && !other && len(l.Expand) == 0
 		l.Reduction = reduction && !anti && !other && len(l.Expand) == 0
+		if l.Reduction {
+			l.Summed = summed
+		}
 		l.Anti = anti && !other && len(l.Expand) == 0
 	}
 	return nil
+}
+
+// appendNew appends s to list unless list holds it.
+func appendNew(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 // forwardAnti reports an anti dependence on an array whose reads are in the same statement

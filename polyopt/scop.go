@@ -123,6 +123,9 @@ type Loop struct {
 	SchedPre  []int64 // the constant schedule positions before it, which identify it
 	Parallel  bool    // set by Analyze: it carries no dependence
 	Reduction bool    // set by Analyze: it carries only dependences of reductions
+	// Summed, set by Analyze on a Reduction loop, names the statements whose reductions it
+	// carries (the cells they update are the same in several of its iterations).
+	Summed []string
 	// Anti is set by Analyze when the loop carries, besides dependences of reductions and of
 	// scalars private to each iteration, only anti dependences on arrays from a statement to
 	// itself or to a statement after it in the source. Whole-array code that runs the

@@ -37,6 +37,9 @@ func TestEmitCorpus(t *testing.T) {
 			"heat_3d": "runs numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region",
 			"gemver":  "runs numpy, numba from A.size >= NUMBA_FUSED_MIN\n",
 			"mvt":     "runs numpy\n", "gemm": "runs numpy\n", "covariance": "runs numpy\n",
+			// Two products reading one matrix: one pass over it, in chunks with private sums.
+			"bicg": "runs numpy, numba_sum from A.size >= NUMBA_FUSED_MIN for matrix-vector work\n",
+			"atax": "runs numpy, numba_sum from A.size >= NUMBA_FUSED_MIN for matrix-vector work\n",
 			// The row loop split at the pivot: rows below k, row k, rows above k.
 			"floyd_warshall": "numba_inner: 2 prange loop(s), also inside sequential loops"}[k]
 		if wide != "" && !strings.Contains(stdout, wide) {
@@ -270,6 +273,27 @@ func TestEmitSplitScalars(t *testing.T) {
 		t.Fatalf("the original prints %q", want)
 	}
 	sameForVariants(t, run, out, want, "", "numpy", "numba", "numba_inner", "numba_tiled")
+}
+
+// TestEmitPrivateSums runs loops whose rows add into shared cells, which the summing variant
+// runs in chunks with private copies of the array (emit/numba_private.go), on more threads
+// than rows, on uneven chunks and on one thread: every sum is of small integers, so every
+// variant must print exactly what the original prints, -0.0 and nan in cells no row updates
+// included.
+func TestEmitPrivateSums(t *testing.T) {
+	dir, out, stdout := emitAnnotated(t, "private_sums.py")
+	if strings.Count(stdout, "optimized ") != 6 || strings.Count(stdout, "1 loop(s) in chunks with private partial sums") != 5 {
+		t.Fatalf("emit:\n%s", stdout)
+	}
+	run := func(d string) string { return runScript(t, d, "private_sums.py") }
+	want := run(dir)
+	if !strings.Contains(want, "inner -0.0 ") || !strings.Contains(want, " nan\n") {
+		t.Fatalf("the original prints %q", want)
+	}
+	for _, threads := range []string{"4", "3", "1"} {
+		t.Setenv("NUMBA_NUM_THREADS", threads)
+		sameForVariants(t, run, out, want, "", "numpy", "numba", "numba_sum")
+	}
 }
 
 // sameForVariants runs the emitted program in out under each forced variant ("" for the

@@ -715,3 +715,60 @@ def test_compile_failure_lets_the_variant_fall_back():
     with pytest.raises(ValueError, match="raised by the compiled code"):
         rt.jit(_raises_after_a_write)(A, 8)
     assert A[0] == 7.0
+
+
+_CHUNKS_FILE = '''
+import numpy as _np
+import pyparc_rt as _rt
+
+
+@_rt.jit_parallel
+def column_sums(A, s, _nthreads):
+    _nt0 = _rt.reduction_chunks(A.shape[0], s.size, _nthreads)
+    if _nt0 > 1:
+        _pr0_s = _np.full((_nt0,) + s.shape, -0.0, s.dtype)
+        for _c0 in _rt.prange(_nt0):
+            for i in range(A.shape[0] * _c0 // _nt0, A.shape[0] * (_c0 + 1) // _nt0):
+                for j in range(A.shape[1]):
+                    _pr0_s[_c0, j] += A[i, j]
+        for j in _rt.prange(s.shape[0]):
+            for _c0 in range(_nt0):
+                s[j] += _pr0_s[_c0, j]
+    else:
+        for i in range(A.shape[0]):
+            for j in range(A.shape[1]):
+                s[j] += A[i, j]
+    return _nt0
+'''
+
+_CHUNKS_RUN = '''
+import importlib.util, sys
+import numpy as np
+spec = importlib.util.spec_from_file_location("chunks", sys.argv[1])
+mod = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+import pyparc_rt as _rt
+A = np.arange(60.0).reshape(12, 5)
+for threads, want in ((4, 4), (1, 1), (40, 12)):
+    s = np.full(5, -0.0)
+    assert mod.column_sums(A, s, threads) == want
+    assert s.tolist() == A.sum(axis=0).tolist(), s
+assert mod.column_sums(A, np.zeros(_rt._reduce.PRIVATE_MAX), 4) == 1
+assert _rt.numba_threads() >= 1
+'''
+
+
+def test_reduction_chunks_count_and_cache(tmp_path):
+    # The chunk count is the threads passed in, at most the rows and what PRIVATE_MAX leaves;
+    # a function using it is cached on disk (numba.get_num_threads() inside compiled code
+    # would keep it from that).
+    pytest.importorskip("numba")
+    import subprocess
+    kernel = tmp_path / "chunks.py"
+    kernel.write_text(_CHUNKS_FILE)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
+    res = subprocess.run([sys.executable, "-c", _CHUNKS_RUN, str(kernel)],
+                         env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert any((tmp_path / "cache").rglob("chunks.column_sums*.nbi")), "not cached"

@@ -81,6 +81,15 @@ def __getattr__(name):
         compiled = nb.njit(cache=True, error_model="numpy", inline="always")(fn)
         globals()[name] = compiled
         return compiled
+    if name == "reduction_chunks":
+        # For compiled code only (see _reduce).
+        nb = _numba_module()
+        if nb is None:
+            raise AttributeError(name)
+        from . import _reduce
+        compiled = nb.njit(cache=True, inline="always")(_reduce.reduction_chunks)
+        globals()[name] = compiled
+        return compiled
     if name == "RayUnsuitable":
         from . import _ray
         return _ray.Unsuitable
@@ -258,7 +267,7 @@ def _compiled_for(dispatcher, args):
     return sig in dispatcher.overloads
 
 
-__all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "prange", "at_least", "HAVE_NUMBA",
+__all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "numba_threads", "prange", "at_least", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
            "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
@@ -433,6 +442,12 @@ def jit(fn):
 def jit_parallel(fn):
     """jit for a loop nest with prange loops, which Numba runs on all cores."""
     return _Compiled(fn, parallel=True)
+
+
+def numba_threads():
+    """The threads Numba's parallel loops run on now (numba.set_num_threads may lower it)."""
+    nb = _numba_module()
+    return nb.get_num_threads() if nb else 1
 
 
 def jit_sum(fn):

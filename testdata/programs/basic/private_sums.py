@@ -1,0 +1,103 @@
+"""Loops whose rows all add into the same cells of an array: the summing Numba variant runs
+them in chunks, each chunk adding into a private copy of the array, the copies then added in.
+Every value here is a small integer, so every order of the additions gives the same sums and
+the emitted program must print exactly what the original prints, for every variant and every
+thread count (the test sets NUMBA_NUM_THREADS): more threads than rows, uneven chunks, cells
+no row updates (-0.0 and nan must stay as they are), float32.
+
+usage: private_sums.py"""
+from typing import Annotated
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def bicg(A: Annotated[NDArray[np.float64], "N M"], s: Annotated[NDArray[np.float64], "M"],
+         q: Annotated[NDArray[np.float64], "N"], p: Annotated[NDArray[np.float64], "M"],
+         r: Annotated[NDArray[np.float64], "N"], m: int, n: int) -> None:
+    for i in range(m):
+        s[i] = 0.0
+    for i in range(n):
+        q[i] = 0.0
+        for j in range(m):
+            s[j] = s[j] + r[i] * A[i, j]
+            q[i] = q[i] + A[i, j] * p[j]
+
+
+def atax(A: Annotated[NDArray[np.float64], "N M"], x: Annotated[NDArray[np.float64], "M"],
+         y: Annotated[NDArray[np.float64], "M"], tmp: Annotated[NDArray[np.float64], "N"], m: int, n: int) -> None:
+    for i in range(m):
+        y[i] = 0.0
+    for i in range(n):
+        tmp[i] = 0.0
+        for j in range(m):
+            tmp[i] += A[i, j] * x[j]
+        for j in range(m):
+            y[j] += A[i, j] * tmp[i]
+
+
+def inner(A: Annotated[NDArray[np.float64], "N M"], s: Annotated[NDArray[np.float64], "M"],
+          b: Annotated[NDArray[np.float64], "N"], m: int, n: int) -> None:
+    # Rows from the third, cells but the first and the last: those keep -0.0 and nan.
+    for i in range(2, n):
+        for j in range(1, m - 1):
+            s[j] -= A[i, j] * b[i]
+
+
+def gram(A: Annotated[NDArray[np.float64], "N M"], C: Annotated[NDArray[np.float64], "M M"], m: int, n: int) -> None:
+    for i in range(n):
+        for j in range(m):
+            for k in range(m):
+                C[j, k] += A[i, j] * A[i, k]
+
+
+def narrow(A: Annotated[NDArray[np.float32], "N M"], s: Annotated[NDArray[np.float32], "M"],
+           q: Annotated[NDArray[np.float32], "N"], m: int, n: int) -> None:
+    for i in range(n):
+        for j in range(m):
+            s[j] += A[i, j] * 0.5
+            q[i] = q[i] + A[i, j]
+
+
+def last_row(A: Annotated[NDArray[np.float64], "N M"], s: Annotated[NDArray[np.float64], "M"],
+             q: Annotated[NDArray[np.float64], "N"], m: int, n: int) -> None:
+    # The last row reads the sums: the rows must run in order.
+    for i in range(n):
+        for j in range(m):
+            s[j] += A[i, j]
+        if i == n - 1:
+            q[0] = s[0]
+
+
+def show(name, *arrays):
+    print(name, " | ".join(" ".join(repr(float(v)) for v in a.ravel()) for a in arrays))
+
+
+def main():
+    for n, m in ((1, 3), (3, 5), (37, 23), (200, 64)):
+        A = ((np.arange(n)[:, None] * 7 + np.arange(m)[None, :] * 3) % 11 - 5).astype(np.float64)
+        p = (np.arange(m) % 5 - 2).astype(np.float64)
+        r = (np.arange(n) % 3 - 1).astype(np.float64)
+        s, q = np.full(m, 9.0), np.full(n, 9.0)
+        bicg(A, s, q, p, r, m, n)
+        show("bicg", s, q)
+        y, tmp = np.full(m, 9.0), np.full(n, 9.0)
+        atax(A, p, y, tmp, m, n)
+        show("atax", y, tmp)
+        s = np.ones(m)
+        s[0], s[-1] = -0.0, np.nan
+        inner(A, s, r, m, n)
+        show("inner", s)
+        C = np.full((m, m), -0.0)
+        gram(A, C, m, n)
+        show("gram", C)
+        s32, q32 = np.zeros(m, np.float32), np.ones(n, np.float32)
+        narrow(A.astype(np.float32), s32, q32, m, n)
+        show("narrow", s32, q32)
+        s, q = np.zeros(m), np.zeros(n)
+        last_row(A, s, q, m, n)
+        show("last_row", s, q)
+
+
+if __name__ == "__main__":
+    main()
