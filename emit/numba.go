@@ -126,6 +126,14 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			return nil, vecErr("the loop nest uses " + v + ", which is neither bound before it nor in it")
 		}
 	}
+	// A local the function reads after the nest, bound only inside its loops or branches:
+	// where they bind nothing, Python raises UnboundLocalError at the read, while the helper
+	// would return a value Numba made up (found by review: 0.0).
+	for _, v := range outs {
+		if !before[v] && !boundAtTop(s.Body, v) {
+			return nil, vecErr("the local " + v + " is read after the loop nest, which may leave it unbound")
+		}
+	}
 
 	// The body of the helper: the SCoP's text, dedented, with prange on the outermost loops
 	// that carry no dependence and bind no variable used after them.
@@ -173,6 +181,21 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		}
 		sort.SliceStable(renames, func(i, j int) bool { return renames[i].from < renames[j].from })
 		sums = sumLoops(s, src, helper+"_sum", modules, renames)
+		// A loop that is a sum loop itself (s[0] += a[j] * b[j] at the top of the nest)
+		// stays one: its sum runs in registers, and its chunks would have no copy to sum
+		// into (found by review).
+		kept := privates[:0]
+		for _, p := range privates {
+			from, to := p.span(src)
+			whole := false
+			for _, sl := range sums {
+				whole = whole || (sl.from <= from && to <= sl.to)
+			}
+			if !whole {
+				kept = append(kept, p)
+			}
+		}
+		privates = kept
 	}
 	privateAt := map[*pyast.For]*privateLoop{}
 	for _, p := range privates {
@@ -288,6 +311,30 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
 	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), pranged: pranged, private: len(privates), fused: fused}, nil
+}
+
+// boundAtTop reports an assignment to name among the statements of body themselves, outside
+// any loop or branch: it runs whenever body does.
+func boundAtTop(body []pyast.Stmt, name string) bool {
+	for _, st := range body {
+		var targets []pyast.Expr
+		switch st := st.(type) {
+		case *pyast.Assign:
+			targets = st.Targets
+		case *pyast.AnnAssign:
+			if st.Value != nil {
+				targets = []pyast.Expr{st.Target}
+			}
+		}
+		names := map[string]int{}
+		for _, t := range targets {
+			polyopt.BindNames(t, names)
+		}
+		if names[name] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // numbaMathRaises are the functions of mathRaises that Numba compiles (not math.fmod).

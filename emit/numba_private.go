@@ -89,7 +89,7 @@ func privateLoopOf(s *polyopt.SCoP, f *pyast.For, l *polyopt.Loop, src []byte, k
 	if iter, ok := f.Iter.(*pyast.Call); !ok || len(iter.Args) == 0 || len(iter.Args) > 2 {
 		return nil
 	}
-	if lineStart(src, int(f.Body[0].Pos())) <= lineEnd(src, int(f.Pos())) {
+	if !ownLine(src, f.Body[0]) {
 		return nil // the body on the header's line
 	}
 	// Nothing in the loop may raise: the chunks run in any order, and an exception raised

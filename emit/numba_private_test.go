@@ -34,6 +34,10 @@ func TestPrivateLoops(t *testing.T) {
 		{"a scalar sum", "t = 0.0\n    for i in range(n):\n        t += b[i]\n    x[0] = t", nil, false},
 		{"a call", "for i in range(n):\n        for j in range(n):\n            s[j] += abs(L[i, j])", nil, false},
 		{"a product", "for i in range(n):\n        for j in range(n):\n            s[j] *= L[i, j]", nil, false},
+		// Found by review: a sum loop itself keeps its sum helper, and a body on the last
+		// line of a header over two lines is not copied without the header.
+		{"a sum loop at the top", "for j in range(n):\n        s[0] += L[0, j] * b[j]\n        x[0] += L[1, j] * b[j]", nil, false},
+		{"the body on the header's last line", "for i in range(0,\n                   n): s[0] += b[i] - 1.0", nil, false},
 		{"a parallel loop", "for j in range(n):\n        for i in range(n):\n            s[j] += L[i, j]", nil, false},
 	}
 	vec := typeinfer.Array("float64", typeinfer.SymDim("N"))

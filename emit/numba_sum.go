@@ -202,15 +202,12 @@ func stmtOf(l *polyopt.Loop, b pyast.Stmt) *polyopt.Stmt {
 // own before it: plain assignments, each on lines of its own, raising nothing the sum's
 // reordering could move past, and sharing no array with the sum but what both only read.
 func distributable(src []byte, f *pyast.For, sum *polyopt.Stmt, others []*polyopt.Stmt) bool {
-	prevEnd := lineEnd(src, int(f.Pos()))
-	if lineStart(src, int(f.Body[0].Pos())) <= prevEnd {
-		return false // the body on the header's line
-	}
-	for _, b := range f.Body {
-		if lineStart(src, int(b.Pos())) <= prevEnd && b != f.Body[0] {
-			return false // two statements on one line
+	for i, b := range f.Body {
+		// On a line of its own: not on the header's line, not after another statement, and
+		// with no other statement after it on its last line.
+		if !ownLine(src, b) || i+1 < len(f.Body) && lineEnd(src, int(b.End())) >= int(f.Body[i+1].Pos()) {
+			return false
 		}
-		prevEnd = lineEnd(src, int(b.End()))
 	}
 	reads := map[string]bool{}
 	for _, r := range sum.Reads {
@@ -233,6 +230,11 @@ func distributable(src []byte, f *pyast.For, sum *polyopt.Stmt, others []*polyop
 		}
 	}
 	return true
+}
+
+// ownLine reports a statement that starts its line: nothing but indentation before it.
+func ownLine(src []byte, st pyast.Stmt) bool {
+	return strings.TrimLeft(string(src[lineStart(src, int(st.Pos())):int(st.Pos())]), " \t") == ""
 }
 
 // hasCall reports a call anywhere in n.

@@ -238,3 +238,31 @@ func TestFloatIntoInt(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbaLeavesUnboundLocals: a local read after the nest that only its loops or branches
+// bind stays the original's (Python raises UnboundLocalError where they bind nothing; Numba's
+// helper returned 0.0, found by review); one bound at the top of the nest, or before it, is
+// returned.
+func TestNumbaLeavesUnboundLocals(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		ok   bool
+	}{
+		{"for i in range(n):\n        u = A[i] * 2.0\n        B[i] = u\n    return u", false},
+		{"for i in range(n):\n        if i > 2:\n            u = A[i]\n    return u", false},
+		{"u = 0.0\n    for i in range(n):\n        u = A[i] * 2.0\n        B[i] = u\n    return u", true},
+		{"t = 1.0\n    u = t\n    for i in range(n):\n        u = A[i] * 2.0\n        B[i] = u\n    return u", true},
+	} {
+		src := "def k(A, B, n):\n    " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"B": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"n": typeinfer.Simple(typeinfer.Int),
+		}
+		s, f, def := firstSCoP(t, src, params)
+		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "may leave it unbound") {
+			t.Errorf("%q: numbaRegion error %v, want ok=%v", tc.body, err, tc.ok)
+		}
+	}
+}

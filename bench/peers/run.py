@@ -304,10 +304,16 @@ def bench_kernel(name, opts, workdir, note):
     fns["numpy(hand)"] = POLY.reference.REFERENCE[name]
 
     # the base: the original, or (--base numpy) pyparc's NumPy variant, else the hand-written one
+    for version in [v for v in opts.skip.split(",") if v]:
+        if fns.pop(version, None) is not None:
+            row["missing"][version] = "not run (--skip)"
     if opts.base == "original":
         base = "original"
     else:
-        base = "pyparc(numpy)" if "pyparc(numpy)" in fns else "numpy(hand)"
+        if opts.base == "numba":
+            base = "numba(user)"
+        else:
+            base = "pyparc(numpy)" if "pyparc(numpy)" in fns else "numpy(hand)"
         row["missing"]["original"] = "not run (base: " + base + ")"
         if row["variant"] in ("unchanged", "original (guard said no)"):
             fns.pop("pyparc(chosen)", None)
@@ -470,6 +476,8 @@ def cell_status(row, v):
 
 
 def base_label(opts):
+    if opts.base == "numba":
+        return "numba(user)"
     return ("the original" if opts.base == "original"
             else "pyparc(numpy), the emitted NumPy variant (numpy(hand) where marked *)")
 
@@ -721,9 +729,13 @@ def main():
                    help="stop timing an original kernel after this many seconds (default 30)")
     p.add_argument("--max-time", type=float, default=60.0,
                    help="stop timing any other version after this many seconds (default 60)")
-    p.add_argument("--base", choices=["original", "numpy"],
-                   help="what speedups are over and outputs checked against: the original, or pyparc's "
-                        "NumPy variant without running the original (default: numpy at LARGE, else original)")
+    p.add_argument("--base", choices=["original", "numpy", "numba"],
+                   help="what speedups are over and outputs checked against: the original, pyparc's "
+                        "NumPy variant without running the original, or numba(user) (for kernels with "
+                        "no NumPy variant whose hand NumPy takes minutes: seidel-2d at LARGE) "
+                        "(default: numpy at LARGE, else original)")
+    p.add_argument("--skip", default="", metavar="LIST",
+                   help="versions not to run, e.g. --skip 'numpy(hand)' (reported as not run)")
     p.add_argument("--tune", type=float, default=0.0, metavar="BUDGET",
                    help="run `pyparc tune --budget BUDGET` on each program before emitting it (default: off, "
                         "the dispatchers use emit's untuned default)")

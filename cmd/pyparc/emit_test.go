@@ -282,7 +282,7 @@ func TestEmitSplitScalars(t *testing.T) {
 // included.
 func TestEmitPrivateSums(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "private_sums.py")
-	if strings.Count(stdout, "optimized ") != 6 || strings.Count(stdout, "1 loop(s) in chunks with private partial sums") != 5 {
+	if strings.Count(stdout, "optimized ") != 7 || strings.Count(stdout, "1 loop(s) in chunks with private partial sums") != 5 {
 		t.Fatalf("emit:\n%s", stdout)
 	}
 	run := func(d string) string { return runScript(t, d, "private_sums.py") }

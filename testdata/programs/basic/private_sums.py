@@ -69,6 +69,16 @@ def last_row(A: Annotated[NDArray[np.float64], "N M"], s: Annotated[NDArray[np.f
             q[0] = s[0]
 
 
+def dots(a: Annotated[NDArray[np.float64], "N"], b: Annotated[NDArray[np.float64], "N"],
+         c: Annotated[NDArray[np.float64], "N"], s: Annotated[NDArray[np.float64], "2"],
+         n: int) -> None:
+    # A sum loop at the top of the nest, split in two: one sum runs as a helper, the other in
+    # the loop (found by review: chunks without copies raced on s).
+    for j in range(n):
+        s[0] += a[j] * b[j]
+        s[1] += a[j] * c[j]
+
+
 def show(name, *arrays):
     print(name, " | ".join(" ".join(repr(float(v)) for v in a.ravel()) for a in arrays))
 
@@ -97,6 +107,9 @@ def main():
         s, q = np.zeros(m), np.zeros(n)
         last_row(A, s, q, m, n)
         show("last_row", s, q)
+        s = np.zeros(2)
+        dots(A[:, 0].copy(), r, A[:, -1].copy(), s, n)
+        show("dots", s)
 
 
 if __name__ == "__main__":
