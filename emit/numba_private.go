@@ -15,7 +15,7 @@ import (
 // thread, each chunk adding into a copy of the array of its own; the copies are then added
 // into the array, chunk after chunk for each cell:
 //
-//	_lo0 = 0
+//	_lo0 = (0)
 //	_tr0 = max(0, (n) - _lo0)
 //	_nt0 = _rt.reduction_chunks(_tr0, s.size, _nthreads)
 //	if _nt0 > 1:
@@ -86,7 +86,7 @@ func privateLoopOf(s *polyopt.SCoP, f *pyast.For, l *polyopt.Loop, src []byte, k
 	if _, ok := f.Target.(*pyast.Name); !ok {
 		return nil
 	}
-	if iter, ok := f.Iter.(*pyast.Call); !ok || len(iter.Args) == 0 || len(iter.Args) > 2 {
+	if iter, ok := f.Iter.(*pyast.Call); !ok || len(iter.Args) == 0 || len(iter.Args) > 2 || !isRange(iter) {
 		return nil
 	}
 	if !ownLine(src, f.Body[0]) {
@@ -201,7 +201,7 @@ func (p *privateLoop) render(s *polyopt.SCoP, src []byte, inner, plain []edit) s
 	line := func(depth int, format string, args ...any) {
 		b.WriteString(indent + strings.Repeat("    ", depth) + fmt.Sprintf(format, args...) + "\n")
 	}
-	line(0, "_lo%d = %s", k, lo)
+	line(0, "_lo%d = (%s)", k, lo) // parenthesized: the expression may span lines
 	line(0, "_tr%d = max(0, (%s) - _lo%d)", k, hi, k)
 	line(0, "_nt%d = _rt.reduction_chunks(_tr%d, %s, _nthreads)", k, k, strings.Join(sizes, " + "))
 	line(0, "if _nt%d > 1:", k)
@@ -244,4 +244,11 @@ func (p *privateLoop) render(s *polyopt.SCoP, src []byte, inner, plain []edit) s
 	line(0, "else:")
 	b.WriteString(reindent(spliced(src, from, to, plain), indent, indent+"    "))
 	return b.String()
+}
+
+// isRange reports a call of the builtin range (polyopt models no other loop, and a function
+// that rebinds range keeps its loops).
+func isRange(c *pyast.Call) bool {
+	f, ok := c.Func.(*pyast.Name)
+	return ok && f.Id == "range"
 }

@@ -23,7 +23,7 @@ func TestPrivateLoops(t *testing.T) {
 				"s[_c0_0] += _pr0_s[_c0, _c0_0]", "x[i] = _k__nbs0_sum0(x[i], L, b, i, n)", "_nt0 = _rt.reduction_chunks(_tr0, s.size, _nthreads)",
 				"else:\n        for i in range(n):\n            x[i] = 0.0\n            for j in range(n):\n                s[j] = s[j] + b[i] * L[i, j]\n            if (0) < (n):\n                x[i] = _k__nbs0_sum0(x[i], L, b, i, n)"}, true},
 		{"a difference from the second row", "for i in range(1, n):\n        for j in range(n):\n            s[j] -= L[i, j] * b[i]",
-			[]string{"_lo0 = 1", "_tr0 = max(0, (n) - _lo0)", "_pr0_s[_c0, j] -= L[i, j] * b[i]",
+			[]string{"_lo0 = (1)", "_tr0 = max(0, (n) - _lo0)", "_pr0_s[_c0, j] -= L[i, j] * b[i]",
 				"for i in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):"}, false},
 		{"a matrix of sums", "for i in range(n):\n        for j in range(n):\n            for k in range(n):\n                C[j, k] += L[i, j] * L[i, k]",
 			[]string{"_pr0_C[_c0, j, k] += L[i, j] * L[i, k]", "for _c0_0 in _rt.prange(C.shape[0]):", "for _c0_1 in range(C.shape[1]):",
@@ -38,6 +38,8 @@ func TestPrivateLoops(t *testing.T) {
 		// line of a header over two lines is not copied without the header.
 		{"a sum loop at the top", "for j in range(n):\n        s[0] += L[0, j] * b[j]\n        x[0] += L[1, j] * b[j]", nil, false},
 		{"the body on the header's last line", "for i in range(0,\n                   n): s[0] += b[i] - 1.0", nil, false},
+		{"a start over two lines", "for i in range(1 +\n                   1, n):\n        for j in range(n):\n            s[j] += L[i, j]",
+			[]string{"_lo0 = (1 +\n                   1)"}, false},
 		{"a parallel loop", "for j in range(n):\n        for i in range(n):\n            s[j] += L[i, j]", nil, false},
 	}
 	vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
