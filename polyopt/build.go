@@ -197,7 +197,7 @@ func (b *builder) forLoop(s *pyast.For, in nest) *Opaque {
 	loop.SchedDim = 2*loop.Depth + 1
 	var next int64
 	body := nest{loops: append(append([]*Loop(nil), in.loops...), loop), conds: in.conds,
-		pre: loop.SchedPre, next: &next}
+		condOps: in.condOps, pre: loop.SchedPre, next: &next}
 	b.loops = append(b.loops, loop)
 	for _, st := range s.Body {
 		if op := b.stmtIn(st, body); op != nil {

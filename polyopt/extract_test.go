@@ -242,3 +242,31 @@ func TestExtractConditionParams(t *testing.T) {
 		t.Errorf("Analyze: %v", err)
 	}
 }
+
+// TestExtractConditionParamsInLoops: a parameter read only by a condition around loops is a
+// parameter of the statements inside them too (the loops' bodies lost the condition's
+// operands: isl then failed to parse the domains, found by review).
+func TestExtractConditionParamsInLoops(t *testing.T) {
+	for _, body := range []string{
+		"if k > 0:\n        for i in range(A.shape[0]):\n            A[i] = 2.0 * A[i]",
+		"for i in range(A.shape[0]):\n        if k > 0:\n            for j in range(A.shape[0]):\n                A[j] += 1.0",
+	} {
+		src := "def f(A, k):\n    " + body + "\n"
+		fn := extract(t, src, map[string]*typeinfer.Type{"A": vec("N"), "k": intT()})
+		if len(fn.SCoPs) != 1 {
+			t.Fatalf("%q: %d SCoPs, want 1: %+v", body, len(fn.SCoPs), fn.Opaque)
+		}
+		s := fn.SCoPs[0]
+		if !slices.Contains(s.Params, "k") {
+			t.Errorf("%q: params %v lack k; domain %s", body, s.Params, s.Stmts[0].Domain)
+		}
+		ctx, err := isl.NewContext()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Analyze(ctx, s); err != nil {
+			t.Errorf("%q: Analyze: %v", body, err)
+		}
+		ctx.Free()
+	}
+}
