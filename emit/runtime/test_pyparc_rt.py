@@ -772,3 +772,36 @@ def test_reduction_chunks_count_and_cache(tmp_path):
                          env=env, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr[-2000:]
     assert any((tmp_path / "cache").rglob("chunks.column_sums*.nbi")), "not cached"
+
+
+_QUIET_FILE = '''
+import numpy as np
+import pyparc_rt as _rt
+
+
+@_rt.jit_parallel
+def nothing_parallel(a):
+    for i in range(1, a.shape[0]):
+        a[i] += a[i - 1]
+
+
+a = np.ones(5)
+nothing_parallel(a)
+print(a.tolist())
+'''
+
+
+def test_first_call_keeps_numba_warnings_quiet(tmp_path):
+    # parallel=True on loops that stayed sequential makes Numba warn while compiling: that is
+    # about code pyparc wrote, and the original program printed nothing of the kind.
+    pytest.importorskip("numba")
+    import subprocess
+    script = tmp_path / "quiet.py"
+    script.write_text(_QUIET_FILE)
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
+    for _ in range(2):  # compiled, then loaded from the cache
+        res = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert res.stdout.strip() == "[1.0, 2.0, 3.0, 4.0, 5.0]"
+        assert "Warning" not in res.stderr, res.stderr[-2000:]

@@ -8,6 +8,7 @@ original function runs instead.
 import contextlib
 import os
 import threading
+import warnings
 
 import numpy as _np
 
@@ -214,7 +215,18 @@ class _Compiled:
     def __call__(self, *args):
         f = self.compiled
         if f is None:
-            f = self.compiled = self._compile(cache=True)
+            # The first call compiles (or loads the cache). Numba's warnings then are about
+            # code pyparc wrote (parallel=True where the loops kept none parallel), not the
+            # user's: the original program printed nothing of the kind.
+            nb = _numba_module()
+            with warnings.catch_warnings():
+                if nb is not None:
+                    warnings.simplefilter("ignore", nb.core.errors.NumbaWarning)
+                f = self.compiled = self._compile(cache=True)
+                return self._run(f, args)
+        return self._run(f, args)
+
+    def _run(self, f, args):
         try:
             return _run_compiled(f, args, self.fn.__name__)
         except ImportError:
