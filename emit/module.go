@@ -520,19 +520,17 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		chosen = fmt.Sprintf("numpy, numba from %s >= NUMBA_FUSED_MIN", size)
 	case numpyFull && hasSums && fusedCount > 0 && usesBLAS && !narrowFloats(used) && f.LargestArrayExpr() != "" && tripsExpr(used, paramSet) != "":
 		// Matrix-vector products that the NumPy variant runs as BLAS calls each reading the
-		// same matrix (bicg: r @ A and A @ p; atax): the summing variant reads each row once
-		// for all of them, its column sums in a private copy per thread (numba_private.go).
-		// It sums in another order, as the BLAS calls do. At MEDIUM (1.6e5 elements) on 2
-		// cores it ran bicg in 36.9 us against 40.3 for hand NumPy, atax 35.9 against 40.4;
-		// at LARGE 1.15 ms against 1.40, 0.98 against 1.29; at SMALL (1.4e4) 10 us against
-		// the NumPy variant's 7. Only for matrix-vector work: with more loop iterations than
-		// four per element of the largest array (a matrix product), BLAS is faster than
-		// compiled loops.
+		// same matrix (bicg: r @ A and A @ p; atax; mvt): the summing variant reads each row
+		// once for all of them, its column sums in a private copy per thread
+		// (numba_private.go). It sums in another order, as the BLAS calls do. On 16 cores
+		// from _rt.NUMBA_MATVEC_MIN elements (see there). Only for matrix-vector work: with
+		// more loop iterations than four per element of the largest array (a matrix
+		// product), BLAS is faster than compiled loops.
 		size := f.LargestArrayExpr()
-		fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_FUSED_MIN and %s <= 4 * %s:\n", size, tripsExpr(used, paramSet), size)
+		fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_MATVEC_MIN and %s <= 4 * %s:\n", size, tripsExpr(used, paramSet), size)
 		call("            ", "numba_sum")
 		call("        ", "numpy")
-		chosen = fmt.Sprintf("numpy, numba_sum from %s >= NUMBA_FUSED_MIN for matrix-vector work", size)
+		chosen = fmt.Sprintf("numpy, numba_sum from %s >= NUMBA_MATVEC_MIN for matrix-vector work", size)
 	case numpyFull || len(nbCuts) == 0:
 		// Without a tuning record, the default: whole-array NumPy code when it covers every
 		// loop nest (BLAS for contractions, no interpreter loop left); compiled loops otherwise.

@@ -208,7 +208,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			}
 		}
 		edits = append(edits, edit{from, to, p.render(s, src, inner, plain)})
-		privateAt[p.f] = p
+		for _, f := range []*pyast.For{p.pre, p.outer, p.f} {
+			if f != nil {
+				privateAt[f] = p
+			}
+		}
 	}
 	for _, sl := range sums {
 		inside := false
@@ -238,8 +242,10 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			}
 			l := loopOf(s, f)
 			if p := privateAt[f]; p != nil {
-				prange += 2
-				pranged = append(pranged, l, l) // the chunks and the sums of their copies
+				if pyast.Stmt(f) == p.last() {
+					prange += 2
+					pranged = append(pranged, l, l) // the chunks and the sums of their copies
+				}
 				continue
 			}
 			if opt.inner && !inside && l != nil && !l.Parallel && l.SplitAt != "" && !l.SharedScalar && !bindsLiveOut(def, f, outside) {

@@ -44,11 +44,13 @@ import (
 
 // privateLoop is a loop run in chunks with private partial sums.
 type privateLoop struct {
-	f       *pyast.For
+	f       *pyast.For // the loop run in chunks
 	loop    *polyopt.Loop
-	k       int      // its number in the region: its names end in k
-	arrays  []string // the arrays summed into, sorted
-	renames []edit   // the sum statements' references to those arrays, as to the chunk's copies
+	outer   *pyast.For // a parallel loop around f, interchanged with it; or nil
+	pre     *pyast.For // a parallel loop before it over the same range, fused with it; or nil
+	k       int        // its number in the region: its names end in k
+	arrays  []string   // the arrays summed into, sorted
+	renames []edit     // the sum statements' references to those arrays, as to the chunk's copies
 	// fused says some array is read by two or more statements of the loop: the chunked
 	// loop reads it once for all of them.
 	fused bool
@@ -59,16 +61,28 @@ func privateLoops(s *polyopt.SCoP, def *pyast.FunctionDef, src []byte, outside m
 	var out []*privateLoop
 	var visit func(body []pyast.Stmt)
 	visit = func(body []pyast.Stmt) {
-		for _, st := range body {
+		for n, st := range body {
 			switch st := st.(type) {
 			case *pyast.For:
 				l := loopOf(s, st)
-				if l == nil || l.Parallel || bindsLiveOut(def, st, outside) {
+				if l == nil || bindsLiveOut(def, st, outside) {
 					continue
 				}
-				if p := privateLoopOf(s, st, l, src, len(out)); p != nil {
-					out = append(out, p)
+				var p *privateLoop
+				if l.Parallel {
+					p = interchangedOf(s, st, l, src, len(out))
+				} else {
+					p = privateLoopOf(s, st, l, src, len(out))
 				}
+				if p == nil {
+					continue
+				}
+				if n > 0 && (len(out) == 0 || out[len(out)-1].last() != body[n-1]) {
+					if f0, ok := body[n-1].(*pyast.For); ok && !bindsLiveOut(def, f0, outside) && fusable(s, f0, p, src) {
+						p.pre = f0
+					}
+				}
+				out = append(out, p)
 			case *pyast.If:
 				visit(st.Body)
 				visit(st.Else)
@@ -177,16 +191,165 @@ func privateLoopOf(s *polyopt.SCoP, f *pyast.For, l *polyopt.Loop, src []byte, k
 func (p *privateLoop) copyName(arr string) string { return fmt.Sprintf("_pr%d_%s", p.k, arr) }
 func (p *privateLoop) chunk() string              { return fmt.Sprintf("_c%d", p.k) }
 
-// span is the loop's lines in the source.
+// first and last are the statements of the body the rendered loop replaces.
+func (p *privateLoop) first() *pyast.For {
+	switch {
+	case p.pre != nil:
+		return p.pre
+	case p.outer != nil:
+		return p.outer
+	}
+	return p.f
+}
+
+func (p *privateLoop) last() pyast.Stmt {
+	if p.outer != nil {
+		return p.outer
+	}
+	return p.f
+}
+
+// span is the replaced lines in the source.
 func (p *privateLoop) span(src []byte) (int, int) {
-	return lineStart(src, int(p.f.Pos())), lineEnd(src, int(p.f.End()))
+	return lineStart(src, int(p.first().Pos())), lineEnd(src, int(p.last().End()))
+}
+
+// Loop interchange: a parallel loop around one loop that sums into cells indexed by the
+// outer one only reads a matrix down its columns (mvt's x2[i] += A[j, i] * y_2[j]); the sums
+// over the inner loop, run as the outer one in chunks with private copies, read it along its
+// rows:
+//
+//	for j in (the chunk's part of the inner range):
+//	    for i in range(n):
+//	        _pr0_x2[_c0, i] = _pr0_x2[_c0, i] + A[j, i] * y_2[j]
+//
+// The outer loop carries no dependence (polyopt's Parallel), so every dependence the nest has
+// is between iterations of the inner loop with the same outer index, and stays in order after
+// the interchange: the loops are a permutable band. The inner loop's bounds must not depend
+// on the outer index (a rectangle), and no statement may have something besides the two
+// loops around it.
+func interchangedOf(s *polyopt.SCoP, f *pyast.For, l *polyopt.Loop, src []byte, k int) *privateLoop {
+	if l.Step != 1 || l.SharedScalar || len(f.Else) > 0 || len(f.Body) != 1 {
+		return nil
+	}
+	inner, ok := f.Body[0].(*pyast.For)
+	if !ok || !ownLine(src, inner) {
+		return nil
+	}
+	il := loopOf(s, inner)
+	if il == nil || len(il.Stmts) != len(l.Stmts) {
+		return nil
+	}
+	if iter, ok := f.Iter.(*pyast.Call); !ok || !isRange(iter) || len(iter.Args) == 0 || len(iter.Args) > 2 {
+		return nil
+	}
+	if _, ok := f.Target.(*pyast.Name); !ok || mentions(inner.Iter, l.Iter) {
+		return nil
+	}
+	if !columnWise(il.Stmts, l.Iter, il.Iter) {
+		return nil
+	}
+	p := privateLoopOf(s, inner, il, src, k)
+	if p == nil {
+		return nil
+	}
+	p.outer = f
+	return p
+}
+
+// columnWise reports statements that read some matrix with the outer index in its last
+// subscript and not the inner one, and none with the inner index alone there: interchanged,
+// the inner loop then walks the matrix along its rows.
+func columnWise(stmts []*polyopt.Stmt, outer, inner string) bool {
+	along := false
+	for _, st := range stmts {
+		for _, acc := range append(append([]polyopt.Access{}, st.Reads...), st.Writes...) {
+			sub, ok := acc.Node.(*pyast.Subscript)
+			if !ok {
+				continue // a local
+			}
+			t, ok := sub.Index.(*pyast.Tuple)
+			if !ok || len(t.Elts) < 2 {
+				continue
+			}
+			last := t.Elts[len(t.Elts)-1]
+			o, i := mentions(last, outer), mentions(last, inner)
+			switch {
+			case o && !i:
+				along = true
+			case i && !o:
+				return false
+			}
+		}
+	}
+	return along
+}
+
+// Loop fusion: a parallel loop right before the chunked one, over the same range, whose
+// statements share no array or local with the chunked loop's but what both only read, runs in
+// the same chunks, each index of it before the chunked loop's (mvt's two products then read
+// each row of A once). Nothing orders an iteration of one after one of the other.
+func fusable(s *polyopt.SCoP, f0 *pyast.For, p *privateLoop, src []byte) bool {
+	l0 := loopOf(s, f0)
+	if l0 == nil || !l0.Parallel || l0.Step != 1 || l0.SharedScalar || len(f0.Else) > 0 || len(f0.Body) == 0 || !ownLine(src, f0.Body[0]) {
+		return false
+	}
+	if _, ok := f0.Target.(*pyast.Name); !ok {
+		return false
+	}
+	a, ok := f0.Iter.(*pyast.Call)
+	b, _ := p.f.Iter.(*pyast.Call)
+	if !ok || !isRange(a) || b == nil || len(a.Args) != len(b.Args) {
+		return false
+	}
+	for n := range a.Args {
+		if string(src[a.Args[n].Pos():a.Args[n].End()]) != string(src[b.Args[n].Pos():b.Args[n].End()]) {
+			return false
+		}
+	}
+	if p.outer != nil && mentions(a, p.outer.Target.(*pyast.Name).Id) {
+		return false
+	}
+	reads, writes := map[string]bool{}, map[string]bool{}
+	for _, st := range p.loop.Stmts {
+		for _, r := range st.Reads {
+			reads[r.Array] = true
+		}
+		for _, w := range st.Writes {
+			writes[w.Array] = true
+		}
+	}
+	for _, st := range l0.Stmts {
+		if st.Check || st.Call || len(st.Divisors) > 0 || hasCall(st.Node) {
+			return false
+		}
+		for _, r := range st.Reads {
+			if writes[r.Array] {
+				return false
+			}
+		}
+		for _, w := range st.Writes {
+			if writes[w.Array] || reads[w.Array] {
+				return false
+			}
+		}
+	}
+	// Reads of the same array by both count as reading it for two statements in one pass.
+	for _, st := range l0.Stmts {
+		for _, r := range st.Reads {
+			if reads[r.Array] && s.Arrays[r.Array] != nil && !s.Arrays[r.Array].Scalar {
+				p.fused = true
+			}
+		}
+	}
+	return true
 }
 
 // render returns the loop's replacement. inner are the edits inside the loop with the
 // arrays renamed (sum loops rendered so); plain the same edits without.
 func (p *privateLoop) render(s *polyopt.SCoP, src []byte, inner, plain []edit) string {
 	from, to := p.span(src)
-	indent := string(src[from:int(p.f.Pos())])
+	indent := string(src[from:int(p.first().Pos())])
 	iter := p.f.Iter.(*pyast.Call)
 	lo, hi := "0", string(src[iter.Args[0].Pos():iter.Args[0].End()])
 	if len(iter.Args) == 2 {
@@ -209,22 +372,46 @@ func (p *privateLoop) render(s *polyopt.SCoP, src []byte, inner, plain []edit) s
 		line(1, "%s = _np.full((_nt%d,) + %s.shape, -0.0, %s.dtype)", p.copyName(arr), k, arr, arr)
 	}
 	line(1, "for %s in _rt.prange(_nt%d):", c, k)
-	line(2, "for %s in range(_lo%d + _tr%d * %s // _nt%d, _lo%d + _tr%d * (%s + 1) // _nt%d):",
-		p.loop.Iter, k, k, c, k, k, k, c, k)
-	// The body's edits: the sum loops (rendered with the renames) and the renames outside them.
-	edits := append([]edit{}, inner...)
-	for _, r := range p.renames {
-		covered := false
+	chunk := fmt.Sprintf("range(_lo%d + _tr%d * %s // _nt%d, _lo%d + _tr%d * (%s + 1) // _nt%d)", k, k, c, k, k, k, c, k)
+	// piece is src[from:to] with the edits inside it applied, the renames but where an edit
+	// applied covers them (its text has them), its lines moved from indentation at to to.
+	piece := func(from, to int, at, want string) string {
+		var edits []edit
 		for _, e := range inner {
-			covered = covered || (e.from <= r.from && r.to <= e.to && e.from < e.to)
+			if from <= e.from && e.to <= to {
+				edits = append(edits, e)
+			}
 		}
-		if !covered {
-			edits = append(edits, r)
+		for _, r := range p.renames {
+			covered := false
+			for _, e := range edits {
+				covered = covered || (e.from <= r.from && r.to <= e.to && e.from < e.to)
+			}
+			if !covered && from <= r.from && r.to <= to {
+				edits = append(edits, r)
+			}
 		}
+		sort.SliceStable(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+		return reindent(spliced(src, from, to, edits), at, want) + "\n"
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
-	bodyFrom := lineStart(src, int(p.f.Body[0].Pos()))
-	b.WriteString(reindent(spliced(src, bodyFrom, to, edits), indent, indent+"        ") + "\n")
+	body := indent + strings.Repeat("    ", 3)
+	if p.pre != nil {
+		row := fmt.Sprintf("_r%d", k)
+		line(2, "for %s in %s:", row, chunk)
+		line(3, "%s = %s", p.pre.Target.(*pyast.Name).Id, row)
+		b.WriteString(piece(lineStart(src, int(p.pre.Body[0].Pos())), lineEnd(src, int(p.pre.End())), indent+"    ", body))
+		line(3, "%s = %s", p.loop.Iter, row)
+	} else {
+		line(2, "for %s in %s:", p.loop.Iter, chunk)
+	}
+	if p.outer != nil {
+		// The outer loop's header, then the inner loop's body.
+		b.WriteString(piece(lineStart(src, int(p.outer.Pos())), lineStart(src, int(p.f.Pos())), indent, body))
+		inIndent := string(src[lineStart(src, int(p.f.Pos())):int(p.f.Pos())])
+		b.WriteString(piece(lineStart(src, int(p.f.Body[0].Pos())), to, inIndent, body))
+	} else {
+		b.WriteString(piece(lineStart(src, int(p.f.Body[0].Pos())), to, indent+"    ", body))
+	}
 	for _, arr := range p.arrays {
 		rank := len(s.Arrays[arr].Extent)
 		var cells []string

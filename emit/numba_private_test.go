@@ -40,7 +40,24 @@ func TestPrivateLoops(t *testing.T) {
 		{"the body on the header's last line", "for i in range(0,\n                   n): s[0] += b[i] - 1.0", nil, false},
 		{"a start over two lines", "for i in range(1 +\n                   1, n):\n        for j in range(n):\n            s[j] += L[i, j]",
 			[]string{"_lo0 = (1 +\n                   1)"}, false},
-		{"a parallel loop", "for j in range(n):\n        for i in range(n):\n            s[j] += L[i, j]", nil, false},
+		// Interchange: sums down the columns of a matrix become sums along its rows, the
+		// inner loop run in chunks; fused with a parallel loop before it over the same range.
+		{"a column sum", "for i in range(n):\n        for j in range(n):\n            x[i] += L[j, i] * b[j]",
+			[]string{"for j in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):\n                for i in range(n):\n                    _pr0_x[_c0, i] += L[j, i] * b[j]\n",
+				"else:\n        for i in range(n):\n            if (0) < (n):\n                x[i] = _k__nbs0_sum0(x[i], L, b, i, n)"}, false},
+		{"a row sum", "for i in range(n):\n        for j in range(n):\n            x[i] += L[i, j] * b[j]", nil, false},
+		{"a triangle", "for i in range(n):\n        for j in range(i):\n            x[i] += L[j, i] * b[j]", nil, false},
+		{"mvt", "for i in range(n):\n        for j in range(n):\n            s[i] = s[i] + L[i, j] * b[j]\n    for i in range(n):\n        for j in range(n):\n            x[i] = x[i] + L[j, i] * b[j]",
+			[]string{"for _r0 in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):\n                i = _r0\n                if (0) < (n):\n                    s[i] = _k__nbs0_sum0(s[i], L, b, i, n)\n                j = _r0\n                for i in range(n):\n                    _pr0_x[_c0, i] = _pr0_x[_c0, i] + L[j, i] * b[j]\n"}, true},
+		{"the loop before writes what the sums read", "for i in range(n):\n        b[i] = L[i, i]\n    for i in range(n):\n        for j in range(n):\n            x[i] += L[j, i] * b[j]",
+			[]string{"    for i in _rt.prange(n):\n        b[i] = L[i, i]\n    _lo0 = (0)", "for j in range(_lo0 + _tr0"}, false},
+		{"the loop before over another range", "for i in range(n - 1):\n        s[i] = L[i, i]\n    for i in range(n):\n        for j in range(n):\n            x[i] += L[j, i] * b[j]",
+			[]string{"for j in range(_lo0 + _tr0"}, false},
+		{"a parallel loop over columns", "for j in range(n):\n        for i in range(n):\n            s[j] += L[i, j]",
+			[]string{"for i in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):\n                for j in range(n):\n                    _pr0_s[_c0, j] += L[i, j]"}, false},
+		{"a local in the column sum", "for i in range(n):\n        for j in range(n):\n            t = L[j, i] * 2.0\n            x[i] += t * b[j]",
+			[]string{"t = L[j, i] * 2.0\n                    _pr0_x[_c0, i] += t * b[j]"}, false},
+		{"a parallel loop with more than the inner loop", "for j in range(n):\n        s[j] = 0.0\n        for i in range(n):\n            s[j] += L[i, j]", nil, false},
 	}
 	vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
 	mat := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))

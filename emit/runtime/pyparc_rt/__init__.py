@@ -148,6 +148,14 @@ NUMBA_TILED_BREADTH = float(os.environ.get("PYPARC_NUMBA_TILED_BREADTH", "6"))
 # (OMP_WAIT_POLICY=passive): small calls stay NumPy.
 NUMBA_FUSED_MIN = float(os.environ.get("PYPARC_NUMBA_FUSED_MIN", str(1 << 15)))
 
+# The same for the summing variant of a function whose NumPy variant is BLAS calls reading one
+# matrix for two matrix-vector products (bicg, atax, mvt), which reads it once, in chunks with
+# private sums (emit/numba_private.go). On 16 cores at LARGE (4e6 elements) bicg ran 1.13x and
+# atax 1.35x faster than hand NumPy, a fused mvt 1.6x; at MEDIUM (1.6e5) bicg and atax were at
+# parity with their NumPy variant and mvt's fused loop lost (105 us against 65): its chunks are
+# 25 rows, and starting two parallel regions costs as much as the BLAS calls.
+NUMBA_MATVEC_MIN = float(os.environ.get("PYPARC_NUMBA_MATVEC_MIN", str(1 << 18)))
+
 # A Ray variant runs only where shipping data to other processes pays: calls whose work count
 # (the dispatcher's loop-trip product) reaches this.
 RAY_MIN_WORK = float(os.environ.get("PYPARC_RAY_MIN_WORK", "1e8"))
@@ -282,7 +290,7 @@ def _compiled_for(dispatcher, args):
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "numba_threads", "prange", "at_least", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
+           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).

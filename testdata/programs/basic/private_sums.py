@@ -79,6 +79,25 @@ def dots(a: Annotated[NDArray[np.float64], "N"], b: Annotated[NDArray[np.float64
         s[1] += a[j] * c[j]
 
 
+def mvt(A: Annotated[NDArray[np.float64], "N N"], x1: Annotated[NDArray[np.float64], "N"],
+        x2: Annotated[NDArray[np.float64], "N"], y_1: Annotated[NDArray[np.float64], "N"],
+        y_2: Annotated[NDArray[np.float64], "N"], n: int) -> None:
+    # The second nest sums down the columns of A: interchanged, and fused with the first.
+    for i in range(n):
+        for j in range(n):
+            x1[i] = x1[i] + A[i, j] * y_1[j]
+    for i in range(n):
+        for j in range(n):
+            x2[i] = x2[i] + A[j, i] * y_2[j]
+
+
+def columns(A: Annotated[NDArray[np.float64], "N M"], s: Annotated[NDArray[np.float64], "M"], m: int, n: int) -> None:
+    # Column sums over offset ranges, interchanged: s[0] keeps its -0.0.
+    for j in range(1, m):
+        for i in range(2, n):
+            s[j] += A[i, j] * 0.5
+
+
 def show(name, *arrays):
     print(name, " | ".join(" ".join(repr(float(v)) for v in a.ravel()) for a in arrays))
 
@@ -110,6 +129,14 @@ def main():
         s = np.zeros(2)
         dots(A[:, 0].copy(), r, A[:, -1].copy(), s, n)
         show("dots", s)
+        S = A[:min(m, n), :min(m, n)].copy()
+        x1, x2 = np.full(len(S), 2.0), np.full(len(S), -1.0)
+        mvt(S, x1, x2, p[:len(S)].copy(), r[:len(S)].copy(), len(S))
+        show("mvt", x1, x2)
+        s = np.ones(m)
+        s[0] = -0.0
+        columns(A, s, m, n)
+        show("columns", s)
 
 
 if __name__ == "__main__":
