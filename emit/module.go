@@ -513,11 +513,19 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// (gemver): but for small calls, the compiled loops, one pass where NumPy makes one
 		// per operation (gemver on 16 cores: numba 6.1 ms against numpy 16.5 at LARGE, 209 us
 		// against 580 at MEDIUM; on 2 cores 28 us against 52 at SMALL).
+		// Where the summing variant runs some loop in chunks with private sums, that one:
+		// gemver's column sums (x[i] += beta * A[j, i] * y[j]) then read A along its rows
+		// (at LARGE on 16 cores 0.70 ms against the Numba variant's 1.40). Its sums are
+		// reordered, as they are in the NumPy variant, whose BLAS calls compute them.
+		compiled := "numba"
+		if hasSums && privateCount > 0 {
+			compiled = "numba_sum"
+		}
 		size := f.LargestArrayExpr()
 		fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_FUSED_MIN:\n", size)
-		call("            ", "numba")
+		call("            ", compiled)
 		call("        ", "numpy")
-		chosen = fmt.Sprintf("numpy, numba from %s >= NUMBA_FUSED_MIN", size)
+		chosen = fmt.Sprintf("numpy, %s from %s >= NUMBA_FUSED_MIN", compiled, size)
 	case numpyFull && hasSums && fusedCount > 0 && usesBLAS && !narrowFloats(used) && f.LargestArrayExpr() != "" && tripsExpr(used, paramSet) != "":
 		// Matrix-vector products that the NumPy variant runs as BLAS calls each reading the
 		// same matrix (bicg: r @ A and A @ p; atax; mvt): the summing variant reads each row

@@ -186,7 +186,8 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		// into (found by review).
 		kept := privates[:0]
 		for _, p := range privates {
-			from, to := p.span(src)
+			// The chunked nest's own lines, without a loop fused before it.
+			from, to := lineStart(src, int(p.last().Pos())), lineEnd(src, int(p.last().End()))
 			whole := false
 			for _, sl := range sums {
 				whole = whole || (sl.from <= from && to <= sl.to)

@@ -310,6 +310,21 @@ func fusable(s *polyopt.SCoP, f0 *pyast.For, p *privateLoop, src []byte) bool {
 	if p.outer != nil && mentions(a, p.outer.Target.(*pyast.Name).Id) {
 		return false
 	}
+	// Without an interchange the two bodies join one block: same indentation.
+	indent := string(src[lineStart(src, int(f0.Pos())):int(f0.Pos())])
+	if p.outer == nil && bodyIndent(src, f0, indent) != bodyIndent(src, p.f, indent) {
+		return false
+	}
+	// A name one loop binds (its variable, a local, a loop inside) and the other reads
+	// without binding it: fused, the reader would see the other's value of the moment, not
+	// the one from before both loops (found by review).
+	second := []pyast.Stmt{p.f}
+	if p.outer != nil {
+		second = []pyast.Stmt{p.outer}
+	}
+	if readsBoundBy([]pyast.Stmt{f0}, second) || readsBoundBy(second, []pyast.Stmt{f0}) {
+		return false
+	}
 	reads, writes := map[string]bool{}, map[string]bool{}
 	for _, st := range p.loop.Stmts {
 		for _, r := range st.Reads {
@@ -394,23 +409,30 @@ func (p *privateLoop) render(s *polyopt.SCoP, src []byte, inner, plain []edit) s
 		sort.SliceStable(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
 		return reindent(spliced(src, from, to, edits), at, want) + "\n"
 	}
-	body := indent + strings.Repeat("    ", 3)
+	// The copied lines keep their own indentation, moved right as a whole: the chunk's loop
+	// is at indent + 8 spaces, so the lines of a body at indent + w land at indent + 8 + w,
+	// whatever w is (a body of 2 spaces or a tab stays valid; found by review).
+	shift := indent + strings.Repeat("    ", 2)
+	level := indent + strings.Repeat("    ", 3) // the interchanged outer loop's header
 	if p.pre != nil {
+		// The first loop's body, then the chunked loop, in one block: the block's
+		// indentation is the first loop's body's (fusable checked the chunked loop's).
 		row := fmt.Sprintf("_r%d", k)
 		line(2, "for %s in %s:", row, chunk)
-		line(3, "%s = %s", p.pre.Target.(*pyast.Name).Id, row)
-		b.WriteString(piece(lineStart(src, int(p.pre.Body[0].Pos())), lineEnd(src, int(p.pre.End())), indent+"    ", body))
-		line(3, "%s = %s", p.loop.Iter, row)
+		level = shift + bodyIndent(src, p.pre, indent)
+		b.WriteString(level + p.pre.Target.(*pyast.Name).Id + " = " + row + "\n")
+		b.WriteString(piece(lineStart(src, int(p.pre.Body[0].Pos())), lineEnd(src, int(p.pre.End())), indent, shift))
+		b.WriteString(level + p.loop.Iter + " = " + row + "\n")
 	} else {
 		line(2, "for %s in %s:", p.loop.Iter, chunk)
 	}
 	if p.outer != nil {
-		// The outer loop's header, then the inner loop's body.
-		b.WriteString(piece(lineStart(src, int(p.outer.Pos())), lineStart(src, int(p.f.Pos())), indent, body))
+		// The outer loop's header, then the inner loop's body, in its place.
+		b.WriteString(piece(lineStart(src, int(p.outer.Pos())), lineStart(src, int(p.f.Pos())), indent, level))
 		inIndent := string(src[lineStart(src, int(p.f.Pos())):int(p.f.Pos())])
-		b.WriteString(piece(lineStart(src, int(p.f.Body[0].Pos())), to, inIndent, body))
+		b.WriteString(piece(lineStart(src, int(p.f.Body[0].Pos())), to, inIndent, level))
 	} else {
-		b.WriteString(piece(lineStart(src, int(p.f.Body[0].Pos())), to, indent+"    ", body))
+		b.WriteString(piece(lineStart(src, int(p.f.Body[0].Pos())), to, indent, shift))
 	}
 	for _, arr := range p.arrays {
 		rank := len(s.Arrays[arr].Extent)
@@ -431,6 +453,28 @@ func (p *privateLoop) render(s *polyopt.SCoP, src []byte, inner, plain []edit) s
 	line(0, "else:")
 	b.WriteString(reindent(spliced(src, from, to, plain), indent, indent+"    "))
 	return b.String()
+}
+
+// readsBoundBy reports a name that a reads and does not bind itself while b binds it.
+func readsBoundBy(a, b []pyast.Stmt) bool {
+	boundA, boundB := map[string]int{}, map[string]int{}
+	polyopt.CountBindings(a, boundA)
+	polyopt.CountBindings(b, boundB)
+	found := false
+	for _, st := range a {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			if id, ok := n.(*pyast.Name); ok && boundB[id.Id] > 0 && boundA[id.Id] == 0 {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
+}
+
+// bodyIndent is the indentation of f's body past indent, the indentation of f itself.
+func bodyIndent(src []byte, f *pyast.For, indent string) string {
+	return strings.TrimPrefix(string(src[lineStart(src, int(f.Body[0].Pos())):int(f.Body[0].Pos())]), indent)
 }
 
 // isRange reports a call of the builtin range (polyopt models no other loop, and a function

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pyparc/pyparc/polyopt"
 	"github.com/pyparc/pyparc/polyopt/isl"
+	"github.com/pyparc/pyparc/pyast"
 	"github.com/pyparc/pyparc/typeinfer"
 )
 
@@ -53,6 +54,14 @@ func TestPrivateLoops(t *testing.T) {
 			[]string{"    for i in _rt.prange(n):\n        b[i] = L[i, i]\n    _lo0 = (0)", "for j in range(_lo0 + _tr0"}, false},
 		{"the loop before over another range", "for i in range(n - 1):\n        s[i] = L[i, i]\n    for i in range(n):\n        for j in range(n):\n            x[i] += L[j, i] * b[j]",
 			[]string{"for j in range(_lo0 + _tr0"}, false},
+		// Found by review: bodies indented by other than 4 spaces, and a first loop that
+		// reads a name the chunked nest binds.
+		{"a body indented by 2", "for i in range(n):\n      x[i] = 0.0\n      for j in range(n):\n        s[j] = s[j] + b[i] * L[i, j]",
+			[]string{"for i in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):\n              x[i] = 0.0\n              for j in range(n):\n                _pr0_s[_c0, j] = _pr0_s[_c0, j] + b[i] * L[i, j]\n"}, false},
+		{"mvt indented by 2", "for i in range(n):\n      for j in range(n):\n        s[i] = s[i] + L[i, j] * b[j]\n    for i in range(n):\n      for j in range(n):\n        x[i] = x[i] + L[j, i] * b[j]",
+			[]string{"for _r0 in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):\n              i = _r0\n              if (0) < (n):\n                  s[i] = _k__nbs0_sum0(s[i], L, b, i, n)\n              j = _r0\n              for i in range(n):\n                _pr0_x[_c0, i] = _pr0_x[_c0, i] + L[j, i] * b[j]\n"}, true},
+		{"the loop before reads the chunked loop's variable", "j = 100\n    for k in range(n):\n        b[k] = L[k, 0] + j\n    for i in range(n):\n        for j in range(n):\n            x[i] = x[i] + L[j, i] * L[j, 0]",
+			[]string{"for j in range(_lo0 + _tr0"}, false},
 		{"a parallel loop over columns", "for j in range(n):\n        for i in range(n):\n            s[j] += L[i, j]",
 			[]string{"for i in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):\n                for j in range(n):\n                    _pr0_s[_c0, j] += L[i, j]"}, false},
 		{"a local in the column sum", "for i in range(n):\n        for j in range(n):\n            t = L[j, i] * 2.0\n            x[i] += t * b[j]",
@@ -81,6 +90,9 @@ func TestPrivateLoops(t *testing.T) {
 			continue
 		}
 		code := r.helper + strings.Join(r.call, "\n")
+		if _, err := pyast.ParseFile("helper.py", []byte(r.helper)); err != nil {
+			t.Errorf("%s: the helper does not parse: %v\n%s", c.name, err, r.helper)
+		}
 		if got := r.private > 0; got != (c.want != nil) || strings.Contains(code, "_pr0_") != got {
 			t.Errorf("%s: private loops %d, want %v:\n%s", c.name, r.private, c.want != nil, code)
 			continue

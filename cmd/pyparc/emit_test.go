@@ -35,7 +35,7 @@ func TestEmitCorpus(t *testing.T) {
 		// no matrix product, which large calls run compiled.
 		wide := map[string]string{"jacobi_2d": "runs numba, numba_tiled from A.size >= NUMBA_TILED_MIN",
 			"heat_3d": "runs numba, numba_inner from NUMBA_REGION_WORK statement instances a parallel region",
-			"gemver":  "runs numpy, numba from A.size >= NUMBA_FUSED_MIN\n",
+			"gemver":  "runs numpy, numba_sum from A.size >= NUMBA_FUSED_MIN\n",
 			"gemm":    "runs numpy\n", "covariance": "runs numpy\n",
 			// Two products reading one matrix: one pass over it, in chunks with private sums
 			// (mvt's second nest interchanged and fused with its first).
