@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pyparc/pyparc/polyopt"
-	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/pyast"
 	"github.com/pyparc/pyparc/typeinfer"
 )
@@ -72,17 +70,8 @@ func TestPrivateLoops(t *testing.T) {
 	mat := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
 	for _, c := range cases {
 		src := "def k(L, C, b, s, x, n, c):\n    " + c.body + "\n"
-		sc, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{"L": mat, "C": mat, "b": vec, "s": vec, "x": vec,
+		r, err := summingRegion(t, src, map[string]*typeinfer.Type{"L": mat, "C": mat, "b": vec, "s": vec, "x": vec,
 			"n": typeinfer.Simple(typeinfer.Int), "c": typeinfer.Array("int64", typeinfer.SymDim("N"))})
-		ctx, err := isl.NewContext()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := polyopt.Analyze(ctx, sc); err != nil {
-			t.Fatal(err)
-		}
-		ctx.Free()
-		r, err := numbaRegion(sc, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{sums: true})
 		if err != nil {
 			if c.want != nil {
 				t.Errorf("%s: %v", c.name, err)

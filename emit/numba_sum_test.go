@@ -42,17 +42,8 @@ func TestSumLoops(t *testing.T) {
 	mat := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
 	for _, c := range cases {
 		src := "def k(L, b, x, n, c):\n    for i in range(n):\n        " + c.body + "\n"
-		s, f, def := firstSCoP(t, src, map[string]*typeinfer.Type{"L": mat, "b": vec, "x": vec, "n": typeinfer.Simple(typeinfer.Int),
+		r, err := summingRegion(t, src, map[string]*typeinfer.Type{"L": mat, "b": vec, "x": vec, "n": typeinfer.Simple(typeinfer.Int),
 			"c": typeinfer.Array("int64", typeinfer.SymDim("N"))})
-		ctx, err := isl.NewContext()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := polyopt.Analyze(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-		ctx.Free()
-		r, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{sums: true})
 		if err != nil {
 			if c.call != "" {
 				t.Errorf("%s: %v", c.name, err)
@@ -73,4 +64,19 @@ func TestSumLoops(t *testing.T) {
 			t.Errorf("%s: helper:\n%s", c.name, code)
 		}
 	}
+}
+
+// summingRegion analyzes the first SCoP of src and compiles it for the summing variant.
+func summingRegion(t *testing.T, src string, params map[string]*typeinfer.Type) (*compiled, error) {
+	t.Helper()
+	s, f, def := firstSCoP(t, src, params)
+	ctx, err := isl.NewContext()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctx.Free()
+	if _, err := polyopt.Analyze(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	return numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{sums: true})
 }

@@ -278,21 +278,26 @@ assert not isinstance(mod.dot, type(mod.scale)), "the helper was not bound to it
 '''
 
 
+def _run_with_runtime(tmp_path, args):
+    """Runs python with args, the runtime importable and Numba's cache in tmp_path."""
+    import subprocess
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
+               PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
+    res = subprocess.run([sys.executable] + args, env=env, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr[-2000:]
+    return res
+
+
 def test_jit_cache_written_under_another_module_name(tmp_path):
     # The first process compiles the kernels as module mod_a and caches them on disk; the second
     # imports the same file as mod_b, whose cache entries name mod_a: Numba's load raises
     # ImportError, and the kernels must compile again instead of failing the call. dots calls
     # a jit_sum helper (a summing loop compiled with reassociation), compiled and bound first.
     pytest.importorskip("numba")
-    import subprocess
     kernel = tmp_path / "kern.py"
     kernel.write_text(_KERNEL_FILE)
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
-               PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
     for name in ("mod_a", "mod_b", "mod_b"):
-        res = subprocess.run([sys.executable, "-c", _IMPORT_AS, name, str(kernel)], env=env,
-                             capture_output=True, text=True)
-        assert res.returncode == 0, res.stderr[-2000:]
+        res = _run_with_runtime(tmp_path, ["-c", _IMPORT_AS, name, str(kernel)])
         assert res.stdout.strip() == "[0.0, 3.0, 6.0, 9.0]"
     assert any((tmp_path / "cache").rglob("*.nbi")), "nothing was cached"
 
@@ -763,14 +768,9 @@ def test_reduction_chunks_count_and_cache(tmp_path):
     # a function using it is cached on disk (numba.get_num_threads() inside compiled code
     # would keep it from that).
     pytest.importorskip("numba")
-    import subprocess
     kernel = tmp_path / "chunks.py"
     kernel.write_text(_CHUNKS_FILE)
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
-               PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
-    res = subprocess.run([sys.executable, "-c", _CHUNKS_RUN, str(kernel)],
-                         env=env, capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr[-2000:]
+    _run_with_runtime(tmp_path, ["-c", _CHUNKS_RUN, str(kernel)])
     assert any((tmp_path / "cache").rglob("chunks.column_sums*.nbi")), "not cached"
 
 
@@ -795,13 +795,9 @@ def test_first_call_keeps_numba_warnings_quiet(tmp_path):
     # parallel=True on loops that stayed sequential makes Numba warn while compiling: that is
     # about code pyparc wrote, and the original program printed nothing of the kind.
     pytest.importorskip("numba")
-    import subprocess
     script = tmp_path / "quiet.py"
     script.write_text(_QUIET_FILE)
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"),
-               PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
     for _ in range(2):  # compiled, then loaded from the cache
-        res = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
-        assert res.returncode == 0, res.stderr[-2000:]
+        res = _run_with_runtime(tmp_path, [str(script)])
         assert res.stdout.strip() == "[1.0, 2.0, 3.0, 4.0, 5.0]"
         assert "Warning" not in res.stderr, res.stderr[-2000:]
