@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pyparc/pyparc/polyopt"
-	"github.com/pyparc/pyparc/polyopt/isl"
 	"github.com/pyparc/pyparc/typeinfer"
 )
 
@@ -69,14 +67,6 @@ func TestSumLoops(t *testing.T) {
 // summingRegion analyzes the first SCoP of src and compiles it for the summing variant.
 func summingRegion(t *testing.T, src string, params map[string]*typeinfer.Type) (*compiled, error) {
 	t.Helper()
-	s, f, def := firstSCoP(t, src, params)
-	ctx, err := isl.NewContext()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ctx.Free()
-	if _, err := polyopt.Analyze(ctx, s); err != nil {
-		t.Fatal(err)
-	}
+	s, f, def := analyzedSCoP(t, src, params)
 	return numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{sums: true})
 }
