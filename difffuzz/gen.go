@@ -198,6 +198,11 @@ func (g *gen) program() *Program {
 		}
 		p.Body = append(p.Body, g.loop(sc, maxDepth, perfect))
 	}
+	g.withAside(func() {
+		if g.chance(30) {
+			p.Body = append(p.Body, g.sharedSums()...)
+		}
+	})
 	if len(p.Return) > 0 && g.chance(30) {
 		// Store a reduction into an array instead of returning it.
 		a := p.Arrays[g.intn(len(p.Arrays))]
@@ -317,6 +322,76 @@ func (g *gen) loop(sc scope, maxDepth int, perfect bool) *Loop {
 		})
 	}
 	return l
+}
+
+// sharedSums makes a nest whose rows all add into the same cells of a vector, as bicg's
+// s[j] += r[i] * A[i, j], or one that sums down a matrix's columns, as mvt's x2[i] += A[j, i] *
+// y_2[j], sometimes after a loop over the same range: the forms emit's summing variant runs
+// in chunks with private sums, interchanged and fused (numba_private.go). Nil when no vector
+// matches a dimension of a matrix.
+func (g *gen) sharedSums() []Stmt {
+	type pair struct{ m, v *Array }
+	var pairs []pair
+	for _, m := range g.p.Arrays {
+		if len(m.Dims) != 2 || m.Complex() {
+			continue
+		}
+		for _, v := range g.p.Arrays {
+			if len(v.Dims) == 1 && !v.Int() && !v.Complex() && v.Dims[0] == m.Dims[1] && v != m {
+				pairs = append(pairs, pair{m, v})
+			}
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	pr := pairs[g.intn(len(pairs))]
+	loopOver := func(v string, sym int) *Loop {
+		l := &Loop{Var: v, Sym: sym, Lo: Aff{Sym: -1, Off: 2}, Hi: Aff{Sym: sym, Off: -2}, Step: 1}
+		if g.chance(30) {
+			l.Lo.Off, l.Hi.Off = 3, -3
+		}
+		return l
+	}
+	rows, cols := pr.m.Dims[0], pr.m.Dims[1]
+	columns := g.chance(50)
+	var outer, inner *Loop
+	var cell, elem *Ref
+	if columns {
+		// for i over the vector: for j over the rows: v[i] += M[j, i] * f
+		outer, inner = loopOver("i", cols), loopOver("j", rows)
+		cell = &Ref{Array: pr.v.Name, Idx: []Idx{{Var: "i"}}}
+		elem = &Ref{Array: pr.m.Name, Idx: []Idx{{Var: "j"}, {Var: "i"}}}
+	} else {
+		// for i over the rows: for j over the vector: v[j] += M[i, j] * f
+		outer, inner = loopOver("i", rows), loopOver("j", cols)
+		cell = &Ref{Array: pr.v.Name, Idx: []Idx{{Var: "j"}}}
+		elem = &Ref{Array: pr.m.Name, Idx: []Idx{{Var: "i"}, {Var: "j"}}}
+	}
+	sc := scope{tmps: map[string]kind{}, reds: map[string]kind{}}.with(outer).with(inner)
+	var value Expr = &Bin{Op: "*", X: elem, Y: g.leaf(sc, kFloat, "")}
+	op := g.pick([]string{"+=", "-=", "=+"})
+	inner.Body = []Stmt{&Assign{Target: cell, Op: op, Value: value}}
+	outer.Body = []Stmt{inner}
+	var out []Stmt
+	if g.chance(50) {
+		// A loop over the range the chunks take, writing some other vector of its length.
+		chunked := outer
+		if columns {
+			chunked = inner
+		}
+		for _, w := range g.p.Arrays {
+			if len(w.Dims) == 1 && w.Dims[0] == chunked.Sym && w != pr.v && !w.Complex() {
+				pre := &Loop{Var: "k", Sym: chunked.Sym, Lo: chunked.Lo, Hi: chunked.Hi, Step: 1}
+				psc := scope{tmps: map[string]kind{}, reds: map[string]kind{}}.with(pre)
+				pre.Body = []Stmt{&Assign{Target: &Ref{Array: w.Name, Idx: []Idx{{Var: "k"}}}, Op: "=",
+					Value: g.expr(psc, kindOf(w), 2, w.Name)}}
+				out = append(out, pre)
+				break
+			}
+		}
+	}
+	return append(out, outer)
 }
 
 // accumulator makes a private sum carried to one statement, as users write dot products

@@ -71,6 +71,8 @@ func TestGenerateCovers(t *testing.T) {
 		{"scalar temporary", `t\d+ = `},
 		{"scalar reduction", `s\d \+= `},
 		{"accumulator", `(?s)a\d+ = 0\.0\n.*a\d+ \+= `},
+		{"shared sums", `(?m)^    for i in range\(.*\n        for j in range\(.*\n            \w+\[[ij]\] (\+=|-=|=) \w+\[[ij], [ij]\] \*`},
+		{"shared sums after a loop", `(?m)^    for k in range\(.*\n        \w+\[k\] = .*\n    for i in range\(.*\n        for j in range\(.*\n            \w+\[[ij]\] (\+=|-=|=) \w+\[[ij], [ij]\] \*`},
 		{"returned reduction", `return s\d`},
 		{"np.sqrt(np.abs())", `np\.sqrt\(np\.abs\(`},
 		{"math.exp", `math\.exp\(-abs\(`},
