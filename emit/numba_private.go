@@ -103,8 +103,8 @@ func privateLoopOf(s *polyopt.SCoP, f *pyast.For, l *polyopt.Loop, src []byte, k
 	if iter, ok := f.Iter.(*pyast.Call); !ok || len(iter.Args) == 0 || len(iter.Args) > 2 || !isRange(iter) {
 		return nil
 	}
-	if !ownLine(src, f.Body[0]) {
-		return nil // the body on the header's line
+	if !ownLine(src, f.Body[0]) || !indentedUnder(src, f) {
+		return nil // the body on the header's line, or indented by other characters
 	}
 	// Nothing in the loop may raise: the chunks run in any order, and an exception raised
 	// in one would leave the others' sums unadded.
@@ -233,7 +233,7 @@ func interchangedOf(s *polyopt.SCoP, f *pyast.For, l *polyopt.Loop, src []byte, 
 		return nil
 	}
 	inner, ok := f.Body[0].(*pyast.For)
-	if !ok || !ownLine(src, inner) {
+	if !ok || !ownLine(src, inner) || !indentedUnder(src, f) {
 		return nil
 	}
 	il := loopOf(s, inner)
@@ -291,7 +291,7 @@ func columnWise(stmts []*polyopt.Stmt, outer, inner string) bool {
 // each row of A once). Nothing orders an iteration of one after one of the other.
 func fusable(s *polyopt.SCoP, f0 *pyast.For, p *privateLoop, src []byte) bool {
 	l0 := loopOf(s, f0)
-	if l0 == nil || !l0.Parallel || l0.Step != 1 || l0.SharedScalar || len(f0.Else) > 0 || len(f0.Body) == 0 || !ownLine(src, f0.Body[0]) {
+	if l0 == nil || !l0.Parallel || l0.Step != 1 || l0.SharedScalar || len(f0.Else) > 0 || len(f0.Body) == 0 || !ownLine(src, f0.Body[0]) || !indentedUnder(src, f0) {
 		return false
 	}
 	if _, ok := f0.Target.(*pyast.Name); !ok {
@@ -470,6 +470,36 @@ func readsBoundBy(a, b []pyast.Stmt) bool {
 		})
 	}
 	return found
+}
+
+// indentedUnder reports that every line of f's body past the header (but blank and comment
+// lines) starts with the indentation of each loop header it lies in, character for
+// character: the copies move lines by replacing that text. Python also takes, say, a tab
+// under four spaces and a tab (found by review: the moved lines then mixed tabs and spaces).
+func indentedUnder(src []byte, f *pyast.For) bool {
+	ok := true
+	var walk func(f *pyast.For)
+	walk = func(f *pyast.For) {
+		indent := string(src[lineStart(src, int(f.Pos())):int(f.Pos())])
+		from, to := lineStart(src, int(f.Body[0].Pos())), lineEnd(src, int(f.End()))
+		for _, l := range strings.Split(string(src[from:to]), "\n") {
+			code := strings.TrimLeft(l, " \t")
+			if code != "" && !strings.HasPrefix(code, "#") && !strings.HasPrefix(l, indent) {
+				ok = false
+			}
+		}
+		for _, st := range f.Body {
+			pyast.Inspect(st, func(n pyast.Node) bool {
+				if g, isFor := n.(*pyast.For); isFor && ok && len(g.Body) > 0 {
+					walk(g)
+					return false
+				}
+				return ok
+			})
+		}
+	}
+	walk(f)
+	return ok
 }
 
 // bodyIndent is the indentation of f's body past indent, the indentation of f itself.

@@ -60,6 +60,7 @@ func TestPrivateLoops(t *testing.T) {
 			[]string{"for _r0 in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):\n              i = _r0\n              if (0) < (n):\n                  s[i] = _k__nbs0_sum0(s[i], L, b, i, n)\n              j = _r0\n              for i in range(n):\n                _pr0_x[_c0, i] = _pr0_x[_c0, i] + L[j, i] * b[j]\n"}, true},
 		{"the loop before reads the chunked loop's variable", "j = 100\n    for k in range(n):\n        b[k] = L[k, 0] + j\n    for i in range(n):\n        for j in range(n):\n            x[i] = x[i] + L[j, i] * L[j, 0]",
 			[]string{"for j in range(_lo0 + _tr0"}, false},
+		{"a body under tabs and spaces mixed", "for i in range(n):\n    \t    for j in range(n):\n    \t\t    x[i] += L[j, i] * b[j]", nil, false},
 		{"a parallel loop over columns", "for j in range(n):\n        for i in range(n):\n            s[j] += L[i, j]",
 			[]string{"for i in range(_lo0 + _tr0 * _c0 // _nt0, _lo0 + _tr0 * (_c0 + 1) // _nt0):\n                for j in range(n):\n                    _pr0_s[_c0, j] += L[i, j]"}, false},
 		{"a local in the column sum", "for i in range(n):\n        for j in range(n):\n            t = L[j, i] * 2.0\n            x[i] += t * b[j]",

@@ -230,18 +230,18 @@ func (x *extractor) localArray(s pyast.Stmt) {
 	if !ok || x.fn.Modules[mod.Id] != "numpy" {
 		return
 	}
-	dtype := "float64"
-	for _, a := range call.Args[1:] {
-		if k, ok := a.(*pyast.Keyword); ok && k.Name == "dtype" {
-			dtype = ""
-			if at, ok := k.Value.(*pyast.Attribute); ok {
-				dtype = at.Attr
-			}
-		}
+	if attr.Attr == "take" {
+		x.gatherArray(s, name.Id, call)
+		return
+	}
+	if !allocators[attr.Attr] && !likeAllocators[attr.Attr] {
+		return
+	}
+	dtype, known := x.allocDType(attr.Attr, call)
+	if !known {
+		return // an array of a dtype not read for certain is not modelled
 	}
 	switch {
-	case attr.Attr == "take":
-		x.gatherArray(s, name.Id, call)
 	case allocators[attr.Attr]:
 		dims := []pyast.Expr{call.Args[0]}
 		if t, ok := call.Args[0].(*pyast.Tuple); ok {
@@ -264,9 +264,102 @@ func (x *extractor) localArray(s pyast.Stmt) {
 		}
 		like := *x.arrays[src.Id]
 		like.Name = name.Id
+		if dtype != "" {
+			like.DType = dtype
+		}
 		x.arrays[name.Id] = &like
 		x.allocs[s] = true
 	}
+}
+
+// allocDType returns the dtype of the array an allocator call makes, "" for a *_like call
+// that keeps its argument's, and whether it is known for certain (found by review: a
+// positional np.int64, or np.full(m, 0), made an int array modelled as float64, which the
+// variants then summed in floats).
+func (x *extractor) allocDType(fn string, call *pyast.Call) (string, bool) {
+	var positional []pyast.Expr
+	var keyword pyast.Expr
+	for _, a := range call.Args[1:] {
+		if k, ok := a.(*pyast.Keyword); ok {
+			if k.Name == "dtype" {
+				keyword = k.Value
+			}
+			continue
+		}
+		positional = append(positional, a)
+	}
+	// The positional place of dtype: after the fill value for full and full_like.
+	at := 0
+	if fn == "full" || fn == "full_like" {
+		at = 1
+	}
+	given := keyword
+	if given == nil && len(positional) > at {
+		given = positional[at]
+	}
+	if given != nil {
+		return x.dtypeName(given)
+	}
+	switch fn {
+	case "full":
+		// NumPy takes the fill value's type: 0 makes an int64 array.
+		if len(positional) == 0 {
+			return "", false
+		}
+		if n, ok := positional[0].(*pyast.Num); ok {
+			switch {
+			case strings.ContainsAny(n.Raw, "jJ"):
+				return "complex128", true
+			case strings.ContainsAny(n.Raw, ".eE") && !strings.HasPrefix(strings.ToLower(n.Raw), "0x"):
+				return "float64", true
+			}
+			return "int64", true
+		}
+		if u, ok := positional[0].(*pyast.UnaryOp); ok {
+			if n, ok := u.X.(*pyast.Num); ok && strings.ContainsAny(n.Raw, ".eE") && !strings.ContainsAny(n.Raw, "jJxX") {
+				return "float64", true
+			}
+		}
+		return "", false
+	case "zeros", "empty", "ones":
+		return "float64", true
+	}
+	return "", true // *_like: the argument's dtype
+}
+
+// dtypeName reads a dtype written as np.int64, float, int or "float32".
+func (x *extractor) dtypeName(e pyast.Expr) (string, bool) {
+	switch e := e.(type) {
+	case *pyast.Attribute:
+		if mod, ok := e.X.(*pyast.Name); ok && x.fn.Modules[mod.Id] == "numpy" {
+			switch e.Attr {
+			case "float64", "float32", "int64", "int32", "complex128", "complex64", "bool_", "int8", "int16", "uint8", "float16":
+				return strings.TrimSuffix(e.Attr, "_"), true
+			case "double":
+				return "float64", true
+			}
+		}
+	case *pyast.Name:
+		switch e.Id {
+		case "float":
+			return "float64", true
+		case "int":
+			return "int64", true
+		case "complex":
+			return "complex128", true
+		case "bool":
+			return "bool", true
+		}
+	case *pyast.Str:
+		if len(e.Parts) == 1 {
+			name := strings.Trim(e.Parts[0], "'\"")
+			switch name {
+			case "float64", "float32", "int64", "int32", "complex128", "complex64", "bool":
+				return name, true
+			}
+		}
+	}
+	return "", false
 }
 
 // parseShapeRef reads "A.shape[k]" into the parameter standing for it.

@@ -270,3 +270,35 @@ func TestExtractConditionParamsInLoops(t *testing.T) {
 		ctx.Free()
 	}
 }
+
+// TestLocalArrayDTypes: a local array's dtype as NumPy makes it, or the array is not
+// modelled (found by review: np.zeros(m, np.int64) and np.full(m, 0) were taken as float64).
+func TestLocalArrayDTypes(t *testing.T) {
+	for _, tc := range []struct{ alloc, want string }{
+		{"np.zeros(n)", "float64"},
+		{"np.zeros(n, np.int64)", "int64"},
+		{"np.empty(n, dtype=float)", "float64"},
+		{"np.ones(n, dtype=np.float32)", "float32"},
+		{"np.zeros(n, 'int32')", "int32"},
+		{"np.full(n, 0)", "int64"},
+		{"np.full(n, 0.0)", "float64"},
+		{"np.full(n, -1.5)", "float64"},
+		{"np.full(n, 0XE)", "int64"},
+		{"np.full(n, 2, np.float32)", "float32"},
+		{"np.zeros_like(A)", "float64"},
+		{"np.zeros_like(A, dtype=np.int64)", "int64"},
+		{"np.full_like(A, 1, np.int32)", "int32"},
+		{"np.full(n, k)", ""},              // the fill's type decides: not read
+		{"np.zeros(n, dtype=A.dtype)", ""}, // not read
+	} {
+		src := "def f(A, n, k):\n    s = " + tc.alloc + "\n    for i in range(n):\n        s[i] = A[i]\n    return s\n"
+		fn := extract(t, src, map[string]*typeinfer.Type{"A": vec("N"), "n": intT(), "k": intT()})
+		got := ""
+		if len(fn.SCoPs) == 1 && fn.SCoPs[0].Arrays["s"] != nil {
+			got = fn.SCoPs[0].Arrays["s"].DType
+		}
+		if got != tc.want {
+			t.Errorf("s = %s: dtype %q, want %q", tc.alloc, got, tc.want)
+		}
+	}
+}
