@@ -63,6 +63,12 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	to := lineEnd(src, int(s.End))
 	indent := string(src[from:int(s.Pos)])
 
+	// The helper's body is the SCoP's lines moved by replacing the text of its indentation:
+	// a line that Python indents further with other characters (tabs against spaces) would
+	// not move.
+	if !linesUnder(src, from, to, indent) {
+		return nil, vecErr("the loop nest mixes tabs and spaces in its indentation")
+	}
 	iters := map[string]bool{}
 	for _, l := range s.Loops {
 		iters[l.Iter] = true

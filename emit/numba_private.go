@@ -481,12 +481,8 @@ func indentedUnder(src []byte, f *pyast.For) bool {
 	var walk func(f *pyast.For)
 	walk = func(f *pyast.For) {
 		indent := string(src[lineStart(src, int(f.Pos())):int(f.Pos())])
-		from, to := lineStart(src, int(f.Body[0].Pos())), lineEnd(src, int(f.End()))
-		for _, l := range strings.Split(string(src[from:to]), "\n") {
-			code := strings.TrimLeft(l, " \t")
-			if code != "" && !strings.HasPrefix(code, "#") && !strings.HasPrefix(l, indent) {
-				ok = false
-			}
+		if !linesUnder(src, lineStart(src, int(f.Body[0].Pos())), lineEnd(src, int(f.End())), indent) {
+			ok = false
 		}
 		for _, st := range f.Body {
 			pyast.Inspect(st, func(n pyast.Node) bool {
@@ -500,6 +496,18 @@ func indentedUnder(src []byte, f *pyast.For) bool {
 	}
 	walk(f)
 	return ok
+}
+
+// linesUnder reports that every line of src[from:to] but blank and comment lines starts with
+// indent.
+func linesUnder(src []byte, from, to int, indent string) bool {
+	for _, l := range strings.Split(string(src[from:to]), "\n") {
+		code := strings.TrimLeft(l, " \t")
+		if code != "" && !strings.HasPrefix(code, "#") && !strings.HasPrefix(l, indent) {
+			return false
+		}
+	}
+	return true
 }
 
 // bodyIndent is the indentation of f's body past indent, the indentation of f itself.

@@ -266,3 +266,24 @@ func TestNumbaLeavesUnboundLocals(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbaRefusesMixedIndentation: a nest whose lines Python indents with tabs against
+// spaces, in a way no text replacement of its indentation moves, stays as written.
+func TestNumbaRefusesMixedIndentation(t *testing.T) {
+	params := map[string]*typeinfer.Type{"A": typeinfer.Array("float64", typeinfer.SymDim("N")), "n": typeinfer.Simple(typeinfer.Int)}
+	for _, tc := range []struct {
+		body string
+		ok   bool
+	}{
+		{"    for i in range(n):\n        A[i] = 2.0 * A[i]\n", true},
+		{"    for i in range(n):\n    \tA[i] = 2.0 * A[i]\n", true},
+		{"\tfor i in range(n):\n\t    for j in range(n):\n\t\t    A[j] += 1.0\n", true},
+		{"    \tfor i in range(n):\n\t    \tA[i] = 2.0 * A[i]\n", false},
+	} {
+		s, f, def := firstSCoP(t, "def k(A, n):\n"+tc.body, params)
+		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "tabs and spaces") {
+			t.Errorf("%q: numbaRegion error %v, want ok=%v", tc.body, err, tc.ok)
+		}
+	}
+}
