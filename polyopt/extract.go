@@ -327,10 +327,17 @@ func (x *extractor) allocDType(fn string, call *pyast.Call) (string, bool) {
 	return "", true // *_like: the argument's dtype
 }
 
-// dtypeName reads a dtype written as np.int64, float, int or "float32".
+// dtypeName reads a dtype written as np.int64, float, int, "float32" or A.dtype of an array
+// whose dtype is known.
 func (x *extractor) dtypeName(e pyast.Expr) (string, bool) {
 	switch e := e.(type) {
 	case *pyast.Attribute:
+		if arr, ok := e.X.(*pyast.Name); ok && e.Attr == "dtype" {
+			if a := x.arrays[arr.Id]; a != nil && !a.Scalar && a.DType != "" {
+				return a.DType, true
+			}
+			return "", false
+		}
 		if mod, ok := e.X.(*pyast.Name); ok && x.fn.Modules[mod.Id] == "numpy" {
 			switch e.Attr {
 			case "float64", "float32", "int64", "int32", "complex128", "complex64", "bool_", "int8", "int16", "uint8", "float16":

@@ -288,8 +288,9 @@ func TestLocalArrayDTypes(t *testing.T) {
 		{"np.zeros_like(A)", "float64"},
 		{"np.zeros_like(A, dtype=np.int64)", "int64"},
 		{"np.full_like(A, 1, np.int32)", "int32"},
-		{"np.full(n, k)", ""},              // the fill's type decides: not read
-		{"np.zeros(n, dtype=A.dtype)", ""}, // not read
+		{"np.full(n, k)", ""}, // the fill's type decides: not read
+		{"np.zeros(n, dtype=A.dtype)", "float64"},
+		{"np.zeros(n, dtype=k.dtype)", ""}, // not an array's
 	} {
 		src := "def f(A, n, k):\n    s = " + tc.alloc + "\n    for i in range(n):\n        s[i] = A[i]\n    return s\n"
 		fn := extract(t, src, map[string]*typeinfer.Type{"A": vec("N"), "n": intT(), "k": intT()})
