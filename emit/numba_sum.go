@@ -43,15 +43,22 @@ type sumLoop struct {
 // numba_private.go).
 func sumLoops(s *polyopt.SCoP, src []byte, prefix string, modules map[string]string, rewrites []edit) []sumLoop {
 	var out []sumLoop
+	helpers := 0
+	name := func() string {
+		helpers++
+		return fmt.Sprintf("%s%d", prefix, helpers-1)
+	}
 	var visit func(body []pyast.Stmt)
 	visit = func(body []pyast.Stmt) {
 		for _, st := range body {
 			switch st := st.(type) {
 			case *pyast.For:
-				if sl, ok := sumLoopOf(s, st, src, fmt.Sprintf("%s%d", prefix, len(out)), modules, rewrites); ok {
+				mark := helpers
+				if sl, ok := sumLoopOf(s, st, src, name, modules, rewrites); ok {
 					out = append(out, sl)
 					continue
 				}
+				helpers = mark // names given to a loop that is not one are free again
 				visit(st.Body)
 			case *pyast.If:
 				visit(st.Body)
@@ -88,82 +95,111 @@ func sumUpdate(src []byte, st pyast.Stmt) (target pyast.Expr, op pyast.BinaryOp,
 	return nil, 0, nil, false
 }
 
-// sumLoopOf renders f as a sum loop. A loop with other statements beside its sum is split in
-// two (loop distribution): the others in the loop as written, then the sum's call. That keeps
-// every value only where the two parts share no array: the sum reads nothing the others
-// write and the others do not touch its cell's array (the guard proved the arrays apart).
-func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name string, modules map[string]string, rewrites []edit) (sumLoop, bool) {
+// summed is one sum statement of a sum loop: its cell, operator and term.
+type summed struct {
+	st     *polyopt.Stmt
+	node   pyast.Stmt
+	target pyast.Expr
+	op     pyast.BinaryOp
+	term   pyast.Expr
+}
+
+// sumOf returns b as a statement a jit_sum helper can run: a "+" reduction of l into one
+// float cell that l's iterator does not index, whose term is a product.
+func sumOf(s *polyopt.SCoP, l *polyopt.Loop, src []byte, b pyast.Stmt, st *polyopt.Stmt) (summed, bool) {
+	t, o, e, ok := sumUpdate(src, b)
+	if !ok || st.Reduction != "+" || mentions(t, l.Iter) || len(st.Writes) != 1 || !productTerm(e) {
+		return summed{}, false
+	}
+	// An array cell holds a float64 or complex128 sum, rounded to it at every step in the
+	// loop as in the helper: an int cell truncates each partial sum of floats, a float32 one
+	// rounds each to float32, which one store at the end would not. (A Python scalar keeps
+	// the type its sum takes, in both.)
+	if w := st.Writes[0]; s.Arrays[w.Array] == nil || !s.Arrays[w.Array].Scalar || s.Arrays[w.Array].DType != "" {
+		if a := s.Arrays[w.Array]; a == nil || (a.DType != "float64" && a.DType != "complex128") {
+			return summed{}, false
+		}
+	}
+	return summed{st: st, node: b, target: t, op: o, term: e}, true
+}
+
+// sumLoopOf renders f as a sum loop. A loop with other statements beside its sums is split
+// (loop distribution): the others in the loop as written, then one call for each sum, in
+// the order written (gesummv's two products of a row: two calls, each summing in
+// registers). That keeps every value only where no two parts share an array but what both
+// only read: a sum reads nothing another statement writes and no other statement touches
+// its cell's array (the guard proved the arrays apart).
+func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name func() string, modules map[string]string, rewrites []edit) (sumLoop, bool) {
 	l := loopOf(s, f)
 	if l == nil || !l.Reduction || l.Step != 1 || len(f.Else) > 0 || len(l.Stmts) != len(f.Body) {
 		return sumLoop{}, false
 	}
 	from, to := lineStart(src, int(f.Pos())), lineEnd(src, int(f.End()))
-	var sum *polyopt.Stmt
-	var upd pyast.Stmt
-	var target, term pyast.Expr
-	var op pyast.BinaryOp
+	var sums []summed
 	var others []*polyopt.Stmt
 	for _, b := range f.Body {
 		st := stmtOf(l, b)
 		if st == nil {
 			return sumLoop{}, false
 		}
-		if t, o, e, ok := sumUpdate(src, b); ok && sum == nil && st.Reduction == "+" && !mentions(t, l.Iter) {
-			sum, upd, target, op, term = st, b, t, o, e
+		if sm, ok := sumOf(s, l, src, b, st); ok {
+			sums = append(sums, sm)
 			continue
 		}
 		others = append(others, st)
 	}
-	if sum == nil || len(sum.Writes) != 1 {
-		return sumLoop{}, false
-	}
-	if len(others) > 0 && !distributable(src, f, sum, others) {
+	if len(sums) == 0 || len(f.Body) > 1 && !distributable(src, f, sums, others) {
 		return sumLoop{}, false
 	}
 	// The cell is the same at every iteration, and the iterator is not read after the loop
 	// (the call binds no value to it).
-	if iterReadElsewhere(s.Body, f, l.Iter) || !productTerm(term) {
+	if iterReadElsewhere(s.Body, f, l.Iter) {
 		return sumLoop{}, false
-	}
-	// An array cell holds a float64 or complex128 sum, rounded to it at every step in the
-	// loop as in the helper: an int cell truncates each partial sum of floats, a float32 one
-	// rounds each to float32, which one store at the end would not. (A Python scalar keeps
-	// the type its sum takes, in both.)
-	if w := sum.Writes[0]; s.Arrays[w.Array] == nil || !s.Arrays[w.Array].Scalar || s.Arrays[w.Array].DType != "" {
-		if a := s.Arrays[w.Array]; a == nil || (a.DType != "float64" && a.DType != "complex128") {
-			return sumLoop{}, false
-		}
 	}
 	iter, ok := f.Iter.(*pyast.Call)
 	if !ok || len(iter.Args) == 0 || len(iter.Args) > 3 {
 		return sumLoop{}, false
 	}
-	free := map[string]bool{}
-	for _, e := range []pyast.Expr{iter, term} {
-		for n := range exprNames(e) {
-			if n != l.Iter && !pyBuiltins[n] && modules[n] == "" {
-				free[n] = true
+	indent := string(src[from:int(f.Pos())])
+	type call struct {
+		sum   summed
+		name  string
+		names []string // the helper's arguments after the accumulator
+	}
+	var calls []call
+	var helpers []string
+	for _, sm := range sums {
+		free := map[string]bool{}
+		for _, e := range []pyast.Expr{iter, sm.term} {
+			for n := range exprNames(e) {
+				if n != l.Iter && !pyBuiltins[n] && modules[n] == "" {
+					free[n] = true
+				}
 			}
 		}
+		names := make([]string, 0, len(free))
+		for n := range free {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		// The accumulator's name: none the loop uses.
+		acc := "_acc"
+		for free[acc] || acc == l.Iter {
+			acc += "_"
+		}
+		c := call{sum: sm, name: name(), names: names}
+		// The term in parentheses: its source may span lines inside parentheses it dropped.
+		helpers = append(helpers, fmt.Sprintf("@_rt.jit_sum\ndef %s(%s):\n    for %s in %s:\n        %s %s= (%s)\n    return %s\n",
+			c.name, strings.Join(append([]string{acc}, names...), ", "), l.Iter, string(src[iter.Pos():iter.End()]),
+			acc, sm.op, string(src[sm.term.Pos():sm.term.End()]), acc))
+		calls = append(calls, c)
 	}
-	names := make([]string, 0, len(free))
-	for n := range free {
-		names = append(names, n)
+	isSum := map[pyast.Stmt]bool{}
+	for _, sm := range sums {
+		isSum[sm.node] = true
 	}
-	sort.Strings(names)
-	// The accumulator's name: none the loop uses.
-	acc := "_acc"
-	for free[acc] || acc == l.Iter {
-		acc += "_"
-	}
-	args := strings.Join(append([]string{acc}, names...), ", ")
-	// The term in parentheses: its source may span lines inside parentheses it dropped.
-	helper := fmt.Sprintf("@_rt.jit_sum\ndef %s(%s):\n    for %s in %s:\n        %s %s= (%s)\n    return %s\n",
-		name, args, l.Iter, string(src[iter.Pos():iter.End()]), acc, op, string(src[term.Pos():term.End()]), acc)
-	indent := string(src[from:int(f.Pos())])
 	render := func(rewrites []edit) string {
 		srcOf := func(n pyast.Node) string { return spliced(src, int(n.Pos()), int(n.End()), rewrites) }
-		cell := srcOf(target)
 		// Only when the loop runs: the original reads and writes the cell only then, and it
 		// may be out of the array's bounds otherwise (c[i + 1] for the last i, whose loop is
 		// empty).
@@ -176,16 +212,19 @@ func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name string, modules m
 			// The loop's header, then its other statements, each on lines of its own.
 			text.WriteString(spliced(src, from, lineStart(src, int(f.Body[0].Pos())), rewrites))
 			for _, b := range f.Body {
-				if b != upd {
+				if !isSum[b] {
 					text.WriteString(spliced(src, lineStart(src, int(b.Pos())), lineEnd(src, int(b.End())), rewrites) + "\n")
 				}
 			}
 		}
-		fmt.Fprintf(&text, "%sif (%s) < (%s):\n%s    %s = %s(%s)", indent, lo, hi, indent, cell, name,
-			strings.Join(append([]string{cell}, names...), ", "))
+		fmt.Fprintf(&text, "%sif (%s) < (%s):", indent, lo, hi)
+		for _, c := range calls {
+			cell := srcOf(c.sum.target)
+			fmt.Fprintf(&text, "\n%s    %s = %s(%s)", indent, cell, c.name, strings.Join(append([]string{cell}, c.names...), ", "))
+		}
 		return text.String()
 	}
-	return sumLoop{from: from, to: to, text: render(rewrites), plain: render(nil), helper: helper}, true
+	return sumLoop{from: from, to: to, text: render(rewrites), plain: render(nil), helper: strings.Join(helpers, "\n\n")}, true
 }
 
 // stmtOf returns the statement of l whose node is b, or nil.
@@ -198,10 +237,12 @@ func stmtOf(l *polyopt.Loop, b pyast.Stmt) *polyopt.Stmt {
 	return nil
 }
 
-// distributable reports that the statements of f other than sum may run in a loop of their
-// own before it: plain assignments, each on lines of its own, raising nothing the sum's
-// reordering could move past, and sharing no array with the sum but what both only read.
-func distributable(src []byte, f *pyast.For, sum *polyopt.Stmt, others []*polyopt.Stmt) bool {
+// distributable reports that the statements of f other than its sums may run in a loop of
+// their own before the sums, and each sum on its own: every statement on lines of its own, the
+// others plain assignments raising nothing the sums' reordering could move past, and no two
+// statements sharing an array but what both only read (a sum's cell's array is touched by no
+// other statement; a sum reads nothing another statement writes).
+func distributable(src []byte, f *pyast.For, sums []summed, others []*polyopt.Stmt) bool {
 	for i, b := range f.Body {
 		// On a line of its own: not on the header's line, not after another statement, and
 		// with no other statement after it on its last line.
@@ -209,23 +250,34 @@ func distributable(src []byte, f *pyast.For, sum *polyopt.Stmt, others []*polyop
 			return false
 		}
 	}
-	reads := map[string]bool{}
-	for _, r := range sum.Reads {
-		reads[r.Array] = true
-	}
-	cell := sum.Writes[0].Array
 	for _, st := range others {
 		if st.Check || st.Call || len(st.Divisors) > 0 || hasCall(st.Node) {
 			return false
 		}
-		for _, r := range st.Reads {
-			if r.Array == cell {
-				return false
-			}
+	}
+	all := append([]*polyopt.Stmt(nil), others...)
+	for _, sm := range sums {
+		all = append(all, sm.st)
+	}
+	for _, sm := range sums {
+		reads := map[string]bool{}
+		for _, r := range sm.st.Reads {
+			reads[r.Array] = true
 		}
-		for _, w := range st.Writes {
-			if w.Array == cell || reads[w.Array] {
-				return false
+		cell := sm.st.Writes[0].Array
+		for _, st := range all {
+			if st == sm.st {
+				continue
+			}
+			for _, r := range st.Reads {
+				if r.Array == cell {
+					return false
+				}
+			}
+			for _, w := range st.Writes {
+				if w.Array == cell || reads[w.Array] {
+					return false
+				}
 			}
 		}
 	}

@@ -23,7 +23,13 @@ func TestSumLoops(t *testing.T) {
 		{"a product reduction", "for j in range(n):\n            x[i] *= L[i, j]", ""},
 		{"the cell moves with the loop", "for j in range(n):\n            x[j] += L[i, j]", ""},
 		// Loop distribution: the other statements keep the loop, the sum is called after it.
-		{"two statements", "for j in range(n):\n            x[i] += L[i, j]\n            b[i] += L[j, i]", "for j in range(n):\n            b[i] += L[j, i]\n        if (0) < (n):\n            x[i] = _k__nbs0_sum0(x[i], L, i, n)"},
+		{"two statements", "for j in range(n):\n            x[i] += L[i, j]\n            b[j] = L[j, i] * 2.0", "for j in range(n):\n            b[j] = L[j, i] * 2.0\n        if (0) < (n):\n            x[i] = _k__nbs0_sum0(x[i], L, i, n)"},
+		// Two sums (gesummv's row): a call each, in the order written.
+		{"two sums", "for j in range(n):\n            x[i] += L[i, j]\n            b[i] += L[j, i] * x[j]", ""},
+		{"two sums apart", "for j in range(n):\n            x[i] += L[i, j] * 3.0\n            b[i] = L[j, i] + b[i]", "if (0) < (n):\n            x[i] = _k__nbs0_sum0(x[i], L, i, n)\n            b[i] = _k__nbs0_sum1(b[i], L, i, n)"},
+		{"two sums and a statement", "for j in range(n):\n            b[i] -= L[j, i]\n            y[j] = L[i, j]\n            x[i] += L[i, j] * L[j, i]", "for j in range(n):\n            y[j] = L[i, j]\n        if (0) < (n):\n            b[i] = _k__nbs0_sum0(b[i], L, i, n)\n            x[i] = _k__nbs0_sum1(x[i], L, i, n)"},
+		{"a sum and a sum that is not a product", "for j in range(n):\n            x[i] += L[i, j] - 1.0\n            b[i] += L[j, i]", "for j in range(n):\n            x[i] += L[i, j] - 1.0\n        if (0) < (n):\n            b[i] = _k__nbs0_sum0(b[i], L, i, n)"},
+		{"two sums into one array", "for j in range(n):\n            x[i] += L[i, j]\n            x[0] += L[j, i]", ""},
 		{"a sum written as an assignment", "for j in range(n):\n            b[j] = L[j, i] * 2.0\n            x[i] = x[i] + L[i, j] * L[j, i]", "            b[j] = L[j, i] * 2.0\n        if (0) < (n):\n            x[i] = _k__nbs0_sum0(x[i], L, i, n)"},
 		{"another statement reads the sum's array", "for j in range(n):\n            x[i] += L[i, j]\n            b[j] = x[j]", ""},
 		{"another statement writes what the sum reads", "for j in range(n):\n            x[i] += L[i, j] * b[j]\n            b[j] = L[j, i]", ""},
@@ -39,9 +45,9 @@ func TestSumLoops(t *testing.T) {
 	vec := typeinfer.Array("float64", typeinfer.SymDim("N"))
 	mat := typeinfer.Array("float64", typeinfer.SymDim("N"), typeinfer.SymDim("N"))
 	for _, c := range cases {
-		src := "def k(L, b, x, n, c):\n    for i in range(n):\n        " + c.body + "\n"
+		src := "def k(L, b, x, n, c, y):\n    for i in range(n):\n        " + c.body + "\n"
 		r, err := summingRegion(t, src, map[string]*typeinfer.Type{"L": mat, "b": vec, "x": vec, "n": typeinfer.Simple(typeinfer.Int),
-			"c": typeinfer.Array("int64", typeinfer.SymDim("N"))})
+			"c": typeinfer.Array("int64", typeinfer.SymDim("N")), "y": vec})
 		if err != nil {
 			if c.call != "" {
 				t.Errorf("%s: %v", c.name, err)

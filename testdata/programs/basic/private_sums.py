@@ -98,6 +98,21 @@ def columns(A: Annotated[NDArray[np.float64], "N M"], s: Annotated[NDArray[np.fl
             s[j] += A[i, j] * 0.5
 
 
+def two_rows(A: Annotated[NDArray[np.float64], "N M"], B: Annotated[NDArray[np.float64], "N M"],
+             C: Annotated[NDArray[np.float64], "N M"], x: Annotated[NDArray[np.float64], "M"],
+             tmp: Annotated[NDArray[np.float64], "N"], y: Annotated[NDArray[np.float64], "N"],
+             m: int, n: int) -> None:
+    # gesummv's rows with a statement between the sums: that stays in the loop, and each sum
+    # runs in a helper of its own.
+    for i in range(n):
+        tmp[i] = 0.0
+        for j in range(m):
+            tmp[i] = A[i, j] * x[j] + tmp[i]
+            C[i, j] = A[i, j] - B[i, j]
+            y[i] -= B[i, j] * x[j]
+        y[i] = 2.0 * tmp[i] + 0.5 * y[i]
+
+
 def show(name, *arrays):
     print(name, " | ".join(" ".join(repr(float(v)) for v in a.ravel()) for a in arrays))
 
@@ -137,6 +152,10 @@ def main():
         s[0] = -0.0
         columns(A, s, m, n)
         show("columns", s)
+        B, C = A[::-1].copy(), np.full((n, m), -0.0)
+        tmp, y = np.full(n, 9.0), np.full(n, 3.0)
+        two_rows(A, B, C, p, tmp, y, m, n)
+        show("two_rows", C, tmp, y)
 
 
 if __name__ == "__main__":
