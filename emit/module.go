@@ -354,8 +354,11 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	var b strings.Builder
 	b.WriteString(orig + "\n\n\n")
 	fallback := "_" + name + "__orig"
+	blasCalls := 0 // in the NumPy variant
 	if len(cuts) > 0 {
-		b.WriteString(replaced(cuts, "_"+name+"__numpy") + "\n\n\n")
+		numpyText := replaced(cuts, "_"+name+"__numpy")
+		blasCalls = len(blasCall.FindAllStringIndex(numpyText, -1))
+		b.WriteString(numpyText + "\n\n\n")
 		if lowered == 0 || numpyFull {
 			// Not a variant with lowered statements left as interpreted loops.
 			fallback = "_" + name + "__numpy"
@@ -526,19 +529,28 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		call("            ", compiled)
 		call("        ", "numpy")
 		chosen = fmt.Sprintf("numpy, %s from %s >= NUMBA_FUSED_MIN", compiled, size)
-	case numpyFull && hasSums && fusedCount > 0 && usesBLAS && !narrowFloats(used) && f.LargestArrayExpr() != "" && tripsExpr(used, paramSet) != "":
+	case numpyFull && hasSums && (fusedCount > 0 || blasCalls >= 2) && usesBLAS && !narrowFloats(used) && f.LargestArrayExpr() != "" && tripsExpr(used, paramSet) != "" && !deeperThanLargest(f, used):
 		// Matrix-vector products that the NumPy variant runs as BLAS calls each reading the
 		// same matrix (bicg: r @ A and A @ p; atax; mvt): the summing variant reads each row
 		// once for all of them, its column sums in a private copy per thread
-		// (numba_private.go). It sums in another order, as the BLAS calls do. On 16 cores
-		// from _rt.NUMBA_MATVEC_MIN elements (see there). Only for matrix-vector work: with
-		// more loop iterations than four per element of the largest array (a matrix
-		// product), BLAS is faster than compiled loops.
+		// (numba_private.go). Where the products read different matrices (gesummv's A @ x
+		// and B @ x), it makes one parallel pass over the rows for the BLAS calls and the
+		// elementwise statements between them, each row's sums in registers: that saves
+		// calls and temporaries but no memory traffic, and from _rt.NUMBA_UNFUSED_MAX
+		// elements BLAS streams the matrices faster. It sums in another order, as the BLAS
+		// calls do. From _rt.NUMBA_MATVEC_MIN elements (see there). Only for matrix-vector
+		// work: with more loop iterations than four per element of the largest array (a
+		// matrix product), BLAS is faster than compiled loops.
 		size := f.LargestArrayExpr()
-		fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_MATVEC_MIN and %s <= 4 * %s:\n", size, tripsExpr(used, paramSet), size)
+		if fusedCount > 0 {
+			fmt.Fprintf(&b, "        if %s >= _rt.NUMBA_MATVEC_MIN and %s <= 4 * %s:\n", size, tripsExpr(used, paramSet), size)
+			chosen = fmt.Sprintf("numpy, numba_sum from %s >= NUMBA_MATVEC_MIN for matrix-vector work", size)
+		} else {
+			fmt.Fprintf(&b, "        if _rt.NUMBA_MATVEC_MIN <= %s < _rt.NUMBA_UNFUSED_MAX and %s <= 4 * %s:\n", size, tripsExpr(used, paramSet), size)
+			chosen = fmt.Sprintf("numpy, numba_sum from %s >= NUMBA_MATVEC_MIN below NUMBA_UNFUSED_MAX for matrix-vector work", size)
+		}
 		call("            ", "numba_sum")
 		call("        ", "numpy")
-		chosen = fmt.Sprintf("numpy, numba_sum from %s >= NUMBA_MATVEC_MIN for matrix-vector work", size)
 	case numpyFull || len(nbCuts) == 0:
 		// Without a tuning record, the default: whole-array NumPy code when it covers every
 		// loop nest (BLAS for contractions, no interpreter loop left); compiled loops otherwise.
@@ -725,6 +737,20 @@ func blasWork(f *typeinfer.Function) string {
 		return work
 	}
 	return ""
+}
+
+// deeperThanLargest reports a statement in more loops than the largest array has dimensions:
+// a matrix product, not matrix-vector work.
+func deeperThanLargest(f *typeinfer.Function, scops []*polyopt.SCoP) bool {
+	_, rank := f.LargestArray()
+	for _, s := range scops {
+		for _, st := range s.Stmts {
+			if len(st.Loops) > rank {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // blasCall finds code that may call BLAS: a binary @, matmul, einsum, dot products, linalg.

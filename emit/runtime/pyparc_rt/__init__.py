@@ -148,13 +148,24 @@ NUMBA_TILED_BREADTH = float(os.environ.get("PYPARC_NUMBA_TILED_BREADTH", "6"))
 # (OMP_WAIT_POLICY=passive): small calls stay NumPy.
 NUMBA_FUSED_MIN = float(os.environ.get("PYPARC_NUMBA_FUSED_MIN", str(1 << 15)))
 
-# The same for the summing variant of a function whose NumPy variant is BLAS calls reading one
-# matrix for two matrix-vector products (bicg, atax, mvt), which reads it once, in chunks with
-# private sums (emit/numba_private.go). On 16 cores at LARGE (4e6 elements) bicg ran 1.13x and
-# atax 1.35x faster than hand NumPy, a fused mvt 1.6x; at MEDIUM (1.6e5) bicg and atax were at
-# parity with their NumPy variant and mvt's fused loop lost (105 us against 65): its chunks are
-# 25 rows, and starting two parallel regions costs as much as the BLAS calls.
-NUMBA_MATVEC_MIN = float(os.environ.get("PYPARC_NUMBA_MATVEC_MIN", str(1 << 18)))
+# The same for the summing variant of a function whose NumPy variant is two or more BLAS
+# matrix-vector products (bicg, atax, mvt, gesummv), which reads each matrix once, in chunks
+# with private sums where products read it along both axes (emit/numba_private.go). On 16
+# cores at LARGE (4e6 elements) bicg ran 1.13x and atax 1.35x faster than hand NumPy, mvt
+# 1.22-1.28x (session 12). At MEDIUM (1.6e5; gesummv 6.3e4), with OpenMP's threads left
+# spinning between calls, the summing variant ran mvt in 78-92 us against its NumPy variant's
+# 95-121, gesummv 56-59 against 62-68, atax and bicg from 4% slower to 22% faster, and on
+# inputs reused call after call (bench/peers/dispatch.py) from 0.94x (bicg) to 2x (gesummv)
+# the NumPy variant's speed (session 13); at SMALL (1.4e4) 1.1-6x slower: starting a parallel
+# region costs more than the BLAS calls. With OpenMP's threads asleep between calls
+# (OMP_WAIT_POLICY=passive; 2 cores) it was 3-5x slower at MEDIUM.
+NUMBA_MATVEC_MIN = float(os.environ.get("PYPARC_NUMBA_MATVEC_MIN", str(1 << 15)))
+
+# Where the products read different matrices (gesummv), the summing variant saves calls and
+# temporaries but reads as much memory as BLAS, which streams it faster: at LARGE (1.7e6) on
+# 16 cores 468 us against the NumPy variant's 333 (session 13). It runs below this many
+# elements in the largest array.
+NUMBA_UNFUSED_MAX = float(os.environ.get("PYPARC_NUMBA_UNFUSED_MAX", str(1 << 20)))
 
 # A Ray variant runs only where shipping data to other processes pays: calls whose work count
 # (the dispatcher's loop-trip product) reaches this.
@@ -290,7 +301,7 @@ def _compiled_for(dispatcher, args):
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "numba_threads", "prange", "at_least", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
+           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_UNFUSED_MAX", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
