@@ -131,7 +131,7 @@ func guardCode(f *typeinfer.Function, scops []*polyopt.SCoP, args string) []stri
 		}
 	}
 	if len(writtenPos) > 0 {
-		conds = append(conds, fmt.Sprintf("_rt.no_alias((%s,), (%s,))", strings.Join(arrays, ", "), strings.Join(writtenPos, ", ")))
+		conds = append(conds, aliasCheck(arrays, writtenPos))
 	}
 	if len(conds) == 0 {
 		conds = []string{"True"}
@@ -417,4 +417,51 @@ func paramAffine(a polyopt.Affine, source map[string]string) string {
 		fmt.Fprintf(&b, " + %d", a.Const)
 	}
 	return b.String()
+}
+
+// aliasCheck is the guard's last condition: no written array may share memory with another
+// array argument. _rt.no_alias decides it; in front of it goes its common case written out,
+// which the interpreter runs in half the time of the call (0.3 against 0.6 us for five arrays
+// and two written on a 2-core machine; a guard's largest cost): each written array is a
+// distinct object from every other, writable, and every array owns its data, so that no two
+// can overlap. Where that fails, no_alias looks closer (views, repeats) and gives the answer.
+func aliasCheck(arrays, writtenPos []string) string {
+	call := fmt.Sprintf("_rt.no_alias((%s,), (%s,))", strings.Join(arrays, ", "), strings.Join(writtenPos, ", "))
+	written := map[int]bool{}
+	for _, p := range writtenPos {
+		var i int
+		fmt.Sscan(p, &i)
+		written[i] = true
+	}
+	var fast []string
+	for i := range arrays {
+		if !written[i] {
+			continue
+		}
+		for j, other := range arrays {
+			if j != i && !(written[j] && j < i) { // each pair of written arrays once
+				fast = append(fast, arrays[i]+" is not "+other)
+			}
+		}
+	}
+	// Long lists of arguments keep the call alone: the text would outgrow the saving.
+	if len(fast) > 24 {
+		return call
+	}
+	for i, a := range arrays {
+		if written[i] {
+			fast = append(fast, a+".flags.writeable")
+		}
+	}
+	if len(arrays) > 1 {
+		for _, a := range arrays {
+			fast = append(fast, a+".flags.owndata")
+		}
+	}
+	return fmt.Sprintf("(%s\n                or %s)", strings.Join(fast, " and "), call)
+}
+
+// isAliasCheck reports the condition aliasCheck makes.
+func isAliasCheck(cond string) bool {
+	return strings.Contains(cond, "_rt.no_alias(")
 }

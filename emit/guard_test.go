@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -160,5 +161,51 @@ func TestGuardFloatIntBound(t *testing.T) {
 		if !strings.Contains(strings.Join(conds, " and "), fast) {
 			t.Errorf("%s: no inline float test in %q", tt.body, conds)
 		}
+	}
+}
+
+// TestAliasCheckAgreesWithNoAlias runs aliasCheck's condition and _rt.no_alias on arrays that
+// own their data, views, repeats and read-only arrays, for several sets of written positions:
+// the two must agree on every one (the written-out case may only ever say what no_alias says).
+func TestAliasCheckAgreesWithNoAlias(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("no python3")
+	}
+	names := []string{"a", "b", "c"}
+	var src strings.Builder
+	src.WriteString("import itertools\nimport numpy as _np\nimport pyparc_rt as _rt\n\nchecks = []\n")
+	for _, written := range [][]string{{"0"}, {"2"}, {"0", "1"}, {"0", "1", "2"}} {
+		cond := aliasCheck(names, written)
+		if !strings.Contains(cond, " is not ") || !strings.HasSuffix(cond, fmt.Sprintf("_rt.no_alias((a, b, c,), (%s,)))", strings.Join(written, ", "))) {
+			t.Errorf("written %v: %s", written, cond)
+		}
+		fmt.Fprintf(&src, "checks.append((lambda a, b, c: %s, (%s,)))\n", cond, strings.Join(written, ", "))
+	}
+	if got := aliasCheck([]string{"x"}, []string{"0"}); got != "(x.flags.writeable\n                or _rt.no_alias((x,), (0,)))" {
+		t.Errorf("one array: %s", got)
+	}
+	src.WriteString(`
+base = _np.arange(12.0)
+ro = _np.zeros(4)
+ro.flags.writeable = False
+pool = [_np.zeros(4), _np.ones(4), base[:4], base[2:6], base[6:], ro, _np.zeros((2, 2)).T]
+n = 0
+for check, written in checks:
+    for a, b, c in itertools.product(pool, repeat=3):
+        got, want = bool(check(a, b, c)), _rt.no_alias((a, b, c), written)
+        assert got == want, (written, a, b, c, got, want)
+        n += 1
+print("ok", n)
+`)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "alias.py")
+	if err := os.WriteFile(path, []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("python3", path)
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+filepath.Join("runtime"))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ok 1372") {
+		t.Fatalf("alias checks: %v\n%s\n%s", err, out, src.String())
 	}
 }

@@ -344,7 +344,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	params, args := paramText(m.File, def)
 	guard := guardCode(f, used, args)
 	nonEmpty = slices.DeleteFunc(dedupe(nonEmpty), func(c string) bool { return slices.Contains(guard, c) })
-	if final := guard[len(guard)-1]; strings.HasPrefix(final, "_rt.no_alias") {
+	if final := guard[len(guard)-1]; isAliasCheck(final) {
 		guard = append(guard[:len(guard)-1], dedupe(nonEmpty)...)
 		guard = append(guard, final)
 	} else {
