@@ -202,6 +202,9 @@ func (g *gen) program() *Program {
 		if g.chance(30) {
 			p.Body = append(p.Body, g.sharedSums()...)
 		}
+		if g.chance(30) {
+			p.Body = append(p.Body, g.rowSums()...)
+		}
 	})
 	if len(p.Return) > 0 && g.chance(30) {
 		// Store a reduction into an array instead of returning it.
@@ -392,6 +395,54 @@ func (g *gen) sharedSums() []Stmt {
 		}
 	}
 	return append(out, outer)
+}
+
+// rowSums makes gesummv's rows: two or three sums a row, each into a vector's cell the row
+// loop indexes, of a matrix element times a leaf, sometimes with a plain statement between
+// them. The summing variant gives each sum a helper of its own where none reads or writes
+// what another statement writes; the leaves and a repeated cell vector make some that it
+// must not split.
+func (g *gen) rowSums() []Stmt {
+	var mats []*Array
+	for _, m := range g.p.Arrays {
+		if len(m.Dims) == 2 && !m.Int() && !m.Complex() {
+			mats = append(mats, m)
+		}
+	}
+	if len(mats) == 0 {
+		return nil
+	}
+	m := mats[g.intn(len(mats))]
+	rows, cols := m.Dims[0], m.Dims[1]
+	var cells, alike []*Array
+	for _, a := range g.p.Arrays {
+		if len(a.Dims) == 1 && a.Dims[0] == rows && !a.Int() && !a.Complex() {
+			cells = append(cells, a)
+		}
+		if len(a.Dims) == 2 && a.Dims[0] == rows && a.Dims[1] == cols && !a.Int() && !a.Complex() {
+			alike = append(alike, a)
+		}
+	}
+	if len(cells) == 0 || g.chance(40) {
+		// A vector of the rows' length of its own (an argument like the others).
+		v := &Array{Name: string(rune('A' + len(g.p.Arrays))), DType: "float64", Dims: []int{rows}}
+		g.p.Arrays = append(g.p.Arrays, v)
+		cells = append(cells, v)
+	}
+	outer := &Loop{Var: "i", Sym: rows, Lo: Aff{Sym: -1, Off: g.intn(2)}, Hi: Aff{Sym: rows, Off: -g.intn(2)}, Step: 1}
+	inner := &Loop{Var: "j", Sym: cols, Lo: Aff{Sym: -1, Off: g.intn(3)}, Hi: Aff{Sym: cols, Off: -g.intn(2)}, Step: 1}
+	sc := scope{tmps: map[string]kind{}, reds: map[string]kind{}}.with(outer).with(inner)
+	for k := 2 + g.intn(2); k > 0; k-- {
+		cell := &Ref{Array: cells[g.intn(len(cells))].Name, Idx: []Idx{{Var: "i"}}}
+		elem := &Ref{Array: alike[g.intn(len(alike))].Name, Idx: []Idx{{Var: "i"}, {Var: "j"}}}
+		inner.Body = append(inner.Body, &Assign{Target: cell, Op: g.pick([]string{"+=", "-=", "=+"}),
+			Value: &Bin{Op: "*", X: elem, Y: g.leaf(sc, kFloat, "")}})
+		if g.chance(20) {
+			inner.Body = append(inner.Body, g.assign(sc))
+		}
+	}
+	outer.Body = []Stmt{inner}
+	return []Stmt{outer}
 }
 
 // accumulator makes a private sum carried to one statement, as users write dot products
