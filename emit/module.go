@@ -177,6 +177,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	var helpers, innerHelpers, tiledHelpers, sumHelpers, rayDefs []string
 	innerPranges, tiledWaves, sumLoopCount := 0, 0, 0
 	privateCount, fusedCount := 0, 0 // loops of the summing variant with private partial sums
+	multiSumCount := 0               // its loops with two or more sums, each a helper
 	var narrowConds []string         // per tiled wavefront of a band of two, narrowTiledExpr
 	narrowWaves := false             // some tiled wavefront's band has two dimensions (see polyopt.Wavefront)
 	wideWaves := 0                   // tiled wavefronts of bands of three or more
@@ -279,6 +280,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 				sumCut = cut{from, to, nbs.call}
 				sumHelpers = append(sumHelpers, nbs.helper)
 				sumLoopCount += nbs.sums
+				multiSumCount += nbs.multiSums
 				privateCount += nbs.private
 				fusedCount += nbs.fused
 			}
@@ -357,7 +359,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	blasCalls := 0 // in the NumPy variant
 	if len(cuts) > 0 {
 		numpyText := replaced(cuts, "_"+name+"__numpy")
-		blasCalls = len(blasCall.FindAllStringIndex(numpyText, -1))
+		blasCalls = countBLASCalls(numpyText)
 		b.WriteString(numpyText + "\n\n\n")
 		if lowered == 0 || numpyFull {
 			// Not a variant with lowered statements left as interpreted loops.
@@ -529,13 +531,14 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		call("            ", compiled)
 		call("        ", "numpy")
 		chosen = fmt.Sprintf("numpy, %s from %s >= NUMBA_FUSED_MIN", compiled, size)
-	case numpyFull && hasSums && (fusedCount > 0 || blasCalls >= 2) && usesBLAS && !narrowFloats(used) && f.LargestArrayExpr() != "" && tripsExpr(used, paramSet) != "" && !deeperThanLargest(f, used):
+	case numpyFull && hasSums && (fusedCount > 0 || multiSumCount > 0 && blasCalls >= 2) && usesBLAS && !narrowFloats(used) && f.LargestArrayExpr() != "" && tripsExpr(used, paramSet) != "" && !deeperThanLargest(f, used):
 		// Matrix-vector products that the NumPy variant runs as BLAS calls each reading the
 		// same matrix (bicg: r @ A and A @ p; atax; mvt): the summing variant reads each row
 		// once for all of them, its column sums in a private copy per thread
-		// (numba_private.go). Where the products read different matrices (gesummv's A @ x
-		// and B @ x), it makes one parallel pass over the rows for the BLAS calls and the
-		// elementwise statements between them, each row's sums in registers: that saves
+		// (numba_private.go). Where the products read different matrices in one loop over
+		// the rows (gesummv's A @ x and B @ x: two sums a row, two BLAS calls), it makes one
+		// parallel pass over the rows for the BLAS calls and the elementwise statements
+		// between them, each row's sums in registers: that saves
 		// calls and temporaries but no memory traffic, and from _rt.NUMBA_UNFUSED_MAX
 		// elements BLAS streams the matrices faster. It sums in another order, as the BLAS
 		// calls do. From _rt.NUMBA_MATVEC_MIN elements (see there). Only for matrix-vector
@@ -752,6 +755,63 @@ func deeperThanLargest(f *typeinfer.Function, scops []*polyopt.SCoP) bool {
 	}
 	return false
 }
+
+// countBLASCalls counts the matrix products (@, matmul, dot, einsum, ...) and linalg calls in
+// the code of a variant's text, not in its comments or strings; 0 if it does not parse.
+func countBLASCalls(text string) int {
+	f, err := pyast.ParseFile("variant.py", []byte(text))
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, st := range f.Module.Body {
+		pyast.Inspect(st, func(node pyast.Node) bool {
+			switch e := node.(type) {
+			case *pyast.BinOp:
+				if e.Op == pyast.MatMul {
+					n++
+				}
+			case *pyast.AugAssign:
+				if e.Op == pyast.MatMul {
+					n++
+				}
+			case *pyast.Call:
+				if blasFunc(e.Func) {
+					n++
+				}
+			}
+			return true
+		})
+	}
+	return n
+}
+
+// blasFunc reports a function that may call BLAS: a product by name, or one of linalg's.
+func blasFunc(fn pyast.Expr) bool {
+	switch fn := fn.(type) {
+	case *pyast.Name:
+		return blasNames[fn.Id]
+	case *pyast.Attribute:
+		if blasNames[fn.Attr] {
+			return true
+		}
+		for x := fn.X; ; {
+			a, ok := x.(*pyast.Attribute)
+			if !ok {
+				n, ok := x.(*pyast.Name)
+				return ok && n.Id == "linalg"
+			}
+			if a.Attr == "linalg" {
+				return true
+			}
+			x = a.X
+		}
+	}
+	return false
+}
+
+var blasNames = map[string]bool{"matmul": true, "einsum": true, "dot": true, "vdot": true, "outer": true,
+	"inner": true, "tensordot": true}
 
 // blasCall finds code that may call BLAS: a binary @, matmul, einsum, dot products, linalg.
 var blasCall = regexp.MustCompile(`[\w)\]][ \t]*@[ \t]*[\w(\[]|\b(matmul|einsum|dot|vdot|outer|inner|tensordot|linalg)\b`)

@@ -17,6 +17,8 @@ type compiled struct {
 	prange int      // loops run with prange
 	waves  int      // nests run as tiled wavefronts
 	sums   int      // summing loops run as jit_sum helpers
+	// multiSums counts the summing loops with two or more sums, a helper each.
+	multiSums int
 	// private counts the loops run in chunks with private partial sums (numba_private.go),
 	// fused those of them that read some array for two statements in one pass.
 	private, fused int
@@ -323,7 +325,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
-	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), pranged: pranged, private: len(privates), fused: fused}, nil
+	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), multiSums: multiSums(sums), pranged: pranged, private: len(privates), fused: fused}, nil
 }
 
 // boundAtTop reports an assignment to name among the statements of body themselves, outside

@@ -34,7 +34,19 @@ type sumLoop struct {
 	from, to int    // the loop's lines in the source
 	text     string // the call replacing them, at the loop's indentation
 	plain    string // text without the rewrites sumLoops was given
-	helper   string // the helper's definition
+	helper   string // the helpers' definitions
+	calls    int    // helpers called, one a sum
+}
+
+// multiSums counts the loops of sums with two or more calls.
+func multiSums(sums []sumLoop) int {
+	n := 0
+	for _, sl := range sums {
+		if sl.calls > 1 {
+			n++
+		}
+	}
+	return n
 }
 
 // sumLoops finds the sum loops of s and renders them; helpers are named prefix0, prefix1, ....
@@ -224,7 +236,7 @@ func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name func() string, mo
 		}
 		return text.String()
 	}
-	return sumLoop{from: from, to: to, text: render(rewrites), plain: render(nil), helper: strings.Join(helpers, "\n\n")}, true
+	return sumLoop{from: from, to: to, text: render(rewrites), plain: render(nil), helper: strings.Join(helpers, "\n\n"), calls: len(calls)}, true
 }
 
 // stmtOf returns the statement of l whose node is b, or nil.
