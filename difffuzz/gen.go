@@ -429,8 +429,10 @@ func (g *gen) rowSums() []Stmt {
 		g.p.Arrays = append(g.p.Arrays, v)
 		cells = append(cells, v)
 	}
-	outer := &Loop{Var: "i", Sym: rows, Lo: Aff{Sym: -1, Off: g.intn(2)}, Hi: Aff{Sym: rows, Off: -g.intn(2)}, Step: 1}
-	inner := &Loop{Var: "j", Sym: cols, Lo: Aff{Sym: -1, Off: g.intn(3)}, Hi: Aff{Sym: cols, Off: -g.intn(2)}, Step: 1}
+	// Two to three elements off each end, as every generated loop: subscripts offset by up
+	// to two stay inside their arrays.
+	outer := &Loop{Var: "i", Sym: rows, Lo: Aff{Sym: -1, Off: 2 + g.intn(2)}, Hi: Aff{Sym: rows, Off: -2 - g.intn(2)}, Step: 1}
+	inner := &Loop{Var: "j", Sym: cols, Lo: Aff{Sym: -1, Off: 2 + g.intn(2)}, Hi: Aff{Sym: cols, Off: -2 - g.intn(2)}, Step: 1}
 	sc := scope{tmps: map[string]kind{}, reds: map[string]kind{}}.with(outer).with(inner)
 	for k := 2 + g.intn(2); k > 0; k-- {
 		cell := &Ref{Array: cells[g.intn(len(cells))].Name, Idx: []Idx{{Var: "i"}}}
