@@ -531,12 +531,12 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		call("            ", compiled)
 		call("        ", "numpy")
 		chosen = fmt.Sprintf("numpy, %s from %s >= NUMBA_FUSED_MIN", compiled, size)
-	case numpyFull && hasSums && (fusedCount > 0 || multiSumCount > 0 && blasCalls >= 2) && usesBLAS && !narrowFloats(used) && f.LargestArrayExpr() != "" && tripsExpr(used, paramSet) != "" && !deeperThanLargest(f, used):
+	case numpyFull && hasSums && (fusedCount > 0 || multiSumCount > 0) && blasCalls >= 2 && !narrowFloats(used) && f.LargestArrayExpr() != "" && tripsExpr(used, paramSet) != "" && !deeperThanArrays(used):
 		// Matrix-vector products that the NumPy variant runs as BLAS calls each reading the
 		// same matrix (bicg: r @ A and A @ p; atax; mvt): the summing variant reads each row
 		// once for all of them, its column sums in a private copy per thread
 		// (numba_private.go). Where the products read different matrices in one loop over
-		// the rows (gesummv's A @ x and B @ x: two sums a row, two BLAS calls), it makes one
+		// the rows (gesummv's A @ x and B @ x: two dot products a row), it makes one
 		// parallel pass over the rows for the BLAS calls and the elementwise statements
 		// between them, each row's sums in registers: that saves
 		// calls and temporaries but no memory traffic, and from _rt.NUMBA_UNFUSED_MAX
@@ -742,12 +742,17 @@ func blasWork(f *typeinfer.Function) string {
 	return ""
 }
 
-// deeperThanLargest reports a statement in more loops than the largest array has dimensions:
-// a matrix product, not matrix-vector work.
-func deeperThanLargest(f *typeinfer.Function, scops []*polyopt.SCoP) bool {
-	_, rank := f.LargestArray()
+// deeperThanArrays reports a statement in more loops than any array it reads or writes has
+// dimensions: a matrix product, not matrix-vector work.
+func deeperThanArrays(scops []*polyopt.SCoP) bool {
 	for _, s := range scops {
 		for _, st := range s.Stmts {
+			rank := 0
+			for _, a := range append(append([]polyopt.Access(nil), st.Reads...), st.Writes...) {
+				if arr := s.Arrays[a.Array]; arr != nil && !arr.Scalar {
+					rank = max(rank, len(arr.Extent))
+				}
+			}
 			if len(st.Loops) > rank {
 				return true
 			}

@@ -35,18 +35,44 @@ type sumLoop struct {
 	text     string // the call replacing them, at the loop's indentation
 	plain    string // text without the rewrites sumLoops was given
 	helper   string // the helpers' definitions
-	calls    int    // helpers called, one a sum
+	// products counts its sums of products of two or more array elements the loop's
+	// iterator indexes (A[i, j] * x[j]): dot products, which the NumPy variant computes
+	// with BLAS.
+	products int
 }
 
-// multiSums counts the loops of sums with two or more calls.
+// multiSums counts the loops with two or more dot products, a helper each.
 func multiSums(sums []sumLoop) int {
 	n := 0
 	for _, sl := range sums {
-		if sl.calls > 1 {
+		if sl.products > 1 {
 			n++
 		}
 	}
 	return n
+}
+
+// dotTerm reports a product of two or more array elements whose subscripts mention iter.
+func dotTerm(e pyast.Expr, iter string) bool {
+	n := 0
+	var walk func(e pyast.Expr)
+	walk = func(e pyast.Expr) {
+		switch e := e.(type) {
+		case *pyast.BinOp:
+			if e.Op == pyast.Mul {
+				walk(e.X)
+				walk(e.Y)
+			}
+		case *pyast.UnaryOp:
+			walk(e.X)
+		case *pyast.Subscript:
+			if mentions(e, iter) {
+				n++
+			}
+		}
+	}
+	walk(e)
+	return n >= 2
 }
 
 // sumLoops finds the sum loops of s and renders them; helpers are named prefix0, prefix1, ....
@@ -180,7 +206,11 @@ func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name func() string, mo
 	}
 	var calls []call
 	var helpers []string
+	products := 0
 	for _, sm := range sums {
+		if dotTerm(sm.term, l.Iter) {
+			products++
+		}
 		free := map[string]bool{}
 		for _, e := range []pyast.Expr{iter, sm.term} {
 			for n := range exprNames(e) {
@@ -236,7 +266,7 @@ func sumLoopOf(s *polyopt.SCoP, f *pyast.For, src []byte, name func() string, mo
 		}
 		return text.String()
 	}
-	return sumLoop{from: from, to: to, text: render(rewrites), plain: render(nil), helper: strings.Join(helpers, "\n\n"), calls: len(calls)}, true
+	return sumLoop{from: from, to: to, text: render(rewrites), plain: render(nil), helper: strings.Join(helpers, "\n\n"), products: products}, true
 }
 
 // stmtOf returns the statement of l whose node is b, or nil.

@@ -694,8 +694,10 @@ func TestEmitFusedDefault(t *testing.T) {
 // TestEmitMatvecDefault: untuned, the summing variant runs for matrix-vector products whose
 // NumPy variant makes two or more BLAS calls that its one pass replaces: two sums a row
 // (gesummv) or one matrix read for two products (bicg); not for one product whose comments
-// name products, nor for products in nests of their own, nor for vector dot products (all
-// three found by review). Outputs match the original below and above NUMBA_MATVEC_MIN.
+// name products, nor for products in nests of their own, nor for vector dot products, nor
+// for two sums a row of no products beside products elsewhere, nor for row and column sums
+// under a comment naming a product, nor for matrix products beside a cube (all found by
+// review). Outputs match the original below and above NUMBA_MATVEC_MIN.
 func TestEmitMatvecDefault(t *testing.T) {
 	needPython(t)
 	dir := copyProgram(t, "matvec.py")
@@ -714,7 +716,8 @@ func TestEmitMatvecDefault(t *testing.T) {
 	for fn, want := range map[string]string{
 		"rows":   "runs numpy, numba_sum from A.size >= NUMBA_MATVEC_MIN below NUMBA_UNFUSED_MAX for matrix-vector work",
 		"shared": "runs numpy, numba_sum from A.size >= NUMBA_MATVEC_MIN for matrix-vector work",
-		"one":    "runs numpy", "apart": "runs numpy", "dots": "runs numpy"} {
+		"one":    "runs numpy", "apart": "runs numpy", "dots": "runs numpy",
+		"sums_apart": "runs numpy", "no_product": "runs numpy", "products": "runs numpy"} {
 		line := ""
 		for _, l := range strings.Split(stdout, "\n") {
 			if strings.HasPrefix(l, "optimized  "+fn+" ") {
