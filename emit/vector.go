@@ -850,6 +850,12 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		if err != nil {
 			return nil, err
 		}
+		if kind := pythonNumber(value, st.Iters); scalar && tmps[w.Array] == nil && kind != "" {
+			// The original adds Python numbers (t += 1, s += 0.5 * i): t keeps its type,
+			// an int (json takes it, np.int64 it refuses) or a float; NumPy's sum is a
+			// NumPy scalar, which would turn it into one.
+			reduced.code = kind + "(" + reduced.code + ")"
+		}
 		u := r.line(w.Array, tgt, op, align(reduced, tgt.axes), mask, scalar)
 		if scalar && tmps[w.Array] != nil && op == "+=" && mask == "" {
 			u.target, u.array, u.op, u.value, u.temp = w.Array, w.Array, op, align(reduced, tgt.axes), true
@@ -959,6 +965,54 @@ func (r *region) whenNotEmpty(st *polyopt.Stmt, axes []axis, ups []update) []upd
 		out[i] = update{code: "if " + strings.Join(conds, " and ") + ": " + u.code}
 	}
 	return out
+}
+
+// pythonNumber returns "int" or "float" for a value that is that Python type whatever the
+// arguments: built from number literals and the iterators of the loops around it (range
+// yields Python ints) with +, -, *, // and % (and / for a float); "" for anything else (a
+// parameter may be a NumPy scalar, an array element is one, ** may give either).
+func pythonNumber(e pyast.Expr, iters []string) string {
+	iter := map[string]bool{}
+	for _, it := range iters {
+		iter[it] = true
+	}
+	ok, float := true, false
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		switch n := n.(type) {
+		case nil:
+		case *pyast.Num:
+			raw := strings.ToLower(n.Raw)
+			switch {
+			case strings.HasPrefix(raw, "0x") || strings.HasPrefix(raw, "0o") || strings.HasPrefix(raw, "0b"):
+			case strings.Contains(raw, "j"):
+				ok = false
+			case strings.ContainsAny(raw, ".e"):
+				float = true
+			}
+		case *pyast.Name:
+			ok = ok && iter[n.Id]
+		case *pyast.BinOp:
+			switch n.Op {
+			case pyast.Add, pyast.Sub, pyast.Mul, pyast.FloorDiv, pyast.Mod:
+			case pyast.Div:
+				float = true
+			default:
+				ok = false
+			}
+		case *pyast.UnaryOp:
+			ok = ok && (n.Op == pyast.USub || n.Op == pyast.UAdd)
+		default:
+			ok = false
+		}
+		return ok
+	})
+	switch {
+	case !ok:
+		return ""
+	case float:
+		return "float"
+	}
+	return "int"
 }
 
 // readsArray reports an expression that reads an array element.

@@ -301,6 +301,31 @@ func TestEmitPrivateSums(t *testing.T) {
 	}
 }
 
+// TestEmitScalarTypes: a scalar the NumPy variant sums from Python numbers (a count, a sum of
+// 0.5 * i) keeps the original's Python type, so that the program prints the same reprs and
+// json.dumps takes the count (an np.int64 made it raise TypeError); sums of array elements
+// are np.float64 in both. The Numba variants return Python floats for those (not checked).
+func TestEmitScalarTypes(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "scalar_types.py")
+	db := filepath.Join(dir, "p.db")
+	script := filepath.Join(dir, "scalar_types.py")
+	if code, _, stderr := pyparc(t, "profile", "run", "--db", db, script); code != 0 {
+		t.Fatalf("profile: %s", stderr)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
+	if code != 0 || strings.Count(stdout, "optimized ") != 3 {
+		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	}
+	run := func(d string) string { return runScript(t, d, "scalar_types.py") }
+	want := run(dir)
+	if !strings.Contains(want, "[40, 390.0, 1520, np.float64(85320.0)]") {
+		t.Fatalf("the original prints %q", want)
+	}
+	sameForVariants(t, run, out, want, "", "numpy")
+}
+
 // sameForVariants runs the emitted program in out under each forced variant ("" for the
 // dispatchers' own choice), CuPy off, and reports where it prints other than want.
 func sameForVariants(t *testing.T, run func(dir string) string, out, want string, variants ...string) {

@@ -1,0 +1,44 @@
+"""Scalars a function sums and returns keep the type the original gives them: a count of
+Python ints stays an int (json.dumps takes it, not an np.int64), a sum of Python floats a
+float, a sum of array elements an np.float64.
+
+usage: scalar_types.py"""
+import json
+
+import numpy as np
+
+
+def count(x, n):
+    t = 0
+    for i in range(n):
+        x[i] = 2.0 * x[i]
+        t += 1
+    return t
+
+
+def weights(x, n):
+    s = 0.0
+    k = 0
+    for i in range(n):
+        s += 0.5 * i
+        k += i * 2 - 1
+        x[i] = x[i] + 1.0
+    return s, k
+
+
+def energy(u, n):
+    e = 0.0
+    for i in range(n):
+        e += u[i] * u[i]
+    return e
+
+
+def main():
+    for n in (3, 40):
+        x = np.arange(n, dtype=np.float64)
+        values = [count(x, n), *weights(x, n), energy(x, n)]
+        print(repr(values), json.dumps(values[:3]))
+
+
+if __name__ == "__main__":
+    main()
