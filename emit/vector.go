@@ -116,6 +116,7 @@ func (r *region) generate(indent string) []string {
 	r.assignProducts()
 	r.fuseZeroInit()
 	r.addProductsInto()
+	r.gemmInto()
 	// A mask made for code that was then given up (a term of a sum that could not be masked
 	// alone) is not computed.
 	body := namesIn(strings.Join(r.lines[len(params):], "\n"))
