@@ -722,6 +722,29 @@ def test_compile_failure_lets_the_variant_fall_back():
     assert A[0] == 7.0
 
 
+def _halves(A, n):
+    for i in range(n):
+        A[i] = A[i] * 0.5
+
+
+def test_later_calls_raise_as_the_first():
+    """After the first call, compiled helpers run Numba's code in one frame: an exception of
+    the code is still the caller's, and argument types it cannot compile still fall back."""
+    pytest.importorskip("numba")
+    A = np.ones(8)
+    f = rt.jit(_raises_after_a_write)
+    f(A, 1)  # compiles; raises nothing
+    A[0] = 1.0
+    with pytest.raises(ValueError, match="raised by the compiled code"):
+        f(A, 8)
+    assert A[0] == 7.0
+    g = rt.jit(_halves)
+    g(A, 8)
+    assert A[1] == 0.5
+    with pytest.raises(rt.NumbaError):
+        g("not an array", 8)
+
+
 _CHUNKS_FILE = '''
 import numpy as _np
 import pyparc_rt as _rt
