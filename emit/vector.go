@@ -852,10 +852,12 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			return nil, err
 		}
 		if kind := pythonNumber(value, st.Iters); scalar && tmps[w.Array] == nil && kind != "" {
-			// The original adds Python numbers (t += 1, s += 0.5 * i): t keeps its type,
-			// an int (json takes it, np.int64 it refuses) or a float; NumPy's sum is a
-			// NumPy scalar, which would turn it into one.
-			reduced.code = kind + "(" + reduced.code + ")"
+			// The original adds Python numbers (t += 1, s += 0.5 * i): a t that is a Python
+			// number keeps its type, an int (json takes it, np.int64 it refuses) or a float;
+			// NumPy's sum is a NumPy scalar, which would turn it into one. A t that is a
+			// NumPy scalar gets the sum as before (an int16 t would raise on a Python int
+			// past its range where the original wraps: found by review).
+			reduced.code = "_rt." + kind + "_for(" + w.Array + ", " + reduced.code + ")"
 		}
 		u := r.line(w.Array, tgt, op, align(reduced, tgt.axes), mask, scalar)
 		if scalar && tmps[w.Array] != nil && op == "+=" && mask == "" {

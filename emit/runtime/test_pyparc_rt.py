@@ -824,3 +824,12 @@ def test_first_call_keeps_numba_warnings_quiet(tmp_path):
         res = _run_with_runtime(tmp_path, [str(script)])
         assert res.stdout.strip() == "[1.0, 2.0, 3.0, 4.0, 5.0]"
         assert "Warning" not in res.stderr, res.stderr[-2000:]
+
+
+@pytest.mark.parametrize("acc,x,want", [
+    (0, np.int64(5), int), (0.0, np.int64(5), int), (True, np.int64(5), int),
+    (np.int64(0), np.int64(5), np.int64), (np.int16(0), np.int64(5), np.int64),
+])
+def test_int_for_keeps_python_accumulators_python(acc, x, want):
+    assert type(rt.int_for(acc, x)) is want
+    assert type(rt.float_for(acc, np.float64(0.5))) is (float if type(acc) in (int, float, bool) else np.float64)

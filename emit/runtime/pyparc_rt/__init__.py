@@ -319,7 +319,7 @@ def _compiled_for(dispatcher, args):
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "numba_threads", "prange", "at_least", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_UNFUSED_MAX", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul", "gemm"]
+           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_UNFUSED_MAX", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul", "gemm", "int_for", "float_for"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
@@ -491,6 +491,21 @@ def jit(fn):
 def jit_parallel(fn):
     """jit for a loop nest with prange loops, which Numba runs on all cores."""
     return _Compiled(fn, parallel=True)
+
+
+def int_for(acc, x):
+    """x as a Python int where acc is a Python number, else x: the sum of Python ints a
+    whole-array reduction computed as a NumPy scalar, added to acc as the original added the
+    ints (a Python accumulator stays Python; a NumPy one takes NumPy's rules)."""
+    return int(x) if type(acc) in _PY_NUMBERS else x
+
+
+def float_for(acc, x):
+    """int_for for a sum of Python floats."""
+    return float(x) if type(acc) in _PY_NUMBERS else x
+
+
+_PY_NUMBERS = (int, float, bool)
 
 
 def numba_threads():

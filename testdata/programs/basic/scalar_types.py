@@ -1,6 +1,6 @@
 """Scalars a function sums and returns keep the type the original gives them: a count of
 Python ints stays an int (json.dumps takes it, not an np.int64), a sum of Python floats a
-float, a sum of array elements an np.float64.
+float, a sum of array elements an np.float64, and a count started from an np.int64 an np.int64.
 
 usage: scalar_types.py"""
 import json
@@ -26,6 +26,15 @@ def weights(x, n):
     return s, k
 
 
+def from_numpy(x, y, n):
+    # A NumPy accumulator stays one: np.int64 + int is np.int64.
+    t = y[0]
+    for i in range(n):
+        x[i] = x[i] - 1.0
+        t += i
+    return t
+
+
 def energy(u, n):
     e = 0.0
     for i in range(n):
@@ -36,7 +45,7 @@ def energy(u, n):
 def main():
     for n in (3, 40):
         x = np.arange(n, dtype=np.float64)
-        values = [count(x, n), *weights(x, n), energy(x, n)]
+        values = [count(x, n), *weights(x, n), energy(x, n), from_numpy(x, np.arange(3), n)]
         print(repr(values), json.dumps(values[:3]))
 
 
