@@ -53,7 +53,29 @@ func (r *region) gemmInto() {
 		delete(r.updates, at)
 	}
 	r.dropLines(drop)
+	// A product copied into a whole matrix and scaled (copyInto's np.matmul(X, Y, out=T)
+	// then T *= s, one entry of two lines: 2mm's tmp = alpha * A @ B): one dgemm writing T,
+	// without the pass that scaled it.
+	for at, line := range r.lines {
+		m := matmulInto.FindStringSubmatch(line)
+		if _, isUpdate := r.updates[at]; m == nil || isUpdate || m[4] != m[1] || m[5] != m[3] || !r.scalarFactor(m[6]) {
+			continue
+		}
+		xy := splitArgs(m[2])
+		if len(xy) != 2 || !plainOperand.MatchString(xy[0]) || !plainOperand.MatchString(xy[1]) {
+			continue
+		}
+		arr := r.scop.Arrays[m[3]]
+		if arr == nil || arr.Scalar || arr.DType != "float64" || len(arr.Extent) != 2 {
+			continue
+		}
+		r.lines[at] = m[1] + "_rt.matmul_scaled(" + xy[0] + ", " + xy[1] + ", " + m[6] + ", " + m[3] + ")"
+	}
 }
+
+// matmulInto matches copyInto's scaled product into a whole array: indentation, operands,
+// array; the second line's indentation, array and factor.
+var matmulInto = regexp.MustCompile(`^([ \t]*)_np\.matmul\(([^\n]*), out=([A-Za-z_][A-Za-z0-9_]*)\)\n([ \t]*)([A-Za-z_][A-Za-z0-9_]*) \*= ([^\n]+)$`)
 
 // plainOperand matches an array, (array).T, array.T or array[slices] with no call in them.
 var plainOperand = regexp.MustCompile(`^(\(?[A-Za-z_][A-Za-z0-9_]*\)?(\.T)?|[A-Za-z_][A-Za-z0-9_]*\[[^()\[\]]*\])$`)

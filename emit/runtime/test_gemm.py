@@ -115,3 +115,29 @@ def test_switched_off(tmp_path):
     env = dict(os.environ, PYPARC_DIRECT_BLAS="0", PYTHONPATH=os.path.dirname(os.path.abspath(__file__)))
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
+
+
+@pytest.mark.parametrize("case", list(operands()))
+@pytest.mark.parametrize("alpha", [1.5, 2, np.float64(-0.25)])
+def test_matmul_scaled_matches_numpy(calls, case, alpha):
+    A, B, C = operands()[case]
+    want, got = np.full_like(C, np.nan), np.full_like(C, np.nan)  # overwritten, nan or not
+    np.matmul(A, B, out=want)
+    want *= alpha
+    rt.matmul_scaled(A, B, alpha, got)
+    assert calls[0] == 1
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("alpha", [0.0, np.inf, np.nan, 1j])
+def test_matmul_scaled_numpy_where_blas_would_differ(calls, alpha):
+    A, B, C = operands()["rows"]
+    A = A.copy()
+    A[0, 0] = np.inf
+    C = C.astype(np.complex128) if isinstance(alpha, complex) else C.copy()
+    want, got = C.copy(), C.copy()
+    np.matmul(A, B, out=want)
+    want *= alpha
+    rt.matmul_scaled(A, B, alpha, got)
+    assert calls[0] == 0
+    np.testing.assert_array_equal(got, want)

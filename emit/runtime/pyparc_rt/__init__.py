@@ -12,7 +12,7 @@ import warnings
 
 import numpy as _np
 
-from ._gemm import gemm  # noqa: F401 - emitted code calls it
+from ._gemm import gemm, matmul_scaled  # noqa: F401 - emitted code calls them
 from ._masked import masked_matmul, masked_matmul_into, mirrored_matmul  # noqa: F401 - emitted code calls them
 from ._mathf import int_values, mathf  # noqa: F401 - emitted code calls them
 
@@ -319,7 +319,7 @@ def _compiled_for(dispatcher, args):
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "numba_threads", "prange", "at_least", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_UNFUSED_MAX", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul", "gemm", "int_for", "float_for"]
+           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_UNFUSED_MAX", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul", "gemm", "matmul_scaled", "int_for", "float_for"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).

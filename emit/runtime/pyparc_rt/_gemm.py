@@ -59,21 +59,33 @@ def _layout(x):
     return None
 
 
-def gemm(alpha, A, B, beta, C):
-    """C = alpha * (A @ B) + beta * C in place; alpha None: no factor (C += A @ B), beta None:
-    C not scaled."""
+def _plan(A, B, C):
+    """The dgemm arguments (transposes, sizes, leading dimensions) that compute into C from A
+    and B in place, or None where one call cannot (see the module's doc)."""
     global _dgemm
     if _dgemm is None:
         _dgemm = _find_dgemm()
-    if _dgemm and type(C) is _np.ndarray and C.ndim == 2 and C.dtype == _np.float64 and C.flags.c_contiguous \
-            and C.flags.writeable and C.flags.aligned:
-        la, lb = _layout(A), _layout(B)
-        m, n = C.shape
-        if la and lb and A.shape[0] == m and B.shape[1] == n and A.shape[1] == B.shape[0] and m and n and A.shape[1] \
-                and (alpha is None or _finite_nonzero(alpha)) and (beta is None or _finite_nonzero(beta)) \
-                and not _np.may_share_memory(C, A) and not _np.may_share_memory(C, B):
-            _dgemm(_ROW_MAJOR, la[0], lb[0], m, n, A.shape[1], 1.0 if alpha is None else alpha, A.ctypes.data, la[1], B.ctypes.data, lb[1],
-                   1.0 if beta is None else beta, C.ctypes.data, max(1, n))
+    if not _dgemm or type(C) is not _np.ndarray or C.ndim != 2 or C.dtype != _np.float64 \
+            or not (C.flags.c_contiguous and C.flags.writeable and C.flags.aligned):
+        return None
+    la, lb = _layout(A), _layout(B)
+    m, n = C.shape
+    if not (la and lb and A.shape[0] == m and B.shape[1] == n and A.shape[1] == B.shape[0] and m and n and A.shape[1]):
+        return None
+    if _np.may_share_memory(C, A) or _np.may_share_memory(C, B):
+        return None
+    return la, lb, m, n, A.shape[1]
+
+
+def gemm(alpha, A, B, beta, C):
+    """C = alpha * (A @ B) + beta * C in place; alpha None: no factor (C += A @ B), beta None:
+    C not scaled."""
+    if (alpha is None or _finite_nonzero(alpha)) and (beta is None or _finite_nonzero(beta)):
+        plan = _plan(A, B, C)
+        if plan:
+            (ta, lda), (tb, ldb), m, n, k = plan
+            _dgemm(_ROW_MAJOR, ta, tb, m, n, k, 1.0 if alpha is None else alpha, A.ctypes.data, lda,
+                   B.ctypes.data, ldb, 1.0 if beta is None else beta, C.ctypes.data, max(1, n))
             return
     if beta is not None:
         C *= beta
@@ -81,6 +93,23 @@ def gemm(alpha, A, B, beta, C):
         C += A @ B
     else:
         C += alpha * (A @ B)
+
+
+def matmul_scaled(A, B, alpha, C):
+    """np.matmul(A, B, out=C); C *= alpha: one dgemm with beta 0, which writes C without
+    reading it, as matmul does (2mm's tmp = alpha * A @ B: a pass over tmp less)."""
+    if _finite_nonzero(alpha):
+        plan = _plan(A, B, C)
+        if plan:
+            (ta, lda), (tb, ldb), m, n, k = plan
+            _dgemm(_ROW_MAJOR, ta, tb, m, n, k, alpha, A.ctypes.data, lda, B.ctypes.data, ldb, 0.0,
+                   C.ctypes.data, max(1, n))
+            return
+    if type(C) is _np.ndarray:
+        _np.matmul(A, B, out=C)
+    else:
+        C[...] = A @ B  # a CuPy array: its product, copied in
+    C *= alpha
 
 
 def _finite_nonzero(x):
