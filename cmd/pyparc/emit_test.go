@@ -679,27 +679,9 @@ func TestEmitTriangles(t *testing.T) {
 // and not beside a matrix product (the first two found by review); outputs match the
 // original below and above the threshold.
 func TestEmitFusedDefault(t *testing.T) {
-	needPython(t)
-	dir := copyProgram(t, "fused.py")
-	db := filepath.Join(dir, "p.db")
-	script := filepath.Join(dir, "fused.py")
-	for _, n := range []string{"10", "13"} {
-		if code, _, stderr := pyparc(t, "profile", "run", "--db", db, script, "--n", n); code != 0 {
-			t.Fatalf("profile: %s", stderr)
-		}
-	}
-	out := filepath.Join(dir, "out")
-	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
-	if code != 0 {
-		t.Fatalf("emit: %s", stderr)
-	}
+	dir, out, stdout := profileAndEmit(t, "fused.py", "10", "13")
 	for fn, fused := range map[string]bool{"rank1": true, "rank1_f32": false, "split": false, "product": false} {
-		line := ""
-		for _, l := range strings.Split(stdout, "\n") {
-			if strings.HasPrefix(l, "optimized  "+fn+" ") {
-				line = l
-			}
-		}
+		line := summaryLine(stdout, fn)
 		if got := strings.Contains(line, "numba from A.size >= NUMBA_FUSED_MIN"); line == "" || got != fused {
 			t.Errorf("%s: compiled default %v, want %v:\n%s", fn, got, fused, line)
 		}
@@ -724,31 +706,13 @@ func TestEmitFusedDefault(t *testing.T) {
 // under a comment naming a product, nor for matrix products beside a cube (all found by
 // review). Outputs match the original below and above NUMBA_MATVEC_MIN.
 func TestEmitMatvecDefault(t *testing.T) {
-	needPython(t)
-	dir := copyProgram(t, "matvec.py")
-	db := filepath.Join(dir, "p.db")
-	script := filepath.Join(dir, "matvec.py")
-	for _, n := range []string{"10", "13"} {
-		if code, _, stderr := pyparc(t, "profile", "run", "--db", db, script, "--n", n); code != 0 {
-			t.Fatalf("profile: %s", stderr)
-		}
-	}
-	out := filepath.Join(dir, "out")
-	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
-	if code != 0 {
-		t.Fatalf("emit: %s", stderr)
-	}
+	dir, out, stdout := profileAndEmit(t, "matvec.py", "10", "13")
 	for fn, want := range map[string]string{
 		"rows":   "runs numpy, numba_sum from A.size >= NUMBA_MATVEC_MIN below NUMBA_UNFUSED_MAX for matrix-vector work",
 		"shared": "runs numpy, numba_sum from A.size >= NUMBA_MATVEC_MIN for matrix-vector work",
 		"one":    "runs numpy", "apart": "runs numpy", "dots": "runs numpy",
 		"sums_apart": "runs numpy", "no_product": "runs numpy", "products": "runs numpy"} {
-		line := ""
-		for _, l := range strings.Split(stdout, "\n") {
-			if strings.HasPrefix(l, "optimized  "+fn+" ") {
-				line = l
-			}
-		}
+		line := summaryLine(stdout, fn)
 		if !strings.HasSuffix(line, want) {
 			t.Errorf("%s: want %q at the end of:\n%s", fn, want, line)
 		}
@@ -760,6 +724,37 @@ func TestEmitMatvecDefault(t *testing.T) {
 			t.Errorf("--n %s: saved arrays differ: %v (prints %q, the original %q)", n, err, got, want)
 		}
 	}
+}
+
+// profileAndEmit copies a program of testdata/programs/basic, profiles it at each --n size
+// and emits it into dir/out; it returns both and emit's output.
+func profileAndEmit(t *testing.T, script string, sizes ...string) (dir, out, stdout string) {
+	t.Helper()
+	needPython(t)
+	dir = copyProgram(t, script)
+	db := filepath.Join(dir, "p.db")
+	path := filepath.Join(dir, script)
+	for _, n := range sizes {
+		if code, _, stderr := pyparc(t, "profile", "run", "--db", db, path, "--n", n); code != 0 {
+			t.Fatalf("profile: %s", stderr)
+		}
+	}
+	out = filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, path)
+	if code != 0 {
+		t.Fatalf("emit: %s", stderr)
+	}
+	return dir, out, stdout
+}
+
+// summaryLine is emit's line about function fn, or "".
+func summaryLine(stdout, fn string) string {
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(l, "optimized  "+fn+" ") {
+			return l
+		}
+	}
+	return ""
 }
 
 // sameArraysNaN is sameArrays with nan equal to nan at the same places.

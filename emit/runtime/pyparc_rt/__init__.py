@@ -385,23 +385,17 @@ _blas_saved = 0       # the thread count the outermost one found
 
 def _find_blas():
     """The thread-count functions of the OpenBLAS library this process loaded (NumPy's
-    scipy-openblas or a system libopenblas), found through /proc/self/maps; False elsewhere."""
-    try:
-        import ctypes
-        with open("/proc/self/maps") as f:
-            paths = sorted({ln.split()[-1] for ln in f if "openblas" in ln.rsplit("/", 1)[-1].lower()
-                            and ".so" in ln})
-        for path in paths:
-            lib = ctypes.CDLL(path)
-            for prefix, suffix in (("scipy_openblas_", "64_"), ("scipy_openblas_", ""),
-                                   ("openblas_", "64_"), ("openblas_", "")):
-                get = getattr(lib, prefix + "get_num_threads" + suffix, None)
-                put = getattr(lib, prefix + "set_num_threads" + suffix, None)
-                if get is not None and put is not None:
-                    get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
-                    return get, put
-    except Exception:
-        pass
+    scipy-openblas or a system libopenblas); False elsewhere."""
+    import ctypes
+    from ._blaslib import openblas_libs
+    for lib in openblas_libs():
+        for prefix, suffix in (("scipy_openblas_", "64_"), ("scipy_openblas_", ""),
+                               ("openblas_", "64_"), ("openblas_", "")):
+            get = getattr(lib, prefix + "get_num_threads" + suffix, None)
+            put = getattr(lib, prefix + "set_num_threads" + suffix, None)
+            if get is not None and put is not None:
+                get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
+                return get, put
     return False
 
 

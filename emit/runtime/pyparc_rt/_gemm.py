@@ -17,6 +17,8 @@ import os
 
 import numpy as _np
 
+from ._blaslib import openblas_libs
+
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 
 # The dgemm of the OpenBLAS NumPy loaded: None until looked for, False where there is none.
@@ -24,26 +26,19 @@ _dgemm = None
 
 
 def _find_dgemm():
-    """cblas_dgemm with 64-bit ints (NumPy's scipy-openblas64 or an OpenBLAS built so), found
-    through /proc/self/maps; False elsewhere. A symbol without the 64_ suffix is not taken:
-    its int size cannot be told from outside, and a wrong one would crash."""
+    """cblas_dgemm with 64-bit ints (NumPy's scipy-openblas64 or an OpenBLAS built so); False
+    elsewhere. A symbol without the 64_ suffix is not taken: its int size cannot be told from
+    outside, and a wrong one would crash."""
     if os.environ.get("PYPARC_DIRECT_BLAS") == "0":
         return False
-    try:
-        with open("/proc/self/maps") as f:
-            paths = sorted({ln.split()[-1] for ln in f if "openblas" in ln.rsplit("/", 1)[-1].lower()
-                            and ".so" in ln})
-        for path in paths:
-            lib = ctypes.CDLL(path)
-            for name in ("scipy_cblas_dgemm64_", "cblas_dgemm64_"):
-                fn = getattr(lib, name, None)
-                if fn is not None:
-                    i, d, p = ctypes.c_int64, ctypes.c_double, ctypes.c_void_p
-                    fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, i, i, i, d, p, i, p, i, d, p, i]
-                    fn.restype = None
-                    return fn
-    except Exception:
-        pass
+    for lib in openblas_libs():
+        for name in ("scipy_cblas_dgemm64_", "cblas_dgemm64_"):
+            fn = getattr(lib, name, None)
+            if fn is not None:
+                i, d, p = ctypes.c_int64, ctypes.c_double, ctypes.c_void_p
+                fn.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int, i, i, i, d, p, i, p, i, d, p, i]
+                fn.restype = None
+                return fn
     return False
 
 
