@@ -315,12 +315,12 @@ func TestEmitScalarTypes(t *testing.T) {
 	}
 	out := filepath.Join(dir, "out")
 	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
-	if code != 0 || strings.Count(stdout, "optimized ") != 4 {
+	if code != 0 || strings.Count(stdout, "optimized ") != 5 {
 		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
 	}
 	run := func(d string) string { return runScript(t, d, "scalar_types.py") }
 	want := run(dir)
-	if !strings.Contains(want, "[40, 390.0, 1520, np.float64(85320.0), np.int64(780)]") {
+	if !strings.Contains(want, "[40, 390.0, 1520, np.float64(85320.0), np.int64(780)]") || !strings.Contains(want, "[np.int16(781), np.int16(-20685)]") {
 		t.Fatalf("the original prints %q", want)
 	}
 	sameForVariants(t, run, out, want, "", "numpy")

@@ -828,8 +828,25 @@ def test_first_call_keeps_numba_warnings_quiet(tmp_path):
 
 @pytest.mark.parametrize("acc,x,want", [
     (0, np.int64(5), int), (0.0, np.int64(5), int), (True, np.int64(5), int),
-    (np.int64(0), np.int64(5), np.int64), (np.int16(0), np.int64(5), np.int64),
+    (np.int64(0), np.int64(5), np.int64), (np.int16(0), np.int64(5), np.int16),
+    (np.float32(0), np.int64(5), np.float32),
 ])
-def test_int_for_keeps_python_accumulators_python(acc, x, want):
+def test_int_for_gives_what_the_original_adds(acc, x, want):
     assert type(rt.int_for(acc, x)) is want
-    assert type(rt.float_for(acc, np.float64(0.5))) is (float if type(acc) in (int, float, bool) else np.float64)
+    assert type(acc + rt.int_for(acc, x)) is type(acc + 5)
+
+
+@pytest.mark.parametrize("acc,want", [(0, float), (0.5, float), (np.float64(0), np.float64),
+                                      (np.float32(0), np.float32), (np.int16(0), np.float64)])
+def test_float_for_gives_what_the_original_adds(acc, want):
+    assert type(acc + rt.float_for(acc, np.float64(0.5))) is want
+    assert type(acc + 0.5) is want
+
+
+def test_int_for_wraps_as_the_steps_do():
+    t = np.int16(1)
+    with np.errstate(over="ignore"):
+        stepwise = t
+        for i in range(300):
+            stepwise = stepwise + i
+        assert t + rt.int_for(t, np.int64(sum(range(300)))) == stepwise == np.int16(-20685)

@@ -488,15 +488,24 @@ def jit_parallel(fn):
 
 
 def int_for(acc, x):
-    """x as a Python int where acc is a Python number, else x: the sum of Python ints a
-    whole-array reduction computed as a NumPy scalar, added to acc as the original added the
-    ints (a Python accumulator stays Python; a NumPy one takes NumPy's rules)."""
-    return int(x) if type(acc) in _PY_NUMBERS else x
+    """x, a sum of Python ints a whole-array reduction computed as a NumPy scalar, made what
+    the original added to acc one int at a time: a Python int where acc is a Python number,
+    acc's own dtype where acc is a NumPy number (NumPy 2 keeps an int16 an int16 when it adds
+    a Python int, wrapping around; modular sums wrap alike in one step or many)."""
+    if type(acc) in _PY_NUMBERS:
+        return int(x)
+    if isinstance(acc, _np.number):
+        return _np.asarray(x).astype(acc.dtype)[()]
+    return x
 
 
 def float_for(acc, x):
-    """int_for for a sum of Python floats."""
-    return float(x) if type(acc) in _PY_NUMBERS else x
+    """int_for for a sum of Python floats: a NumPy integer acc becomes float64 as it would."""
+    if type(acc) in _PY_NUMBERS:
+        return float(x)
+    if isinstance(acc, (_np.floating, _np.complexfloating)):
+        return _np.asarray(x).astype(acc.dtype)[()]
+    return x
 
 
 _PY_NUMBERS = (int, float, bool)

@@ -1,6 +1,7 @@
 """Scalars a function sums and returns keep the type the original gives them: a count of
 Python ints stays an int (json.dumps takes it, not an np.int64), a sum of Python floats a
-float, a sum of array elements an np.float64, and a count started from an np.int64 an np.int64.
+float, a sum of array elements an np.float64, a count started from an np.int64 an np.int64,
+and one started from an np.int16 an np.int16, wrapping around as the original's steps do.
 
 usage: scalar_types.py"""
 import json
@@ -35,6 +36,15 @@ def from_numpy(x, y, n):
     return t
 
 
+def narrow(x, y, n):
+    # An int16 accumulator stays int16, wrapping around past its range as it adds each i.
+    t = y[0]
+    for i in range(n):
+        x[i] = x[i] + 1.0
+        t += i
+    return t
+
+
 def energy(u, n):
     e = 0.0
     for i in range(n):
@@ -47,6 +57,8 @@ def main():
         x = np.arange(n, dtype=np.float64)
         values = [count(x, n), *weights(x, n), energy(x, n), from_numpy(x, np.arange(3), n)]
         print(repr(values), json.dumps(values[:3]))
+    with np.errstate(over="ignore"):
+        print(repr([narrow(np.zeros(n), np.ones(2, np.int16), n) for n in (40, 300)]))
 
 
 if __name__ == "__main__":
