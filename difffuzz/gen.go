@@ -205,6 +205,9 @@ func (g *gen) program() *Program {
 		if g.chance(30) {
 			p.Body = append(p.Body, g.rowSums()...)
 		}
+		if g.chance(20) {
+			p.Body = append(p.Body, g.products()...)
+		}
 	})
 	if len(p.Return) > 0 && g.chance(30) {
 		// Store a reduction into an array instead of returning it.
@@ -445,6 +448,54 @@ func (g *gen) rowSums() []Stmt {
 	}
 	outer.Body = []Stmt{inner}
 	return []Stmt{outer}
+}
+
+// products makes gemm's nest over three float64 matrices of its own, every loop over a whole
+// extent: C[i, j] scaled or zeroed or neither, then C[i, j] += s * (A[i, k] * B[k, j]), B
+// read transposed at times. The NumPy variant runs it as one BLAS call (_rt.gemm,
+// _rt.matmul_scaled) where the arrays allow, and NumPy's operations where they do not
+// (the same array passed twice, views).
+func (g *gen) products() []Stmt {
+	n := len(g.p.Syms)
+	si, sj, sk := g.intn(n), g.intn(n), g.intn(n)
+	add := func(dims ...int) *Array {
+		a := &Array{Name: string(rune('A' + len(g.p.Arrays))), DType: "float64", Dims: dims}
+		g.p.Arrays = append(g.p.Arrays, a)
+		return a
+	}
+	c, a := add(si, sj), add(si, sk)
+	trans := g.chance(30)
+	b := add(sk, sj)
+	bIdx := []Idx{{Var: "k"}, {Var: "j"}}
+	if trans {
+		b.Dims = []int{sj, sk}
+		bIdx = []Idx{{Var: "j"}, {Var: "k"}}
+	}
+	scalar := func(name string) Expr {
+		for _, f := range g.p.Floats {
+			if f == name && g.chance(70) {
+				return &Name{name}
+			}
+		}
+		return &Num{g.pick([]string{"1.5", "0.5", "-2.0"})}
+	}
+	whole := func(v string, s int) *Loop {
+		return &Loop{Var: v, Sym: s, Lo: Aff{Sym: -1}, Hi: Aff{Sym: s}, Step: 1}
+	}
+	li, lj, lk := whole("i", si), whole("j", sj), whole("k", sk)
+	cell := func() *Ref { return &Ref{Array: c.Name, Idx: []Idx{{Var: "i"}, {Var: "j"}}} }
+	prod := &Bin{Op: "*", X: &Ref{Array: a.Name, Idx: []Idx{{Var: "i"}, {Var: "k"}}}, Y: &Ref{Array: b.Name, Idx: bIdx}}
+	lk.Body = []Stmt{&Assign{Target: cell(), Op: "+=", Value: &Bin{Op: "*", X: scalar("alpha"), Y: prod}}}
+	switch g.intn(3) {
+	case 0:
+		lj.Body = []Stmt{&Assign{Target: cell(), Op: "*=", Value: scalar("beta")}, lk}
+	case 1:
+		lj.Body = []Stmt{&Assign{Target: cell(), Op: "=", Value: &Num{"0.0"}}, lk}
+	default:
+		lj.Body = []Stmt{lk}
+	}
+	li.Body = []Stmt{lj}
+	return []Stmt{li}
 }
 
 // accumulator makes a private sum carried to one statement, as users write dot products

@@ -74,6 +74,7 @@ func TestGenerateCovers(t *testing.T) {
 		{"shared sums", `(?m)^    for i in range\(.*\n        for j in range\(.*\n            \w+\[[ij]\] (\+=|-=|=) \w+\[[ij], [ij]\] \*`},
 		{"shared sums after a loop", `(?m)^    for k in range\(.*\n        \w+\[k\] = .*\n    for i in range\(.*\n        for j in range\(.*\n            \w+\[[ij]\] (\+=|-=|=) \w+\[[ij], [ij]\] \*`},
 		{"row sums", `(?m)^        for j in range\(.*\n            (\w+)\[i\] (\+=|-=|=) (\w+\[i\] \+ )?\w+\[i, j\] \*.*\n            \w+\[i\] (\+=|-=|=) `},
+		{"products", `(?m)^            for k in range\(0, .*\n                \w\[i, j\] \+= \S+ \* \(\w\[i, k\] \* \w\[[jk], [jk]\]\)$`},
 		{"returned reduction", `return s\d`},
 		{"np.sqrt(np.abs())", `np\.sqrt\(np\.abs\(`},
 		{"math.exp", `math\.exp\(-abs\(`},
