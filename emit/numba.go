@@ -90,6 +90,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	if storesFloatIntoInt(newRegion(s, file, def.Body)) {
 		return nil, vecErr("float values stored into an int array: Numba casts where Python raises")
 	}
+	// NumPy computes with an int16 in int16, wrapping around; Numba in int64 unless cast.
+	narrowed, err := narrowEdits(newRegion(s, file, def.Body), src)
+	if err != nil {
+		return nil, err
+	}
 	// An int to an int power: Python gives a float for a negative exponent (2 ** -3 is
 	// 0.125), NumPy's int64 raises ValueError, Numba's int power gives an int.
 	if intPower(newRegion(s, file, def.Body)) {
@@ -235,6 +240,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	sort.Strings(ins)
 	sort.Strings(outs)
+	var splits []edit // loops split at a pivot, their copies of the body cast as narrowed says
 	var mark func(body []pyast.Stmt, inside bool)
 	mark = func(body []pyast.Stmt, inside bool) {
 		for _, st := range body {
@@ -258,9 +264,9 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 				continue
 			}
 			if opt.inner && !inside && l != nil && !l.Parallel && l.SplitAt != "" && !l.SharedScalar && !bindsLiveOut(def, f, outside) {
-				if text, ok := splitLoop(src, f, l.SplitAt); ok {
+				if text, ok := splitLoop(src, f, l.SplitAt, narrowed); ok {
 					at := lineStart(src, int(f.Pos()))
-					edits = append(edits, edit{at, lineEnd(src, int(f.End())), text})
+					splits = append(splits, edit{at, lineEnd(src, int(f.End())), text})
 					prange += 2
 					pranged = append(pranged, l, l) // two parallel regions a run
 					continue
@@ -283,6 +289,23 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		}
 	}
 	mark(s.Body, false)
+	// The casts go into statements the edits above leave as they are; a nest they rewrite
+	// (a wavefront, private copies, a sum's helper) would lose them.
+	for _, n := range narrowed {
+		for _, e := range edits {
+			if e.from < n.to && n.from < e.to {
+				return nil, vecErr("narrow NumPy integers in a loop nest this variant rewrites")
+			}
+		}
+		split := false
+		for _, e := range splits {
+			split = split || e.from <= n.from && n.to <= e.to
+		}
+		if !split {
+			edits = append(edits, n)
+		}
+	}
+	edits = append(edits, splits...)
 	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
 	var text strings.Builder
 	last := from
@@ -323,7 +346,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	if len(outs) > 0 {
 		call = tupleOf(outs) + " = " + call
 	}
-	lines := []string{indent + "try:", indent + "    " + call, indent + "except _rt.NumbaError:"}
+	lines := []string{indent + "try:", indent + "    " + call}
+	for _, l := range numpyOuts(newRegion(s, file, def.Body), outs, before, assigned, src) {
+		lines = append(lines, indent+"    "+l)
+	}
+	lines = append(lines, indent+"except _rt.NumbaError:")
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
 	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), multiSums: multiSums(sums), pranged: pranged, private: len(privates), fused: fused}, nil
 }
@@ -677,7 +704,7 @@ func topLevelComma(args string) bool {
 // splitLoop writes "for i in range(lo, hi):" and its body as three loops over the indices
 // below k, at k and above k (polyopt's SplitAt: no dependence joins two iterations of one
 // piece), the first and the last with prange. false where the loop's text is not that plain.
-func splitLoop(src []byte, f *pyast.For, k string) (string, bool) {
+func splitLoop(src []byte, f *pyast.For, k string, rewrites []edit) (string, bool) {
 	c, ok := f.Iter.(*pyast.Call)
 	v, isName := f.Target.(*pyast.Name)
 	if !ok || !isName || len(c.Args) < 1 || len(c.Args) > 2 || len(f.Body) == 0 {
@@ -694,7 +721,7 @@ func splitLoop(src []byte, f *pyast.For, k string) (string, bool) {
 	if bodyAt <= at || strings.TrimSpace(indent) != "" {
 		return "", false // the body on the header's line
 	}
-	body := string(src[bodyAt:lineEnd(src, int(f.End()))])
+	body := spliced(src, bodyAt, lineEnd(src, int(f.End())), rewrites)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%sfor %s in _rt.prange(%s, min(%s, %s)):\n%s\n", indent, v.Id, lo, k, hi, body)
 	fmt.Fprintf(&b, "%sfor %s in range(max(%s, %s), min(%s + 1, %s)):\n%s\n", indent, v.Id, lo, k, k, hi, body)

@@ -16,13 +16,16 @@ import (
 // isl proves legal by construction) and turning every subtree whose loops carry no dependence,
 // or only reductions, into whole-array statements.
 type region struct {
-	scop    *polyopt.SCoP
-	file    *pyast.File
-	loopOf  map[*pyast.For]*polyopt.Loop
-	stmtOf  map[pyast.Node]*polyopt.Stmt
-	names   *names
-	outside map[string]bool // names the function uses outside the subtree being vectorized
-	fnBody  []pyast.Stmt
+	// narrow follows the SCoP's narrow integers (see narrowMeetsIndex), once narrowDone.
+	narrow     *narrowRW
+	narrowDone bool
+	scop       *polyopt.SCoP
+	file       *pyast.File
+	loopOf     map[*pyast.For]*polyopt.Loop
+	stmtOf     map[pyast.Node]*polyopt.Stmt
+	names      *names
+	outside    map[string]bool // names the function uses outside the subtree being vectorized
+	fnBody     []pyast.Stmt
 	// spans, where set, are the ranges boxes of triangular loops use for a loop instead of its
 	// bounds: a Ray chunk runs [_lo, _hi) of a loop whose whole range is known.
 	spans    map[string][2]polyopt.Affine
@@ -863,9 +866,11 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		if scalar && tmps[w.Array] != nil && op == "+=" && mask == "" {
 			u.target, u.array, u.op, u.value, u.temp = w.Array, w.Array, op, align(reduced, tgt.axes), true
 		}
-		if len(tgt.axes) == 0 && !scalar {
+		if len(tgt.axes) == 0 && (!scalar || tmps[w.Array] == nil) {
 			// One cell, updated only when the sum has terms: the loops never touch it
 			// otherwise, and it may lie outside the array then (c[i + 1] for the last i).
+			// A scalar likewise keeps its value and type: s = 0.0 stays a Python float (an
+			// empty NumPy sum is np.float64(0.0)), s = -0.0 stays -0.0.
 			var conds []string
 			for _, it := range red {
 				if a := byIter[it]; !(a.lo.IsConst() && a.hi.IsConst() && a.lo.Const < a.hi.Const) {
@@ -1647,6 +1652,9 @@ func triAxis(l *polyopt.Loop, outer []axis, spans map[string][2]polyopt.Affine) 
 func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
 	if err := r.sameComplex(st, value); err != nil {
 		return err
+	}
+	if r.narrowMeetsIndex(value, st.Iters) {
+		return vecErr("a narrow NumPy integer plus a loop index: whole-array code would make the sum int64")
 	}
 	// An int to an int power: Python gives a float for a negative exponent (2 ** -1 is
 	// 0.5), NumPy raises ValueError for int arrays; a masked statement would even compute it

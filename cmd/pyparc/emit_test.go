@@ -315,15 +315,40 @@ func TestEmitScalarTypes(t *testing.T) {
 	}
 	out := filepath.Join(dir, "out")
 	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
-	if code != 0 || strings.Count(stdout, "optimized ") != 5 {
+	if code != 0 || strings.Count(stdout, "optimized ") != 6 {
 		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
 	}
 	run := func(d string) string { return runScript(t, d, "scalar_types.py") }
 	want := run(dir)
-	if !strings.Contains(want, "[40, 390.0, 1520, np.float64(85320.0), np.int64(780)]") || !strings.Contains(want, "[np.int16(781), np.int16(-20685)]") {
+	if !strings.Contains(want, "[40, 390.0, 1520, np.float64(85320.0), np.int64(780), np.float64(1560.0)]") || !strings.Contains(want, "[0, 0.0, 0, 0.0, np.int64(0), -0.0]") || !strings.Contains(want, "[np.int16(781), np.int16(-20685)]") {
 		t.Fatalf("the original prints %q", want)
 	}
-	sameForVariants(t, run, out, want, "", "numpy")
+	sameForVariants(t, run, out, want, "", "numpy", "numba", "numba_sum")
+}
+
+// TestEmitNarrowInts checks that every variant computes with int16 and uint8 elements as the
+// original does, wrapping around in their type (the Numba variants computed in int64).
+func TestEmitNarrowInts(t *testing.T) {
+	needPython(t)
+	dir := copyProgram(t, "narrow_ints.py")
+	db := filepath.Join(dir, "p.db")
+	script := filepath.Join(dir, "narrow_ints.py")
+	if code, _, stderr := pyparc(t, "profile", "run", "--db", db, script); code != 0 {
+		t.Fatalf("profile: %s", stderr)
+	}
+	out := filepath.Join(dir, "out")
+	code, stdout, stderr := pyparc(t, "emit", "--db", db, "-o", out, script)
+	// Every function but shifted gets a Numba variant, its results cast to the narrow type.
+	if code != 0 || strings.Count(stdout, "optimized ") != 5 || strings.Count(stdout, "numba: 1 loop nest(s) compiled") != 4 ||
+		!strings.Contains(stdout, "narrow_ints.py:26:5: no Numba variant: arithmetic on narrow NumPy integers") {
+		t.Fatalf("emit: exit %d\n%s%s", code, stdout, stderr)
+	}
+	run := func(d string) string { return runScript(t, d, "narrow_ints.py") }
+	want := run(dir)
+	if !strings.Contains(want, "252737.0 55489 2024 629275 -74928") {
+		t.Fatalf("the original prints %q", want)
+	}
+	sameForVariants(t, run, out, want, "", "numpy", "numba", "numba_inner", "numba_sum")
 }
 
 // sameForVariants runs the emitted program in out under each forced variant ("" for the

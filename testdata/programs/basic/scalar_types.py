@@ -1,7 +1,8 @@
 """Scalars a function sums and returns keep the type the original gives them: a count of
 Python ints stays an int (json.dumps takes it, not an np.int64), a sum of Python floats a
-float, a sum of array elements an np.float64, a count started from an np.int64 an np.int64,
-and one started from an np.int16 an np.int16, wrapping around as the original's steps do.
+float, a sum of array elements an np.float64 (the Python float it started as where the loop
+is empty, -0.0 included), a count started from an np.int64 an np.int64, and one started from
+an np.int16 an np.int16, wrapping around as the original's steps do.
 
 usage: scalar_types.py"""
 import json
@@ -52,10 +53,18 @@ def energy(u, n):
     return e
 
 
+def offset(u, n):
+    # An empty loop leaves -0.0 as it is: a NumPy sum of no terms would add 0.0.
+    e = -0.0
+    for i in range(n):
+        e += u[i]
+    return e
+
+
 def main():
-    for n in (3, 40):
+    for n in (0, 3, 40):
         x = np.arange(n, dtype=np.float64)
-        values = [count(x, n), *weights(x, n), energy(x, n), from_numpy(x, np.arange(3), n)]
+        values = [count(x, n), *weights(x, n), energy(x, n), from_numpy(x, np.arange(3), n), offset(x, n)]
         print(repr(values), json.dumps(values[:3]))
     with np.errstate(over="ignore"):
         print(repr([narrow(np.zeros(n), np.ones(2, np.int16), n) for n in (40, 300)]))

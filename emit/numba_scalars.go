@@ -1,0 +1,729 @@
+package emit
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pyparc/pyparc/polyopt"
+	"github.com/pyparc/pyparc/pyast"
+)
+
+// narrowInts are the NumPy integer types whose arithmetic Numba widens. NumPy keeps an int16
+// an int16 through x[i] + x[i + 1], wrapping around past its range, and a uint8 image's
+// (a + b + c) // 3 wraps before it divides; Numba computes both in int64 and only truncates
+// what it stores (a uint64 with a Python int it computes in float64).
+var narrowInts = map[string]bool{
+	"int8": true, "int16": true, "int32": true,
+	"uint8": true, "uint16": true, "uint32": true, "uint64": true,
+}
+
+// narrowEdits returns the edits that make Numba compute the SCoP's arithmetic on narrow
+// integers as NumPy does: each +, -, *, // and % whose operands are of one narrow type (or an
+// int literal within its range) is cast back to it, np.int32(a + b), which wraps around as
+// NumPy's int32 does; a narrow target's update x += e becomes x = np.int32(x + e). It fails
+// where Numba could still compute otherwise: another operator, two narrow types, or a Python
+// int whose range is unknown (NumPy raises OverflowError for one past the type's range).
+func narrowEdits(r *region, src []byte) ([]edit, error) {
+	w, err := newNarrowRW(r, src)
+	if w == nil || err != nil {
+		return nil, err
+	}
+	var stmts []*polyopt.Stmt
+	for _, st := range r.scop.Stmts {
+		if w.reads(st.Node) {
+			stmts = append(stmts, st)
+		}
+	}
+	var edits []edit
+	for _, st := range stmts {
+		switch n := st.Node.(type) {
+		case *pyast.Assign:
+			if len(n.Targets) != 1 {
+				return nil, vecErr("an assignment to several targets of narrow NumPy integers")
+			}
+			text, _, err := w.expr(n.Value)
+			if err != nil {
+				return nil, err
+			}
+			edits = append(edits, edit{int(n.Value.Pos()), int(n.Value.End()), text})
+		case *pyast.AugAssign:
+			text, d, err := w.expr(n.Value)
+			if err != nil {
+				return nil, err
+			}
+			td := w.dtypeOf(n.Target)
+			if td == "" {
+				edits = append(edits, edit{int(n.Value.Pos()), int(n.Value.End()), text})
+				continue
+			}
+			if !w.sameOrSmall(n.Value, d, td) || !wrapping(n.Op) {
+				return nil, vecErr("an update of narrow NumPy integers that Numba would compute in int64")
+			}
+			t := w.text(n.Target)
+			edits = append(edits, edit{int(n.Pos()), int(n.End()), fmt.Sprintf("%s = _np.%s(%s %s %s)", t, td, t, n.Op, operandText(text, n.Value))})
+		default:
+			return nil, vecErr("a statement on narrow NumPy integers that is not an assignment")
+		}
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
+	return edits, nil
+}
+
+// newNarrowRW follows the SCoP's narrow integers through its scalars; nil where it has none.
+func newNarrowRW(r *region, src []byte) (*narrowRW, error) {
+	w := &narrowRW{r: r, src: src, scalars: map[string]string{}, small: map[string][2]int64{}}
+	narrow := false
+	for _, st := range r.scop.Stmts {
+		narrow = narrow || w.reads(st.Node)
+	}
+	if !narrow {
+		return nil, nil
+	}
+	// Scalars that hold narrow integers, and those assigned only small int literals (pair
+	// = 1 if ... else 0), which NumPy adds to an int32 as an int32.
+	notSmall := map[string]bool{}
+	for _, st := range r.scop.Stmts {
+		target, value, op, err := splitUpdate(st)
+		name, ok := target.(*pyast.Name)
+		if err != nil || !ok {
+			continue
+		}
+		if lo, hi, ok := intLiterals(value); ok && op == "" && !notSmall[name.Id] {
+			if old, seen := w.small[name.Id]; seen {
+				lo, hi = min(lo, old[0]), max(hi, old[1])
+			}
+			w.small[name.Id] = [2]int64{lo, hi}
+		} else {
+			notSmall[name.Id] = true
+			delete(w.small, name.Id)
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, st := range r.scop.Stmts {
+			target, value, _, err := splitUpdate(st)
+			name, ok := target.(*pyast.Name)
+			if err != nil || !ok {
+				continue
+			}
+			_, d, err := w.expr(value)
+			if err != nil || d == "" {
+				continue
+			}
+			if old := w.scalars[name.Id]; old != "" && old != d {
+				return nil, vecErr("the scalar " + name.Id + " holds two narrow NumPy integer types")
+			}
+			if w.scalars[name.Id] == "" {
+				w.scalars[name.Id], changed = d, true
+				delete(w.small, name.Id)
+			}
+		}
+	}
+	return w, nil
+}
+
+// narrowRW rewrites expressions for narrowEdits.
+type narrowRW struct {
+	r       *region
+	src     []byte
+	scalars map[string]string   // scalars holding a narrow integer, by its type
+	small   map[string][2]int64 // scalars assigned only int literals, by their range
+}
+
+func (w *narrowRW) text(e pyast.Node) string { return string(w.src[e.Pos():e.End()]) }
+
+// dtypeOf is the narrow type of an element or scalar, or "".
+func (w *narrowRW) dtypeOf(e pyast.Expr) string {
+	switch e := e.(type) {
+	case *pyast.Subscript:
+		if id, ok := e.X.(*pyast.Name); ok && narrowInts[w.r.dtype(id.Id)] {
+			return w.r.dtype(id.Id)
+		}
+	case *pyast.Name:
+		if d := w.scalars[e.Id]; d != "" {
+			return d
+		}
+		if a := w.r.scop.Arrays[e.Id]; a != nil && a.Scalar && narrowInts[a.DType] {
+			return a.DType
+		}
+	}
+	return ""
+}
+
+// reads reports a narrow element or scalar in n.
+func (w *narrowRW) reads(n pyast.Node) bool {
+	found := false
+	pyast.Inspect(n, func(n pyast.Node) bool {
+		if e, ok := n.(pyast.Expr); ok && w.dtypeOf(e) != "" {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// sameOrSmall reports e, of narrow type d ("" for none), fit to meet a narrow td: of that
+// type, or an int literal or small scalar within its range.
+func (w *narrowRW) sameOrSmall(e pyast.Expr, d, td string) bool {
+	if d != "" {
+		return d == td
+	}
+	lo, hi, ok := intLiterals(e)
+	if id, isName := e.(*pyast.Name); isName {
+		r, small := w.small[id.Id]
+		lo, hi, ok = r[0], r[1], small
+	}
+	if !ok {
+		return false
+	}
+	min, max := intRange(td)
+	return min <= lo && hi <= max
+}
+
+// expr returns e's text for Numba and the narrow type of its value ("" for another).
+func (w *narrowRW) expr(e pyast.Expr) (string, string, error) {
+	if d := w.dtypeOf(e); d != "" {
+		return w.text(e), d, nil
+	}
+	if !w.reads(e) {
+		return w.text(e), "", nil
+	}
+	switch e := e.(type) {
+	case *pyast.BinOp:
+		x, dx, err := w.expr(e.X)
+		if err != nil {
+			return "", "", err
+		}
+		y, dy, err := w.expr(e.Y)
+		if err != nil {
+			return "", "", err
+		}
+		text := operandText(x, e.X) + " " + e.Op.String() + " " + operandText(y, e.Y)
+		d, other, otherType := dx, e.Y, dy
+		if d == "" {
+			d, other, otherType = dy, e.X, dx
+		}
+		switch {
+		case d == "":
+			return text, "", nil
+		case w.sameOrSmall(other, otherType, d) && wrapping(e.Op):
+			return "_np." + d + "(" + text + ")", d, nil
+		case w.sameOrSmall(other, otherType, d) && e.Op == pyast.Div:
+			return text, "", nil
+		case otherType == "" && w.wider(other) && (wrapping(e.Op) || e.Op == pyast.Div):
+			return text, "", nil // an int64 or float64 result, exact from the narrow value
+		}
+		return "", "", vecErr("arithmetic on narrow NumPy integers that Numba would compute in another type")
+	case *pyast.UnaryOp:
+		x, d, err := w.expr(e.X)
+		if err != nil {
+			return "", "", err
+		}
+		switch {
+		case d == "":
+			return e.Op.String() + operandText(x, e.X), "", nil
+		case e.Op == pyast.USub:
+			return "_np." + d + "(-" + operandText(x, e.X) + ")", d, nil
+		case e.Op == pyast.UAdd:
+			return x, d, nil
+		}
+	case *pyast.Compare:
+		x, _, err := w.expr(e.X)
+		if err != nil {
+			return "", "", err
+		}
+		text := operandText(x, e.X)
+		for k, y := range e.Ys {
+			yt, _, err := w.expr(y)
+			if err != nil {
+				return "", "", err
+			}
+			text += " " + e.Ops[k].String() + " " + operandText(yt, y)
+		}
+		return text, "", nil
+	case *pyast.IfExp:
+		cond, _, err := w.expr(e.Cond)
+		if err != nil || w.reads(e.Body) || w.reads(e.Else) {
+			break
+		}
+		return operandText(w.text(e.Body), e.Body) + " if " + operandText(cond, e.Cond) + " else " + operandText(w.text(e.Else), e.Else), "", nil
+	case *pyast.Call:
+		f, ok := e.Func.(*pyast.Name)
+		if !ok || f.Id != "min" && f.Id != "max" || len(e.Args) < 2 {
+			break
+		}
+		var args []string
+		d := ""
+		for k, a := range e.Args {
+			text, da, err := w.expr(a)
+			if err != nil {
+				return "", "", err
+			}
+			if da == "" || k > 0 && da != d {
+				return "", "", vecErr("min or max of narrow NumPy integers and other numbers")
+			}
+			d = da
+			args = append(args, text)
+		}
+		return f.Id + "(" + strings.Join(args, ", ") + ")", d, nil
+	}
+	return "", "", vecErr("narrow NumPy integers in an expression Numba would compute in another type")
+}
+
+// wider reports a value NumPy combines with a narrow integer into int64 or float64 alike
+// whether it is a Python or a NumPy number: a float, or an int64 or float64 element.
+func (w *narrowRW) wider(e pyast.Expr) bool {
+	t, ok := w.r.typeOf(e, nil, nil)
+	switch {
+	case !ok:
+		return false
+	case t.numpy:
+		return t.dtype == "float64" || t.dtype == "int64"
+	}
+	return t.dtype == "float"
+}
+
+// wrapping reports the operators whose narrow results NumPy wraps around: the int64 result
+// cast back to the narrow type is NumPy's.
+func wrapping(op pyast.BinaryOp) bool {
+	switch op {
+	case pyast.Add, pyast.Sub, pyast.Mul, pyast.FloorDiv, pyast.Mod:
+		return true
+	}
+	return false
+}
+
+// operandText parenthesizes text, e's rewritten form, unless e is a name, an element or a literal.
+func operandText(text string, e pyast.Expr) string {
+	switch e.(type) {
+	case *pyast.Name, *pyast.Subscript, *pyast.Num, *pyast.Call:
+		return text
+	}
+	return "(" + text + ")"
+}
+
+// intLiterals returns the range of an int literal, or of the literals a conditional
+// expression of int literals chooses from.
+func intLiterals(e pyast.Expr) (int64, int64, bool) {
+	switch e := e.(type) {
+	case *pyast.Num:
+		v, err := strconv.ParseInt(strings.ReplaceAll(e.Raw, "_", ""), 0, 64)
+		return v, v, err == nil
+	case *pyast.UnaryOp:
+		if lo, hi, ok := intLiterals(e.X); ok && e.Op == pyast.USub {
+			return -hi, -lo, true
+		}
+	case *pyast.IfExp:
+		lo1, hi1, ok1 := intLiterals(e.Body)
+		lo2, hi2, ok2 := intLiterals(e.Else)
+		return min(lo1, lo2), max(hi1, hi2), ok1 && ok2
+	}
+	return 0, 0, false
+}
+
+// intRange is the range of a narrow integer type.
+func intRange(dtype string) (int64, int64) {
+	switch dtype {
+	case "int8":
+		return -1 << 7, 1<<7 - 1
+	case "int16":
+		return -1 << 15, 1<<15 - 1
+	case "int32":
+		return -1 << 31, 1<<31 - 1
+	case "uint8":
+		return 0, 1<<8 - 1
+	case "uint16":
+		return 0, 1<<16 - 1
+	case "uint32":
+		return 0, 1<<32 - 1
+	}
+	return 0, -1 // uint64: nothing fits the rules above
+}
+
+// scalarType is a value's type as the original computes it: a NumPy scalar of a dtype
+// ("float64") or a Python number (dtype "int" or "float"). maybe marks a Python number that
+// may be a NumPy one instead: a scalar parameter, which the guard admits as either.
+type scalarType struct {
+	numpy bool
+	dtype string
+	maybe bool
+}
+
+// typeOf is the type the original gives e, from the dtypes of the arrays it reads and the
+// types known of the scalars; false where the rules below do not settle it (a call, a
+// comparison, a power).
+func (r *region) typeOf(e pyast.Expr, iters map[string]bool, known map[string]scalarType) (scalarType, bool) {
+	switch e := e.(type) {
+	case *pyast.Num:
+		raw := strings.ToLower(e.Raw)
+		switch {
+		case strings.HasPrefix(raw, "0x") || strings.HasPrefix(raw, "0o") || strings.HasPrefix(raw, "0b"):
+			return scalarType{dtype: "int"}, true
+		case strings.Contains(raw, "j"):
+			return scalarType{}, false
+		case strings.ContainsAny(raw, ".e"):
+			return scalarType{dtype: "float"}, true
+		}
+		return scalarType{dtype: "int"}, true
+	case *pyast.Name:
+		if iters[e.Id] {
+			return scalarType{dtype: "int"}, true
+		}
+		if t, ok := known[e.Id]; ok {
+			return t, true
+		}
+		a := r.scop.Arrays[e.Id]
+		switch {
+		case a != nil && a.Scalar && a.DType != "":
+			return scalarType{numpy: true, dtype: a.DType}, true
+		case a != nil:
+			return scalarType{}, false
+		case r.scop.NonInt[e.Id]:
+			return scalarType{dtype: "float", maybe: true}, true
+		}
+		for _, p := range r.scop.Params {
+			if p == e.Id {
+				return scalarType{dtype: "int", maybe: true}, true
+			}
+		}
+	case *pyast.Subscript:
+		if id, ok := e.X.(*pyast.Name); ok {
+			if d := r.dtype(id.Id); d != "" {
+				return scalarType{numpy: true, dtype: d}, true
+			}
+		}
+	case *pyast.UnaryOp:
+		if e.Op == pyast.USub || e.Op == pyast.UAdd {
+			return r.typeOf(e.X, iters, known)
+		}
+	case *pyast.BinOp:
+		x, ok := r.typeOf(e.X, iters, known)
+		if !ok {
+			return x, false
+		}
+		y, ok := r.typeOf(e.Y, iters, known)
+		if !ok {
+			return y, false
+		}
+		return combine(x, y, e.Op)
+	}
+	return scalarType{}, false
+}
+
+// combine is the type of x op y under NumPy 2's rules for scalars: a Python number takes the
+// type of the NumPy scalar beside it (an int becomes a float only with a float), two NumPy
+// scalars the wider of their types, and a true division of ints is a float.
+func combine(x, y scalarType, op pyast.BinaryOp) (scalarType, bool) {
+	switch op {
+	case pyast.Add, pyast.Sub, pyast.Mul, pyast.Div, pyast.FloorDiv, pyast.Mod:
+	default:
+		return scalarType{}, false
+	}
+	kind := func(t scalarType) string { // "int" or "float"
+		if strings.HasPrefix(t.dtype, "int") {
+			return "int"
+		}
+		return t.dtype
+	}
+	if !x.numpy && !y.numpy {
+		t := scalarType{dtype: "int", maybe: x.maybe || y.maybe}
+		if x.dtype == "float" || y.dtype == "float" || op == pyast.Div {
+			t.dtype = "float"
+		}
+		return t, true
+	}
+	if !x.numpy {
+		x, y = y, x
+	}
+	var d string
+	switch {
+	case !y.numpy && x.dtype == "float64", !y.numpy && x.dtype == "float32" && !y.maybe:
+		d = x.dtype
+	case !y.numpy && x.dtype == "int64":
+		d = "int64"
+		if y.dtype == "float" {
+			d = "float64"
+		}
+	case y.numpy && x.dtype == y.dtype && (x.dtype == "float64" || x.dtype == "float32" || x.dtype == "int64"):
+		d = x.dtype
+	case y.numpy && (x.dtype == "float64" || y.dtype == "float64") && kind(x) != "bool" && kind(y) != "bool":
+		d = "float64"
+	case y.numpy && kind(x) == "float" && kind(y) == "int" || y.numpy && kind(x) == "int" && kind(y) == "float":
+		d = "float64"
+	default:
+		return scalarType{}, false
+	}
+	if op == pyast.Div && d == "int64" {
+		d = "float64"
+	}
+	return scalarType{numpy: true, dtype: d}, true
+}
+
+// numpyOuts returns the lines that give each scalar the helper returns the NumPy type the
+// original gives it: Numba returns a Python float where the original's sum of float64
+// elements is an np.float64, which prints otherwise (np.float64(2.5) in a list) and keeps a
+// float32 array it multiplies float64. The lines are relative to the helper's call, with
+// one level of indentation for what a condition guards.
+//
+// A scalar is converted when the statements that assign it all give the same NumPy type; or
+// when the one that gives a Python number (s = 0.0) comes first, outside the loops, and the
+// others all give one NumPy type (s += A[i]): then where its loops run, tested by their
+// bounds. A scalar bound before the SCoP, or whose type the rules do not settle, is left as
+// Numba returns it.
+func numpyOuts(r *region, outs []string, before, assigned map[string]bool, src []byte) []string {
+	iters := map[string]bool{}
+	for _, l := range r.scop.Loops {
+		iters[l.Iter] = true
+	}
+	type write struct {
+		st    *polyopt.Stmt
+		op    pyast.BinaryOp
+		value pyast.Expr
+	}
+	writes := map[string][]write{}
+	for _, st := range r.scop.Stmts {
+		target, value, op, err := splitUpdate(st)
+		name, ok := target.(*pyast.Name)
+		if err != nil || !ok {
+			continue
+		}
+		w := write{st: st, value: value, op: -1}
+		if op != "" {
+			w.op = binaryOp(strings.TrimSuffix(op, "="))
+			if w.op < 0 {
+				continue
+			}
+		}
+		writes[name.Id] = append(writes[name.Id], w)
+	}
+	typeOfWrite := func(v string, w write, known map[string]scalarType) (scalarType, bool) {
+		t, ok := r.typeOf(w.value, iters, known)
+		if !ok || w.op < 0 {
+			return t, ok
+		}
+		prev, ok := known[v]
+		if !ok {
+			return prev, false
+		}
+		return combine(prev, t, w.op)
+	}
+	// The type each scalar has once its statements ran: the NumPy one where some give one.
+	known := map[string]scalarType{}
+	for round := 0; round < 4; round++ {
+		next := map[string]scalarType{}
+		for v, ws := range writes {
+			var py, np []scalarType
+			settled := true
+			for _, w := range ws {
+				if _, ok := known[v]; w.op >= 0 && !ok {
+					continue // an update, until a first round gives the scalar a type
+				}
+				t, ok := typeOfWrite(v, w, known)
+				switch {
+				case !ok:
+					settled = false
+				case t.numpy:
+					np = append(np, t)
+				default:
+					py = append(py, t)
+				}
+			}
+			switch {
+			case settled && len(np) > 0 && same(np):
+				next[v] = np[0]
+			case settled && len(np) == 0 && same(py):
+				next[v] = py[0]
+			}
+		}
+		known = next
+	}
+	var lines []string
+	for _, v := range outs {
+		t, ok := known[v]
+		if before[v] || !ok || !t.numpy || t.maybe {
+			continue
+		}
+		conv := fmt.Sprintf("%s = _np.%s(%s)", v, t.dtype, v)
+		var first *write
+		var numpyWrites []write
+		settled := true
+		for _, w := range writes[v] {
+			// What the statement adds or assigns: an update by a Python number keeps the
+			// scalar's type, one by a NumPy number or an assignment of one makes it NumPy.
+			wt, ok := r.typeOf(w.value, iters, known)
+			switch {
+			case !ok || wt.maybe:
+				settled = false
+			case wt.numpy:
+				numpyWrites = append(numpyWrites, w)
+			case w.op >= 0:
+			case first == nil:
+				first = &w
+			default:
+				settled = false // two that assign Python numbers
+			}
+		}
+		if !settled {
+			continue
+		}
+		if first == nil {
+			lines = append(lines, conv)
+			continue
+		}
+		if len(first.st.Loops) > 0 || !topLevel(r.scop.Body, first.st.Node) {
+			continue
+		}
+		var conds []string
+		for _, w := range numpyWrites {
+			if w.st.Node.Pos() < first.st.Node.Pos() {
+				conds = nil
+				break
+			}
+			c, ok := runs(w.st, r.scop.Body, iters, before, assigned, src)
+			if !ok {
+				conds = nil
+				break
+			}
+			conds = append(conds, c)
+		}
+		if len(conds) == 0 {
+			continue
+		}
+		lines = append(lines, "if "+strings.Join(conds, " or ")+":", "    "+conv)
+	}
+	return lines
+}
+
+// same reports types all alike.
+func same(ts []scalarType) bool {
+	for _, t := range ts {
+		if t != ts[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// binaryOp is the operator an augmented assignment's text names, or -1.
+func binaryOp(text string) pyast.BinaryOp {
+	for _, op := range []pyast.BinaryOp{pyast.Add, pyast.Sub, pyast.Mul, pyast.Div, pyast.FloorDiv, pyast.Mod} {
+		if op.String() == text {
+			return op
+		}
+	}
+	return -1
+}
+
+// topLevel reports st among the statements of body themselves.
+func topLevel(body []pyast.Stmt, st pyast.Stmt) bool {
+	for _, b := range body {
+		if b == st {
+			return true
+		}
+	}
+	return false
+}
+
+// runs returns a condition, in the function's own variables, that holds exactly when st
+// runs at least once: every loop around it runs (lo < hi for a positive step), st being in
+// their bodies themselves, under no if. False where a bound reads what the SCoP assigns or
+// a loop's iterator (a triangle), or the step is not a positive literal.
+func runs(st *polyopt.Stmt, body []pyast.Stmt, iters, before, assigned map[string]bool, src []byte) (string, bool) {
+	var conds []string
+	for k, l := range st.Loops {
+		if k == 0 && !topLevel(body, l.Node) || k > 0 && !topLevel(st.Loops[k-1].Node.Body, l.Node) {
+			return "", false
+		}
+		c, ok := l.Node.Iter.(*pyast.Call)
+		if !ok || len(c.Args) == 0 || len(c.Args) > 3 {
+			return "", false
+		}
+		if len(c.Args) == 3 {
+			if n, ok := c.Args[2].(*pyast.Num); !ok || !natural(n) || strings.Trim(n.Raw, "0_") == "" {
+				return "", false
+			}
+		}
+		free := true
+		for _, a := range c.Args {
+			pyast.Inspect(a, func(n pyast.Node) bool {
+				if id, ok := n.(*pyast.Name); ok && (iters[id.Id] || assigned[id.Id] || !before[id.Id] && id.Id != "min" && id.Id != "max" && id.Id != "len") {
+					free = false
+				}
+				return free
+			})
+		}
+		if !free {
+			return "", false
+		}
+		text := func(e pyast.Expr) string { return string(src[e.Pos():e.End()]) }
+		lo, hi := "0", text(c.Args[0])
+		if len(c.Args) > 1 {
+			lo, hi = text(c.Args[0]), text(c.Args[1])
+		}
+		conds = append(conds, fmt.Sprintf("(%s) < (%s)", lo, hi))
+	}
+	if !topLevel(innermostBody(st, body), st.Node) {
+		return "", false
+	}
+	if len(conds) == 0 {
+		return "True", true
+	}
+	return "(" + strings.Join(conds, " and ") + ")", true
+}
+
+// innermostBody is the body st sits in: its innermost loop's, or the SCoP's.
+func innermostBody(st *polyopt.Stmt, body []pyast.Stmt) []pyast.Stmt {
+	if n := len(st.Loops); n > 0 {
+		return st.Loops[n-1].Node.Body
+	}
+	return body
+}
+
+// narrowMeetsIndex reports arithmetic of value that combines a narrow integer with a loop
+// index: in the loop a Python int, which NumPy adds to an int16 as an int16 (wrapping
+// around, or raising OverflowError past its range); in whole-array code an int64 arange,
+// which makes the sum int64.
+func (r *region) narrowMeetsIndex(value pyast.Expr, iters []string) bool {
+	if !r.narrowDone {
+		r.narrowDone = true
+		r.narrow, _ = newNarrowRW(r, r.file.Src)
+	}
+	w := r.narrow
+	if w == nil {
+		return false
+	}
+	isIter := map[string]bool{}
+	for _, it := range iters {
+		isIter[it] = true
+	}
+	indexed := func(e pyast.Expr) bool {
+		if t, ok := r.typeOf(e, isIter, nil); ok && t.dtype == "float" {
+			return false // a float: the sum is a float64 either way
+		}
+		found := false
+		pyast.Inspect(e, func(n pyast.Node) bool {
+			if id, ok := n.(*pyast.Name); ok && isIter[id.Id] {
+				found = true
+			}
+			return !found
+		})
+		return found
+	}
+	narrowOf := func(e pyast.Expr) string {
+		if _, d, err := w.expr(e); err == nil {
+			return d
+		}
+		return w.dtypeOf(e)
+	}
+	found := false
+	pyast.Inspect(value, func(n pyast.Node) bool {
+		if b, ok := n.(*pyast.BinOp); ok {
+			dx, dy := narrowOf(b.X), narrowOf(b.Y)
+			found = dx != "" && dy == "" && indexed(b.Y) || dy != "" && dx == "" && indexed(b.X)
+		}
+		return !found
+	})
+	return found
+}

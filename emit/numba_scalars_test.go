@@ -1,0 +1,127 @@
+package emit
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pyparc/pyparc/typeinfer"
+)
+
+// TestNarrowCasts: the Numba helper casts each result of arithmetic on narrow integers back
+// to their type, or there is no helper where a cast could not make it compute as NumPy.
+func TestNarrowCasts(t *testing.T) {
+	for _, tc := range []struct {
+		body, x, y string
+		want       []string // in the helper; nil: no helper
+	}{
+		{"y[i] = x[i] + x[i]", "int16", "float64", []string{"y[i] = _np.int16(x[i] + x[i])"}},
+		{"y[i] = (x[i] * 3) // 2", "int16", "int16", []string{"y[i] = _np.int16((_np.int16(x[i] * 3)) // 2)"}},
+		{"y[i] = -x[i]", "int8", "int8", []string{"y[i] = _np.int8(-x[i])"}},
+		{"y[i] = x[i] + 2.5", "uint8", "float64", []string{"y[i] = x[i] + 2.5"}},
+		{"y[i] = x[i] + y[i]", "int16", "int64", []string{"y[i] = x[i] + y[i]"}},   // int64, exact
+		{"y[i] = x[i] / x[i]", "int32", "float64", []string{"y[i] = x[i] / x[i]"}}, // a float64
+		{"y[i] = max(y[i], x[i] * x[i])", "int32", "int32", []string{"y[i] = max(y[i], _np.int32(x[i] * x[i]))"}},
+		{"y[i] += x[i]", "int16", "int16", []string{"y[i] = _np.int16(y[i] + x[i])"}},
+		{"y[i] = x[i]", "int16", "float64", []string{"y[i] = x[i]\n"}}, // a copy
+		{"y[i] = x[i] + 300", "int16", "int16", []string{"_np.int16(x[i] + 300)"}},
+		{"y[i] = x[i] + 300", "int8", "int8", nil},    // NumPy raises OverflowError: 300 is no int8
+		{"y[i] = x[i] + i", "int16", "int16", nil},    // and for an i past 32767
+		{"y[i] = x[i] + y[i]", "int16", "int32", nil}, // two narrow types
+		{"y[i] = x[i] << 2", "int16", "int16", nil},
+		{"y[i] = abs(x[i])", "int16", "int16", nil},
+		{"y[i] = x[i] + y[i]", "uint64", "uint64", []string{"y[i] = _np.uint64(x[i] + y[i])"}},
+		{"y[i] = x[i] + 1", "uint64", "uint64", nil}, // Numba's uint64 and int64 make a float
+		{"y[i] = x[i] * 0.5", "float32", "float32", []string{"y[i] = x[i] * 0.5"}},
+	} {
+		src := "def k(x, y):\n    for i in range(x.shape[0]):\n        " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"x": typeinfer.Array(tc.x, typeinfer.SymDim("N")),
+			"y": typeinfer.Array(tc.y, typeinfer.SymDim("N")),
+		}
+		s, f, def := firstSCoP(t, src, params)
+		c, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
+		if tc.want == nil {
+			if err == nil {
+				t.Errorf("%s (x %s, y %s): a helper\n%s", tc.body, tc.x, tc.y, c.helper)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s (x %s, y %s): %v", tc.body, tc.x, tc.y, err)
+			continue
+		}
+		checkCode(t, c.helper, tc.want, nil)
+	}
+}
+
+// TestNarrowScalars follows narrow integers through scalars: a copy of an int16 element is
+// an int16, a scalar of small literals adds to one as one, an update of an int16 scalar
+// casts, and an int16 scalar plus a Python int of unknown range has no helper.
+func TestNarrowScalars(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want []string
+	}{
+		{"t = x[i]\n        y[i] = t * t", []string{"y[i] = _np.int16(t * t)"}},
+		{"b = 1 if x[i] > 0 else 0\n        y[i] = x[i] + b", []string{"y[i] = _np.int16(x[i] + b)"}},
+		{"b = 1 if x[i] + x[i] > 0 else -1\n        y[i] = b", []string{"b = 1 if ((_np.int16(x[i] + x[i])) > 0) else (-1)"}},
+		{"t = x[i]\n        t += x[i]\n        y[i] = t", []string{"t = _np.int16(t + x[i])"}},
+		{"t = x[i]\n        t += i\n        y[i] = t", nil},
+		{"b = 40000\n        y[i] = x[i] + b", nil},
+	} {
+		src := "def k(x, y):\n    for i in range(x.shape[0]):\n        " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"x": typeinfer.Array("int16", typeinfer.SymDim("N")),
+			"y": typeinfer.Array("int16", typeinfer.SymDim("N")),
+		}
+		s, f, def := firstSCoP(t, src, params)
+		c, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
+		switch {
+		case tc.want == nil && err == nil:
+			t.Errorf("%q: a helper\n%s", tc.body, c.helper)
+		case tc.want != nil && err != nil:
+			t.Errorf("%q: %v", tc.body, err)
+		case tc.want != nil:
+			checkCode(t, c.helper, tc.want, nil)
+		}
+	}
+}
+
+// TestNumpyOuts: the wrapper gives a scalar the helper returns the NumPy type the original
+// gives it, where its loops run when it starts as a Python number.
+func TestNumpyOuts(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want []string // wrapper lines
+	}{
+		{"s = 0.0\n    for i in range(n):\n        s += x[i]", []string{"if ((0) < (n)):", "    s = _np.float64(s)"}},
+		{"s = 0\n    for i in range(1, n):\n        s += x[i] * 2", []string{"if ((1) < (n)):", "    s = _np.float64(s)"}},
+		{"s = 0\n    for i in range(n):\n        s += k[i]", []string{"if ((0) < (n)):", "    s = _np.int64(s)"}},
+		{"s = x[0]\n    for i in range(n):\n        s += 1", []string{"s = _np.float64(s)"}},
+		{"s = k[0]\n    for i in range(n):\n        s += k[i]", []string{"s = _np.int64(s)"}},
+		{"s = k[0]\n    for i in range(n):\n        s += 0.5", nil}, // np.int64 where the loop is empty
+		{"s = k[0]\n    for i in range(n):\n        s = s + k[i] / 2", nil},
+		{"s = 0.0\n    for i in range(n):\n        s += 0.5 * i", nil},                              // a Python float
+		{"s = 0\n    for i in range(n):\n        s += 1", nil},                                      // a Python int
+		{"s = 0.0\n    for i in range(n):\n        for j in range(i):\n            s += x[j]", nil}, // a triangle
+		{"s = 0.0\n    for i in range(n):\n        if i > 2:\n            s += x[i]", nil},          // under an if
+		{"s = 0.0\n    for i in range(n):\n        s += alpha", nil},                                // alpha: maybe an np.float64
+		{"s = 0.0\n    for i in range(n):\n        s += alpha * x[i]", []string{"if ((0) < (n)):", "    s = _np.float64(s)"}},
+	} {
+		src := "def k(x, k, n, alpha):\n    " + tc.body + "\n    return s\n"
+		params := map[string]*typeinfer.Type{
+			"x":     typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"k":     typeinfer.Array("int64", typeinfer.SymDim("N")),
+			"n":     typeinfer.Simple(typeinfer.Int),
+			"alpha": typeinfer.Simple(typeinfer.Float),
+		}
+		s, f, def := firstSCoP(t, src, params)
+		r := newRegion(s, f, def.Body)
+		before := boundBefore(def, s.Pos)
+		assigned := map[string]bool{"s": true}
+		got := numpyOuts(r, []string{"s"}, before, assigned, f.Src)
+		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+			t.Errorf("%q: lines\n%s\nwant\n%s", tc.body, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}
