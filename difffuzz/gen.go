@@ -137,6 +137,19 @@ func (g *gen) program() *Program {
 		}
 		p.Arrays = append(p.Arrays, a)
 	}
+	g.withAside(func() {
+		// Narrow ints: NumPy computes with an int16 element in int16, wrapping around, where
+		// compiled code would widen it; every int array of the program takes the one type, so
+		// that arrays of a kind still alias.
+		if g.chance(30) {
+			narrow := g.pick([]string{"int16", "int32"})
+			for _, a := range p.Arrays {
+				if a.DType == "int64" {
+					a.DType = narrow
+				}
+			}
+		}
+	})
 	// Every symbol must be some array's dimension: the kernel reads its extent from one.
 	for si := range p.Syms {
 		if !g.usesSym(si) {

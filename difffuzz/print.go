@@ -267,6 +267,10 @@ func (p *Program) driver(b *strings.Builder) error {
 		switch a.DType {
 		case "int64":
 			return fmt.Sprintf("rng.integers(-3, 4, size=%s)", shp)
+		case "int16", "int32":
+			// Elements large enough that sums and products wrap around.
+			hi := map[string]int{"int16": 20000, "int32": 1500000000}[a.DType]
+			return fmt.Sprintf("rng.integers(-%d, %d, size=%s).astype(np.%s)", hi, hi, shp, a.DType)
 		case "float32":
 			return fmt.Sprintf("(rng.random(%s) + 0.5).astype(np.float32)", shp)
 		case "complex128":

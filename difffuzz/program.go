@@ -49,12 +49,12 @@ const (
 // Array is one array parameter of the kernel.
 type Array struct {
 	Name  string
-	DType string // "float64", "float32", "int64" or "complex128"
+	DType string // "float64", "float32", "int64", "int32", "int16" or "complex128"
 	Dims  []int  // the symbol of each dimension
 }
 
 // Int reports an integer array.
-func (a *Array) Int() bool { return a.DType == "int64" }
+func (a *Array) Int() bool { return a.DType == "int64" || a.DType == "int32" || a.DType == "int16" }
 
 // Complex reports a complex array.
 func (a *Array) Complex() bool { return a.DType == "complex128" }

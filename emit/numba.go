@@ -91,7 +91,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		return nil, vecErr("float values stored into an int array: Numba casts where Python raises")
 	}
 	// NumPy computes with an int16 in int16, wrapping around; Numba in int64 unless cast.
-	narrowed, err := narrowEdits(newRegion(s, file, def.Body), src)
+	narrowed, err := narrowEdits(newRegion(s, file, def.Body), src, boundBefore(def, s.Pos))
 	if err != nil {
 		return nil, err
 	}

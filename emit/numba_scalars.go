@@ -25,8 +25,8 @@ var narrowInts = map[string]bool{
 // NumPy's int32 does; a narrow target's update x += e becomes x = np.int32(x + e). It fails
 // where Numba could still compute otherwise: another operator, two narrow types, or a Python
 // int whose range is unknown (NumPy raises OverflowError for one past the type's range).
-func narrowEdits(r *region, src []byte) ([]edit, error) {
-	w, err := newNarrowRW(r, src)
+func narrowEdits(r *region, src []byte, before map[string]bool) ([]edit, error) {
+	w, err := newNarrowRW(r, src, before)
 	if w == nil || err != nil {
 		return nil, err
 	}
@@ -72,8 +72,10 @@ func narrowEdits(r *region, src []byte) ([]edit, error) {
 }
 
 // newNarrowRW follows the SCoP's narrow integers through its scalars; nil where it has none.
-func newNarrowRW(r *region, src []byte) (*narrowRW, error) {
-	w := &narrowRW{r: r, src: src, scalars: map[string]string{}, small: map[string][2]int64{}}
+// before names what is bound before the SCoP (nil: unknown), whose first value a scalar of
+// the SCoP may still hold.
+func newNarrowRW(r *region, src []byte, before map[string]bool) (*narrowRW, error) {
+	w := &narrowRW{r: r, src: src, scalars: map[string]string{}, small: map[string][2]int64{}, wide: map[string]bool{}}
 	narrow := false
 	for _, st := range r.scop.Stmts {
 		narrow = narrow || w.reads(st.Node)
@@ -81,43 +83,104 @@ func newNarrowRW(r *region, src []byte) (*narrowRW, error) {
 	if !narrow {
 		return nil, nil
 	}
-	// Scalars that hold narrow integers, and those assigned only small int literals (pair
-	// = 1 if ... else 0), which NumPy adds to an int32 as an int32.
-	notSmall := map[string]bool{}
+	type write struct {
+		value pyast.Expr
+		plain bool
+	}
+	writes := map[string][]write{}
+	var names []string
 	for _, st := range r.scop.Stmts {
 		target, value, op, err := splitUpdate(st)
 		name, ok := target.(*pyast.Name)
 		if err != nil || !ok {
 			continue
 		}
-		if lo, hi, ok := intLiterals(value); ok && op == "" && !notSmall[name.Id] {
-			if old, seen := w.small[name.Id]; seen {
-				lo, hi = min(lo, old[0]), max(hi, old[1])
+		if writes[name.Id] == nil {
+			names = append(names, name.Id)
+		}
+		writes[name.Id] = append(writes[name.Id], write{value, op == ""})
+	}
+	// Scalars assigned only int literals (pair = 1 if ... else 0), which NumPy adds to an
+	// int32 as an int32: unless bound before, where their first value is another.
+	for _, v := range names {
+		lo, hi, small := int64(0), int64(0), !before[v]
+		for k, wr := range writes[v] {
+			l, h, ok := intLiterals(wr.value)
+			small = small && ok && wr.plain
+			if k == 0 || l < lo {
+				lo = l
 			}
-			w.small[name.Id] = [2]int64{lo, hi}
-		} else {
-			notSmall[name.Id] = true
-			delete(w.small, name.Id)
+			if k == 0 || h > hi {
+				hi = h
+			}
+		}
+		if small {
+			w.small[v] = [2]int64{lo, hi}
 		}
 	}
+	// A scalar holds a narrow type where what it is assigned is of that type (or a small
+	// literal), and where updates add values of it (t = 0; t += x[i] wraps as an int16). One
+	// assigned a float, or an int64, is of that type instead (s = 0.0; s += x[i] is a float
+	// sum). Both in one scalar, or a narrow type with a value bound before the SCoP that may
+	// be another, are refused: the rewrite does not follow the order of the statements.
 	for changed := true; changed; {
 		changed = false
-		for _, st := range r.scop.Stmts {
-			target, value, _, err := splitUpdate(st)
-			name, ok := target.(*pyast.Name)
-			if err != nil || !ok {
+		for _, v := range names {
+			if w.scalars[v] != "" || w.wide[v] {
 				continue
 			}
-			_, d, err := w.expr(value)
-			if err != nil || d == "" {
-				continue
+			d, plainNarrow, wide, unknown := "", false, false, false
+			for _, wr := range writes[v] {
+				_, dv, err := w.expr(wr.value)
+				if err != nil {
+					continue // refused with the statement
+				}
+				_, _, lit := intLiterals(wr.value)
+				switch {
+				case dv != "" && d != "" && dv != d:
+					return nil, vecErr("the scalar " + v + " holds two narrow NumPy integer types")
+				case dv != "":
+					d, plainNarrow = dv, plainNarrow || wr.plain
+				case lit:
+				case w.wider(wr.value):
+					wide = true
+				default:
+					unknown = true // a Python int, or a scalar not followed yet
+				}
 			}
-			if old := w.scalars[name.Id]; old != "" && old != d {
-				return nil, vecErr("the scalar " + name.Id + " holds two narrow NumPy integer types")
+			a := r.scop.Arrays[v]
+			switch {
+			case unknown:
+			case d == "" && wide:
+				w.wide[v], changed = true, true
+			case d == "":
+			case wide && plainNarrow, before[v] && (a == nil || a.DType != d):
+				return nil, vecErr("the scalar " + v + " holds narrow NumPy integers and other numbers")
+			case wide:
+				w.wide[v], changed = true, true
+			default:
+				w.scalars[v], changed = d, true
+				delete(w.small, v)
 			}
-			if w.scalars[name.Id] == "" {
-				w.scalars[name.Id], changed = d, true
-				delete(w.small, name.Id)
+		}
+	}
+	for _, v := range names {
+		if w.scalars[v] != "" || w.wide[v] {
+			continue
+		}
+		for _, wr := range writes[v] {
+			if _, d, err := w.expr(wr.value); err == nil && d != "" {
+				return nil, vecErr("the scalar " + v + " holds narrow NumPy integers and Python ints")
+			}
+		}
+	}
+	for v, d := range w.scalars {
+		for _, wr := range writes[v] {
+			if lo, hi, ok := intLiterals(wr.value); ok {
+				min, max := intRange(d)
+				if lo < min || hi > max {
+					return nil, vecErr("the scalar " + v + " holds narrow NumPy integers and ints past their range")
+				}
 			}
 		}
 	}
@@ -130,6 +193,7 @@ type narrowRW struct {
 	src     []byte
 	scalars map[string]string   // scalars holding a narrow integer, by its type
 	small   map[string][2]int64 // scalars assigned only int literals, by their range
+	wide    map[string]bool     // scalars holding a float or an int64 that narrow ints are added to
 }
 
 func (w *narrowRW) text(e pyast.Node) string { return string(w.src[e.Pos():e.End()]) }
@@ -212,7 +276,7 @@ func (w *narrowRW) expr(e pyast.Expr) (string, string, error) {
 			return "_np." + d + "(" + text + ")", d, nil
 		case w.sameOrSmall(other, otherType, d) && e.Op == pyast.Div:
 			return text, "", nil
-		case otherType == "" && w.wider(other) && (wrapping(e.Op) || e.Op == pyast.Div):
+		case otherType == "" && d != "uint64" && w.wider(other) && (wrapping(e.Op) || e.Op == pyast.Div):
 			return text, "", nil // an int64 or float64 result, exact from the narrow value
 		}
 		return "", "", vecErr("arithmetic on narrow NumPy integers that Numba would compute in another type")
@@ -251,23 +315,44 @@ func (w *narrowRW) expr(e pyast.Expr) (string, string, error) {
 		return operandText(w.text(e.Body), e.Body) + " if " + operandText(cond, e.Cond) + " else " + operandText(w.text(e.Else), e.Else), "", nil
 	case *pyast.Call:
 		f, ok := e.Func.(*pyast.Name)
-		if !ok || f.Id != "min" && f.Id != "max" || len(e.Args) < 2 {
+		if !ok {
 			break
 		}
-		var args []string
+		args := make([]string, len(e.Args))
+		types := make([]string, len(e.Args))
 		d := ""
 		for k, a := range e.Args {
+			if _, kw := a.(*pyast.Keyword); kw {
+				return "", "", vecErr("a call with keywords on narrow NumPy integers")
+			}
 			text, da, err := w.expr(a)
 			if err != nil {
 				return "", "", err
 			}
-			if da == "" || k > 0 && da != d {
-				return "", "", vecErr("min or max of narrow NumPy integers and other numbers")
+			if da != "" && d != "" && da != d {
+				return "", "", vecErr("min or max of two narrow NumPy integer types")
 			}
-			d = da
-			args = append(args, text)
+			if da != "" {
+				d = da
+			}
+			args[k], types[k] = text, da
 		}
-		return f.Id + "(" + strings.Join(args, ", ") + ")", d, nil
+		call := f.Id + "(" + strings.Join(args, ", ") + ")"
+		switch {
+		case (f.Id == "min" || f.Id == "max") && len(args) >= 2:
+			// One of the arguments, as it is: Python's min(x[i], 0) gives the int16 or the 0,
+			// which add to an int16 alike.
+			for k, a := range e.Args {
+				if d != "" && !w.sameOrSmall(a, types[k], d) {
+					return "", "", vecErr("min or max of narrow NumPy integers and other numbers")
+				}
+			}
+			return call, d, nil
+		case (f.Id == "float" || f.Id == "int") && len(args) == 1:
+			return call, "", nil // a Python number, exact in Numba's float64 or int64
+		case f.Id == "abs" && len(args) == 1 && d != "":
+			return "_np." + d + "(" + call + ")", d, nil // abs(-32768) wraps around too
+		}
 	}
 	return "", "", vecErr("narrow NumPy integers in an expression Numba would compute in another type")
 }
@@ -275,6 +360,9 @@ func (w *narrowRW) expr(e pyast.Expr) (string, string, error) {
 // wider reports a value NumPy combines with a narrow integer into int64 or float64 alike
 // whether it is a Python or a NumPy number: a float, or an int64 or float64 element.
 func (w *narrowRW) wider(e pyast.Expr) bool {
+	if id, ok := e.(*pyast.Name); ok && w.wide[id.Id] {
+		return true
+	}
 	t, ok := w.r.typeOf(e, nil, nil)
 	switch {
 	case !ok:
@@ -446,7 +534,11 @@ func combine(x, y scalarType, op pyast.BinaryOp) (scalarType, bool) {
 		if y.dtype == "float" {
 			d = "float64"
 		}
-	case y.numpy && x.dtype == y.dtype && (x.dtype == "float64" || x.dtype == "float32" || x.dtype == "int64"):
+	case !y.numpy && narrowInts[x.dtype] && y.dtype == "float":
+		d = "float64"
+	case !y.numpy && narrowInts[x.dtype] && !y.maybe:
+		d = x.dtype // a Python int keeps an int16 an int16 (or raises)
+	case y.numpy && x.dtype == y.dtype && (x.dtype == "float64" || x.dtype == "float32" || x.dtype == "int64" || narrowInts[x.dtype]):
 		d = x.dtype
 	case y.numpy && (x.dtype == "float64" || y.dtype == "float64") && kind(x) != "bool" && kind(y) != "bool":
 		d = "float64"
@@ -455,7 +547,7 @@ func combine(x, y scalarType, op pyast.BinaryOp) (scalarType, bool) {
 	default:
 		return scalarType{}, false
 	}
-	if op == pyast.Div && d == "int64" {
+	if op == pyast.Div && (d == "int64" || narrowInts[d]) {
 		d = "float64"
 	}
 	return scalarType{numpy: true, dtype: d}, true
@@ -498,50 +590,70 @@ func numpyOuts(r *region, outs []string, before, assigned map[string]bool, src [
 		}
 		writes[name.Id] = append(writes[name.Id], w)
 	}
-	typeOfWrite := func(v string, w write, known map[string]scalarType) (scalarType, bool) {
-		t, ok := r.typeOf(w.value, iters, known)
-		if !ok || w.op < 0 {
-			return t, ok
-		}
-		prev, ok := known[v]
-		if !ok {
-			return prev, false
-		}
-		return combine(prev, t, w.op)
-	}
-	// The type each scalar has once its statements ran: the NumPy one where some give one.
-	known := map[string]scalarType{}
+	// The type each scalar has once its statements ran (own), and the scalars whose type is
+	// that whatever ran (known), which other statements may read as such. s = 0.0 then s +=
+	// A[i] is an np.float64 only where a term was added: its own, not known.
+	known, own := map[string]scalarType{}, map[string]scalarType{}
 	for round := 0; round < 4; round++ {
-		next := map[string]scalarType{}
+		next, nextOwn := map[string]scalarType{}, map[string]scalarType{}
 		for v, ws := range writes {
-			var py, np []scalarType
-			settled := true
+			// Its own statements read the scalar with the type the last round gave it
+			// (t = t * 3 - x[i]).
+			ctx := map[string]scalarType{}
+			for k, t := range known {
+				ctx[k] = t
+			}
+			if t, ok := own[v]; ok {
+				ctx[v] = t
+			}
+			var plains []scalarType
+			var updates []write
+			ok := true
 			for _, w := range ws {
-				if _, ok := known[v]; w.op >= 0 && !ok {
-					continue // an update, until a first round gives the scalar a type
+				if w.op >= 0 {
+					updates = append(updates, w)
+					continue
 				}
-				t, ok := typeOfWrite(v, w, known)
-				switch {
-				case !ok:
-					settled = false
-				case t.numpy:
-					np = append(np, t)
-				default:
-					py = append(py, t)
+				if t, settled := r.typeOf(w.value, iters, ctx); settled {
+					plains = append(plains, t)
+				} else {
+					ok = false
 				}
 			}
-			switch {
-			case settled && len(np) > 0 && same(np):
-				next[v] = np[0]
-			case settled && len(np) == 0 && same(py):
-				next[v] = py[0]
+			if len(plains) == 0 || !same(plains) {
+				continue
+			}
+			if !ok {
+				if _, seen := own[v]; !seen {
+					nextOwn[v] = plains[0] // a first guess, for the next round
+				}
+				continue
+			}
+			t := plains[0]
+			for pass := 0; pass < 2 && ok; pass++ {
+				for _, w := range updates {
+					term, settled := r.typeOf(w.value, iters, ctx)
+					if ok = ok && settled; !ok {
+						break
+					}
+					if t, ok = combine(t, term, w.op); !ok {
+						break
+					}
+				}
+			}
+			if !ok {
+				continue
+			}
+			nextOwn[v] = t
+			if t == plains[0] {
+				next[v] = t
 			}
 		}
-		known = next
+		known, own = next, nextOwn
 	}
 	var lines []string
 	for _, v := range outs {
-		t, ok := known[v]
+		t, ok := own[v]
 		if before[v] || !ok || !t.numpy || t.maybe {
 			continue
 		}
@@ -569,7 +681,9 @@ func numpyOuts(r *region, outs []string, before, assigned map[string]bool, src [
 			continue
 		}
 		if first == nil {
-			lines = append(lines, conv)
+			if known[v] == t {
+				lines = append(lines, conv)
+			}
 			continue
 		}
 		if len(first.st.Loops) > 0 || !topLevel(r.scop.Body, first.st.Node) {
@@ -685,10 +799,10 @@ func innermostBody(st *polyopt.Stmt, body []pyast.Stmt) []pyast.Stmt {
 // index: in the loop a Python int, which NumPy adds to an int16 as an int16 (wrapping
 // around, or raising OverflowError past its range); in whole-array code an int64 arange,
 // which makes the sum int64.
-func (r *region) narrowMeetsIndex(value pyast.Expr, iters []string) bool {
+func (r *region) narrowMeetsIndex(lhs, value pyast.Expr, op string, iters []string) bool {
 	if !r.narrowDone {
 		r.narrowDone = true
-		r.narrow, _ = newNarrowRW(r, r.file.Src)
+		r.narrow, _ = newNarrowRW(r, r.file.Src, nil)
 	}
 	w := r.narrow
 	if w == nil {
@@ -698,18 +812,33 @@ func (r *region) narrowMeetsIndex(value pyast.Expr, iters []string) bool {
 	for _, it := range iters {
 		isIter[it] = true
 	}
-	indexed := func(e pyast.Expr) bool {
-		if t, ok := r.typeOf(e, isIter, nil); ok && t.dtype == "float" {
-			return false // a float: the sum is a float64 either way
+	// Scalars the SCoP computes from an index: whole-array code makes them int64 arrays.
+	fromIndex := map[string]bool{}
+	var indexed func(e pyast.Expr) bool
+	indexed = func(e pyast.Expr) bool {
+		if t, ok := r.typeOf(e, isIter, nil); ok && (t.numpy || t.dtype == "float") {
+			return false // a NumPy number or a float: the sum is wide either way
 		}
 		found := false
 		pyast.Inspect(e, func(n pyast.Node) bool {
-			if id, ok := n.(*pyast.Name); ok && isIter[id.Id] {
-				found = true
+			switch n := n.(type) {
+			case *pyast.Subscript:
+				return false // an element, not an index
+			case *pyast.Name:
+				found = found || isIter[n.Id] || fromIndex[n.Id]
 			}
 			return !found
 		})
 		return found
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, st := range r.scop.Stmts {
+			target, v, _, err := splitUpdate(st)
+			if id, ok := target.(*pyast.Name); ok && err == nil && !fromIndex[id.Id] && indexed(v) {
+				fromIndex[id.Id], changed = true, true
+			}
+		}
 	}
 	narrowOf := func(e pyast.Expr) string {
 		if _, d, err := w.expr(e); err == nil {
@@ -717,11 +846,14 @@ func (r *region) narrowMeetsIndex(value pyast.Expr, iters []string) bool {
 		}
 		return w.dtypeOf(e)
 	}
+	if op != "" && w.dtypeOf(lhs) != "" && indexed(value) {
+		return true // x[i] += i
+	}
 	found := false
 	pyast.Inspect(value, func(n pyast.Node) bool {
 		if b, ok := n.(*pyast.BinOp); ok {
 			dx, dy := narrowOf(b.X), narrowOf(b.Y)
-			found = dx != "" && dy == "" && indexed(b.Y) || dy != "" && dx == "" && indexed(b.X)
+			found = found || dx != "" && dy == "" && indexed(b.Y) || dy != "" && dx == "" && indexed(b.X)
 		}
 		return !found
 	})

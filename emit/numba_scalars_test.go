@@ -28,7 +28,10 @@ func TestNarrowCasts(t *testing.T) {
 		{"y[i] = x[i] + i", "int16", "int16", nil},    // and for an i past 32767
 		{"y[i] = x[i] + y[i]", "int16", "int32", nil}, // two narrow types
 		{"y[i] = x[i] << 2", "int16", "int16", nil},
-		{"y[i] = abs(x[i])", "int16", "int16", nil},
+		{"y[i] = abs(x[i])", "int16", "int16", []string{"y[i] = _np.int16(abs(x[i]))"}}, // abs(-32768) wraps
+		{"y[i] = max(x[i], 0) + x[i]", "int16", "int16", []string{"_np.int16(max(x[i], 0) + x[i])"}},
+		{"y[i] = max(x[i], 40000) * 0.5", "int16", "float64", nil},
+		{"y[i] = float(x[i] + x[i]) * 0.5", "int16", "float64", []string{"float(_np.int16(x[i] + x[i])) * 0.5"}},
 		{"y[i] = x[i] + y[i]", "uint64", "uint64", []string{"y[i] = _np.uint64(x[i] + y[i])"}},
 		{"y[i] = x[i] + 1", "uint64", "uint64", nil}, // Numba's uint64 and int64 make a float
 		{"y[i] = x[i] * 0.5", "float32", "float32", []string{"y[i] = x[i] * 0.5"}},
@@ -68,11 +71,16 @@ func TestNarrowScalars(t *testing.T) {
 		{"t = x[i]\n        t += x[i]\n        y[i] = t", []string{"t = _np.int16(t + x[i])"}},
 		{"t = x[i]\n        t += i\n        y[i] = t", nil},
 		{"b = 40000\n        y[i] = x[i] + b", nil},
+		// A float sum of int16 elements: no cast (found by review: it was cast to int16).
+		{"t = 0.5\n        t += x[i]\n        z[i] = t", []string{"t += x[i]"}},
+		// One name for an int16, then a float: refused.
+		{"t = x[i]\n        y[i] = t + t\n        t = 0.25\n        z[i] = t + t", nil},
 	} {
-		src := "def k(x, y):\n    for i in range(x.shape[0]):\n        " + tc.body + "\n"
+		src := "def k(x, y, z):\n    for i in range(x.shape[0]):\n        " + tc.body + "\n"
 		params := map[string]*typeinfer.Type{
 			"x": typeinfer.Array("int16", typeinfer.SymDim("N")),
 			"y": typeinfer.Array("int16", typeinfer.SymDim("N")),
+			"z": typeinfer.Array("float64", typeinfer.SymDim("N")),
 		}
 		s, f, def := firstSCoP(t, src, params)
 		c, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
@@ -122,6 +130,60 @@ func TestNumpyOuts(t *testing.T) {
 		got := numpyOuts(r, []string{"s"}, before, assigned, f.Src)
 		if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 			t.Errorf("%q: lines\n%s\nwant\n%s", tc.body, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+}
+
+// TestNarrowProducts is difffuzz's seed 98616: A[i] -= C[j, i] * beta of an int32 C became
+// beta * einsum(C), a sum of int32 that wrapped around where the loops add each float term.
+// A product of narrow ints is summed elementwise, each term wrapped as the loops wrap it,
+// unless it is added into an array of its own type.
+func TestNarrowProducts(t *testing.T) {
+	for _, tc := range []struct {
+		body, a, c string
+		want, not  string
+	}{
+		{"A[i] -= C[j, i] * beta", "float64", "int32", "_np.sum(_np.broadcast_to(", "einsum"},
+		{"A[i] += C[j, i] * C[j, i]", "int64", "int32", "_np.sum(_np.broadcast_to(", "einsum"},
+		{"A[i] += C[j, i]", "float64", "int16", "_np.sum(_np.broadcast_to(", "einsum"},
+		{"A[i] += C[j, i]", "int32", "int32", "einsum", "_np.sum("},                                   // wraps alike
+		{"A[i] += C[j, i] * beta", "float64", "float64", "beta * _np.sum(C, axis=(0,))", "broadcast"}, // not narrow
+	} {
+		src := "def k(A, C, beta):\n    for i in range(A.shape[0]):\n        for j in range(C.shape[0]):\n            " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"A":    typeinfer.Array(tc.a, typeinfer.SymDim("N")),
+			"C":    typeinfer.Array(tc.c, typeinfer.SymDim("M"), typeinfer.SymDim("N")),
+			"beta": typeinfer.Simple(typeinfer.Float),
+		}
+		checkCode(t, numpyCode(t, src, params), []string{tc.want}, []string{tc.not})
+	}
+}
+
+// TestNarrowIndexNotVectorized: x[i] + i of an int16 x is an int16 in the loops (wrapping, or
+// OverflowError past int16's range), an int64 in whole-array code (x + arange). Found by
+// review: the update form and a sibling term slipped through; a float64 element did not.
+func TestNarrowIndexNotVectorized(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		ok   bool
+	}{
+		{"y[i] = x[i] + i", false},
+		{"x[i] += i", false},
+		{"x[i] = x[i] + 2 * i", false},
+		{"y[i] = (x[i] + i) + w[i] * 2.0", false},
+		{"y[i] = x[i] * w[i]", true},
+		{"y[i] = x[i] + 0.5 * i", true},
+		{"y[i] = x[i] + x[i]", true},
+	} {
+		src := "def k(x, y, w):\n    for i in range(x.shape[0]):\n        " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"x": typeinfer.Array("int16", typeinfer.SymDim("N")),
+			"y": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"w": typeinfer.Array("float64", typeinfer.SymDim("N")),
+		}
+		code := numpyCode(t, src, params)
+		if vectorized := strings.Contains(code, "[:]"); vectorized != tc.ok {
+			t.Errorf("%q: vectorized %v, want %v:\n%s", tc.body, vectorized, tc.ok, code)
 		}
 	}
 }

@@ -34,6 +34,8 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 	}
 	var arrays []operand
 	var scalars, unchecked []string
+	var dtypes []string // of the array factors
+	intFactors := true  // every scalar factor an int literal
 	for _, f := range factors(value) {
 		switch f := f.(type) {
 		case *pyast.Subscript:
@@ -48,8 +50,10 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			if len(o.axes) == 0 {
 				scalars = append(scalars, o.code)
 				unchecked = append(unchecked, o.code)
+				intFactors = false // E[0]: of any type
 			} else {
 				arrays = append(arrays, o)
+				dtypes = append(dtypes, r.dtype(acc.Array))
 			}
 			continue
 		case *pyast.Call:
@@ -85,6 +89,9 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 		code, err := r.exprCode(f, byIter, tmps, nil)
 		if err != nil {
 			return operand{}, err
+		}
+		if _, _, ok := intLiterals(f); !ok {
+			intFactors = false
 		}
 		scalars = append(scalars, code)
 		if !r.finiteFactor(f) {
@@ -128,6 +135,12 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 		if arrays, mf, err = r.maskFactor(arrays, scalars, tri); err != nil {
 			return operand{}, err
 		}
+	}
+	if summed, err := r.narrowProduct(dtypes, !intFactors); err != nil || summed {
+		if err != nil {
+			return operand{}, err
+		}
+		return sum()
 	}
 	core, ok := matmul(arrays, out, mf)
 	if ok && mf != nil {
@@ -473,6 +486,31 @@ func (r *region) conjOf(c *pyast.Call) *pyast.Subscript {
 	}
 	sub, _ := c.Args[0].(*pyast.Subscript)
 	return sub
+}
+
+// narrowProduct reports a product of narrow int arrays (dtypes: those of its array factors)
+// that is to be summed elementwise: the loops wrap each term around in the narrow type, then
+// add it to the target, an int64 or float64 array, or multiply it by a factor that may be a
+// float first; einsum and @ would sum the terms in the narrow type, wrapping the sum. np.sum
+// of the terms, wrapped as the loops wrap them, sums in int64 or float64. False where some
+// factor is wider (NumPy widens each term then) or the target is an array of the product's
+// own type (its sum wraps alike); an error where the target is a scalar, of no known type.
+func (r *region) narrowProduct(dtypes []string, floatFactor bool) (bool, error) {
+	if len(dtypes) == 0 {
+		return false, nil
+	}
+	for _, d := range dtypes {
+		if !narrowInts[d] || d != dtypes[0] {
+			return false, nil
+		}
+	}
+	switch {
+	case r.sumInto == dtypes[0] && !floatFactor:
+		return false, nil
+	case r.sumInto != "" || floatFactor:
+		return true, nil
+	}
+	return false, vecErr("a scalar sums products of narrow ints: its type decides where they wrap around")
 }
 
 // narrowInts reports a SCoP with an integer array narrower than 64 bits: np.sum widens those

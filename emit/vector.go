@@ -16,16 +16,13 @@ import (
 // isl proves legal by construction) and turning every subtree whose loops carry no dependence,
 // or only reductions, into whole-array statements.
 type region struct {
-	// narrow follows the SCoP's narrow integers (see narrowMeetsIndex), once narrowDone.
-	narrow     *narrowRW
-	narrowDone bool
-	scop       *polyopt.SCoP
-	file       *pyast.File
-	loopOf     map[*pyast.For]*polyopt.Loop
-	stmtOf     map[pyast.Node]*polyopt.Stmt
-	names      *names
-	outside    map[string]bool // names the function uses outside the subtree being vectorized
-	fnBody     []pyast.Stmt
+	scop    *polyopt.SCoP
+	file    *pyast.File
+	loopOf  map[*pyast.For]*polyopt.Loop
+	stmtOf  map[pyast.Node]*polyopt.Stmt
+	names   *names
+	outside map[string]bool // names the function uses outside the subtree being vectorized
+	fnBody  []pyast.Stmt
 	// spans, where set, are the ranges boxes of triangular loops use for a loop instead of its
 	// bounds: a Ray chunk runs [_lo, _hi) of a loop whose whole range is known.
 	spans    map[string][2]polyopt.Affine
@@ -84,6 +81,12 @@ type region struct {
 	slabs    map[string]*slab
 	products map[string]*maskedProduct
 	diags    map[string]diagonalRead
+	// narrow follows the SCoP's narrow integers (see narrowMeetsIndex), once narrowDone.
+	narrow     *narrowRW
+	narrowDone bool
+	// sumInto is the dtype of the array a reduction is added into ("" for a scalar): a
+	// product of narrow ints is summed as the loops add each term to it (narrowProduct).
+	sumInto string
 }
 
 // vecErr is why a subtree stays a Python loop.
@@ -733,6 +736,9 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	if err := r.sameArithmetic(st, value); err != nil {
 		return nil, err
 	}
+	if r.narrowMeetsIndex(lhs, value, op, st.Iters) {
+		return nil, vecErr("a narrow NumPy integer plus a loop index: whole-array code would make the sum int64")
+	}
 	defer func(was bool) { r.mathUnchecked = was }(r.mathUnchecked)
 	r.mathUnchecked = underIf(r.scop.Body, st.Node)
 	r.checkedCall = false
@@ -849,6 +855,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			}
 			reduced, err = r.sumLike("_np.prod", value, byIter, tmps, axes, red, nil)
 		} else {
+			r.sumInto = r.dtype(w.Array)
 			reduced, err = r.contract(value, byIter, tmps, axes, red, tgt.axes, fm)
 		}
 		if err != nil {
@@ -1653,9 +1660,6 @@ func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
 	if err := r.sameComplex(st, value); err != nil {
 		return err
 	}
-	if r.narrowMeetsIndex(value, st.Iters) {
-		return vecErr("a narrow NumPy integer plus a loop index: whole-array code would make the sum int64")
-	}
 	// An int to an int power: Python gives a float for a negative exponent (2 ** -1 is
 	// 0.5), NumPy raises ValueError for int arrays; a masked statement would even compute it
 	// at points the loops never reach. Only a literal exponent, never negative, is the same.
@@ -1671,9 +1675,27 @@ func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
 	if intPow {
 		return vecErr("an int to an int power that may be negative: Python gives a float, NumPy raises")
 	}
-	f32 := false
+	f32, small := false, false
 	for _, a := range st.Reads {
 		f32 = f32 || r.dtype(a.Array) == "float32"
+		switch r.dtype(a.Array) {
+		case "int8", "int16", "uint8", "uint16":
+			small = true
+		}
+	}
+	if small && !f32 {
+		// NumPy's functions give float32 for these (np.sqrt of an int16): a sum of them is a
+		// float32 sum, found by difffuzz (seed 100).
+		pyast.Inspect(value, func(n pyast.Node) bool {
+			if c, ok := n.(*pyast.Call); ok {
+				if f, ok := c.Func.(*pyast.Attribute); ok {
+					if m, ok := f.X.(*pyast.Name); ok && r.moduleOf(m.Id) == "numpy" {
+						f32 = true
+					}
+				}
+			}
+			return !f32
+		})
 	}
 	if !f32 {
 		return nil
