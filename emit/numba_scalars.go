@@ -43,7 +43,11 @@ func narrowEdits(r *region, src []byte, before map[string]bool) ([]edit, error) 
 			if len(n.Targets) != 1 {
 				return nil, vecErr("an assignment to several targets of narrow NumPy integers")
 			}
+			if _, ok := n.Targets[0].(*pyast.Subscript); ok {
+				w.stored = n.Value // stored as it is: min(x[i], 0) may be the 0
+			}
 			text, _, err := w.expr(n.Value)
+			w.stored = nil
 			if err != nil {
 				return nil, err
 			}
@@ -194,6 +198,9 @@ type narrowRW struct {
 	scalars map[string]string   // scalars holding a narrow integer, by its type
 	small   map[string][2]int64 // scalars assigned only int literals, by their range
 	wide    map[string]bool     // scalars holding a float or an int64 that narrow ints are added to
+	// stored is the value of the statement being rewritten where an array element stores it
+	// as it is: a min or max of a narrow int and a literal may be there, which gives either.
+	stored pyast.Expr
 }
 
 func (w *narrowRW) text(e pyast.Node) string { return string(w.src[e.Pos():e.End()]) }
@@ -316,7 +323,20 @@ func (w *narrowRW) expr(e pyast.Expr) (string, string, error) {
 	case *pyast.Call:
 		f, ok := e.Func.(*pyast.Name)
 		if !ok {
-			break
+			// np.exp(x[i] * 1e-9): a function of a float or int64 value, as in Numba. Of a
+			// narrow one NumPy gives float32 (np.sqrt of an int16) or the narrow type.
+			var args []string
+			for _, a := range e.Args {
+				text, da, err := w.expr(a)
+				if err != nil || da != "" {
+					return "", "", vecErr("a NumPy function of narrow NumPy integers")
+				}
+				if _, kw := a.(*pyast.Keyword); kw {
+					return "", "", vecErr("a call with keywords on narrow NumPy integers")
+				}
+				args = append(args, text)
+			}
+			return w.text(e.Func) + "(" + strings.Join(args, ", ") + ")", "", nil
 		}
 		args := make([]string, len(e.Args))
 		types := make([]string, len(e.Args))
@@ -340,10 +360,14 @@ func (w *narrowRW) expr(e pyast.Expr) (string, string, error) {
 		call := f.Id + "(" + strings.Join(args, ", ") + ")"
 		switch {
 		case (f.Id == "min" || f.Id == "max") && len(args) >= 2:
-			// One of the arguments, as it is: Python's min(x[i], 0) gives the int16 or the 0,
-			// which add to an int16 alike.
+			// One of the arguments, as it is: Python's max(x[i], 3) gives the int8 or the
+			// Python 3, whose products differ (3 * 50 is 150, not an int8's -106). Only
+			// narrow arguments of one type, or a literal where the result is stored as it is.
 			for k, a := range e.Args {
-				if d != "" && !w.sameOrSmall(a, types[k], d) {
+				if d == "" || types[k] == d {
+					continue
+				}
+				if e != w.stored || !w.sameOrSmall(a, types[k], d) {
 					return "", "", vecErr("min or max of narrow NumPy integers and other numbers")
 				}
 			}
@@ -373,11 +397,12 @@ func (w *narrowRW) wider(e pyast.Expr) bool {
 	return t.dtype == "float"
 }
 
-// wrapping reports the operators whose narrow results NumPy wraps around: the int64 result
-// cast back to the narrow type is NumPy's.
+// wrapping reports the operators whose narrow results NumPy keeps in the narrow type (wrapping
+// around past its range, x << 4 too): the int64 result cast back to it is NumPy's.
 func wrapping(op pyast.BinaryOp) bool {
 	switch op {
-	case pyast.Add, pyast.Sub, pyast.Mul, pyast.FloorDiv, pyast.Mod:
+	case pyast.Add, pyast.Sub, pyast.Mul, pyast.FloorDiv, pyast.Mod,
+		pyast.BitAnd, pyast.BitOr, pyast.BitXor, pyast.LShift, pyast.RShift:
 		return true
 	}
 	return false
@@ -620,8 +645,25 @@ func numpyOuts(r *region, outs []string, before, assigned map[string]bool, src [
 					ok = false
 				}
 			}
-			if len(plains) == 0 || !same(plains) {
+			if len(plains) == 0 {
 				continue
+			}
+			start := plains[0]
+			if !same(plains) {
+				// t = 0, then t = x[i] + x[i]: an int16 where the loop ran (found by
+				// review); its own type, never known to others.
+				var py, np []scalarType
+				for _, t := range plains {
+					if t.numpy {
+						np = append(np, t)
+					} else {
+						py = append(py, t)
+					}
+				}
+				if len(py) != 1 || len(np) == 0 || !same(np) {
+					continue
+				}
+				plains, start = np, py[0]
 			}
 			if !ok {
 				if _, seen := own[v]; !seen {
@@ -645,7 +687,7 @@ func numpyOuts(r *region, outs []string, before, assigned map[string]bool, src [
 				continue
 			}
 			nextOwn[v] = t
-			if t == plains[0] {
+			if t == plains[0] && t == start {
 				next[v] = t
 			}
 		}
@@ -798,13 +840,13 @@ func innermostBody(st *polyopt.Stmt, body []pyast.Stmt) []pyast.Stmt {
 // narrowMeetsIndex reports arithmetic of value that combines a narrow integer with a loop
 // index: in the loop a Python int, which NumPy adds to an int16 as an int16 (wrapping
 // around, or raising OverflowError past its range); in whole-array code an int64 arange,
-// which makes the sum int64.
+// which makes the sum int64. Likewise a scalar the SCoP assigns (an int64 or float array in
+// whole-array code), and arithmetic on a min or max of a narrow int and another number.
 func (r *region) narrowMeetsIndex(lhs, value pyast.Expr, op string, iters []string) bool {
-	if !r.narrowDone {
-		r.narrowDone = true
-		r.narrow, _ = newNarrowRW(r, r.file.Src, nil)
+	w, err := r.narrowInfo()
+	if err != nil {
+		return true // a scalar that holds narrow ints and other numbers: refused
 	}
-	w := r.narrow
 	if w == nil {
 		return false
 	}
@@ -813,7 +855,14 @@ func (r *region) narrowMeetsIndex(lhs, value pyast.Expr, op string, iters []stri
 		isIter[it] = true
 	}
 	// Scalars the SCoP computes from an index: whole-array code makes them int64 arrays.
-	fromIndex := map[string]bool{}
+	fromIndex, assigned := map[string]bool{}, map[string]bool{}
+	for _, st := range r.scop.Stmts {
+		if target, _, _, err := splitUpdate(st); err == nil {
+			if id, ok := target.(*pyast.Name); ok {
+				assigned[id.Id] = true
+			}
+		}
+	}
 	var indexed func(e pyast.Expr) bool
 	indexed = func(e pyast.Expr) bool {
 		if t, ok := r.typeOf(e, isIter, nil); ok && (t.numpy || t.dtype == "float") {
@@ -825,7 +874,9 @@ func (r *region) narrowMeetsIndex(lhs, value pyast.Expr, op string, iters []stri
 			case *pyast.Subscript:
 				return false // an element, not an index
 			case *pyast.Name:
-				found = found || isIter[n.Id] || fromIndex[n.Id]
+				// A scalar the SCoP assigns is an int64 or float64 array in whole-array code:
+				// b = 1 if ... else 0 added to an int16 makes an int64 (found by review).
+				found = found || isIter[n.Id] || fromIndex[n.Id] || assigned[n.Id] && w.scalars[n.Id] == "" && !w.wide[n.Id]
 			}
 			return !found
 		})
@@ -849,13 +900,72 @@ func (r *region) narrowMeetsIndex(lhs, value pyast.Expr, op string, iters []stri
 	if op != "" && w.dtypeOf(lhs) != "" && indexed(value) {
 		return true // x[i] += i
 	}
+	// max(x[i], 3) gives the int8 or the Python 3 (3 * 50 is 150); np.maximum an int8.
+	mixedMinMax := func(e pyast.Expr) bool {
+		c, ok := e.(*pyast.Call)
+		if !ok {
+			return false
+		}
+		if f, ok := c.Func.(*pyast.Name); !ok || f.Id != "min" && f.Id != "max" {
+			return false
+		}
+		narrow, other := false, false
+		for _, a := range c.Args {
+			if narrowOf(a) != "" {
+				narrow = true
+			} else {
+				other = true
+			}
+		}
+		return narrow && other
+	}
 	found := false
 	pyast.Inspect(value, func(n pyast.Node) bool {
 		if b, ok := n.(*pyast.BinOp); ok {
 			dx, dy := narrowOf(b.X), narrowOf(b.Y)
-			found = found || dx != "" && dy == "" && indexed(b.Y) || dy != "" && dx == "" && indexed(b.X)
+			found = found || dx != "" && dy == "" && indexed(b.Y) || dy != "" && dx == "" && indexed(b.X) ||
+				mixedMinMax(b.X) || mixedMinMax(b.Y)
 		}
 		return !found
 	})
 	return found
+}
+
+// narrowInfo follows the SCoP's narrow integers through its scalars, once (newNarrowRW).
+func (r *region) narrowInfo() (*narrowRW, error) {
+	if !r.narrowDone {
+		r.narrowDone = true
+		r.narrow, r.narrowErr = newNarrowRW(r, r.file.Src, nil)
+	}
+	return r.narrow, r.narrowErr
+}
+
+// narrowSum returns the code of a scalar's whole-array sum (or product) in the narrow type the
+// scalar holds in the loops, or code itself: t = 0; t += x[i] of an int16 x wraps around at
+// each step, where np.sum adds int16 elements in int64 (difffuzz seed 99141). Modular sums
+// wrap alike in one step or many. An error where the scalar's type is not followed.
+func (r *region) narrowSum(scalar, code string) (string, error) {
+	w, err := r.narrowInfo()
+	switch {
+	case err != nil:
+		return "", err
+	case w == nil || w.scalars[scalar] == "":
+		return code, nil
+	}
+	return fmt.Sprintf("_np.asarray(%s).astype(_np.%s)[()]", code, w.scalars[scalar]), nil
+}
+
+// scalarKind is the narrow type a scalar of the SCoP holds, "wide" for one that narrow ints
+// are added to as floats or int64s, or "" where neither is known.
+func (r *region) scalarKind(name string) string {
+	w, err := r.narrowInfo()
+	switch {
+	case err != nil || w == nil:
+		return ""
+	case w.scalars[name] != "":
+		return w.scalars[name]
+	case w.wide[name]:
+		return "wide"
+	}
+	return ""
 }

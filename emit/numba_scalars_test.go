@@ -24,12 +24,16 @@ func TestNarrowCasts(t *testing.T) {
 		{"y[i] += x[i]", "int16", "int16", []string{"y[i] = _np.int16(y[i] + x[i])"}},
 		{"y[i] = x[i]", "int16", "float64", []string{"y[i] = x[i]\n"}}, // a copy
 		{"y[i] = x[i] + 300", "int16", "int16", []string{"_np.int16(x[i] + 300)"}},
-		{"y[i] = x[i] + 300", "int8", "int8", nil},    // NumPy raises OverflowError: 300 is no int8
-		{"y[i] = x[i] + i", "int16", "int16", nil},    // and for an i past 32767
-		{"y[i] = x[i] + y[i]", "int16", "int32", nil}, // two narrow types
-		{"y[i] = x[i] << 2", "int16", "int16", nil},
+		{"y[i] = x[i] + 300", "int8", "int8", nil},                                      // NumPy raises OverflowError: 300 is no int8
+		{"y[i] = x[i] + i", "int16", "int16", nil},                                      // and for an i past 32767
+		{"y[i] = x[i] + y[i]", "int16", "int32", nil},                                   // two narrow types
+		{"y[i] = x[i] << 2", "int16", "int16", []string{"y[i] = _np.int16(x[i] << 2)"}}, // wraps as NumPy's
 		{"y[i] = abs(x[i])", "int16", "int16", []string{"y[i] = _np.int16(abs(x[i]))"}}, // abs(-32768) wraps
-		{"y[i] = max(x[i], 0) + x[i]", "int16", "int16", []string{"_np.int16(max(x[i], 0) + x[i])"}},
+		{"y[i] = max(x[i], 0) + x[i]", "int16", "int16", nil},                           // max may give the Python 0
+		{"y[i] = max(x[i], 3) * 50", "int8", "int64", nil},                              // found by review: 3 * 50 is 150
+		{"y[i] = max(x[i], 3)", "int8", "int64", []string{"y[i] = max(x[i], 3)"}},
+		{"y[i] = np.exp(x[i] * 1e-9)", "int32", "float64", []string{"y[i] = np.exp(x[i] * 1e-9)"}},
+		{"y[i] = np.sqrt(x[i])", "int16", "float64", nil}, // float32 in NumPy
 		{"y[i] = max(x[i], 40000) * 0.5", "int16", "float64", nil},
 		{"y[i] = float(x[i] + x[i]) * 0.5", "int16", "float64", []string{"float(_np.int16(x[i] + x[i])) * 0.5"}},
 		{"y[i] = x[i] + y[i]", "uint64", "uint64", []string{"y[i] = _np.uint64(x[i] + y[i])"}},
@@ -109,11 +113,12 @@ func TestNumpyOuts(t *testing.T) {
 		{"s = k[0]\n    for i in range(n):\n        s += k[i]", []string{"s = _np.int64(s)"}},
 		{"s = k[0]\n    for i in range(n):\n        s += 0.5", nil}, // np.int64 where the loop is empty
 		{"s = k[0]\n    for i in range(n):\n        s = s + k[i] / 2", nil},
-		{"s = 0.0\n    for i in range(n):\n        s += 0.5 * i", nil},                              // a Python float
-		{"s = 0\n    for i in range(n):\n        s += 1", nil},                                      // a Python int
-		{"s = 0.0\n    for i in range(n):\n        for j in range(i):\n            s += x[j]", nil}, // a triangle
-		{"s = 0.0\n    for i in range(n):\n        if i > 2:\n            s += x[i]", nil},          // under an if
-		{"s = 0.0\n    for i in range(n):\n        s += alpha", nil},                                // alpha: maybe an np.float64
+		{"s = 0.0\n    for i in range(n):\n        s += 0.5 * i", nil},                                                  // a Python float
+		{"s = 0\n    for i in range(n):\n        s += 1", nil},                                                          // a Python int
+		{"s = 0.0\n    for i in range(n):\n        for j in range(i):\n            s += x[j]", nil},                     // a triangle
+		{"s = 0.0\n    for i in range(n):\n        if i > 2:\n            s += x[i]", nil},                              // under an if
+		{"s = 0\n    for i in range(n):\n        s = k[i] + k[i]", []string{"if ((0) < (n)):", "    s = _np.int64(s)"}}, // found by review
+		{"s = 0.0\n    for i in range(n):\n        s += alpha", nil},                                                    // alpha: maybe an np.float64
 		{"s = 0.0\n    for i in range(n):\n        s += alpha * x[i]", []string{"if ((0) < (n)):", "    s = _np.float64(s)"}},
 	} {
 		src := "def k(x, k, n, alpha):\n    " + tc.body + "\n    return s\n"
@@ -147,6 +152,7 @@ func TestNarrowProducts(t *testing.T) {
 		{"A[i] += C[j, i] * C[j, i]", "int64", "int32", "_np.sum(_np.broadcast_to(", "einsum"},
 		{"A[i] += C[j, i]", "float64", "int16", "_np.sum(_np.broadcast_to(", "einsum"},
 		{"A[i] += C[j, i]", "int32", "int32", "einsum", "_np.sum("},                                   // wraps alike
+		{"A[i] += C[j, i] + C[j, i]", "float64", "int16", "_np.sum(_np.broadcast_to(", "einsum"},      // found by review: split into two sums
 		{"A[i] += C[j, i] * beta", "float64", "float64", "beta * _np.sum(C, axis=(0,))", "broadcast"}, // not narrow
 	} {
 		src := "def k(A, C, beta):\n    for i in range(A.shape[0]):\n        for j in range(C.shape[0]):\n            " + tc.body + "\n"
@@ -185,5 +191,28 @@ func TestNarrowIndexNotVectorized(t *testing.T) {
 		if vectorized := strings.Contains(code, "[:]"); vectorized != tc.ok {
 			t.Errorf("%q: vectorized %v, want %v:\n%s", tc.body, vectorized, tc.ok, code)
 		}
+	}
+}
+
+// TestNarrowScalarSums is difffuzz's seed 99141: s0 = 0; s0 += 1 + B[1, j] of an int16 B wraps
+// around at each step in the loop, where np.sum adds int16 elements in int64.
+func TestNarrowScalarSums(t *testing.T) {
+	for _, tc := range []struct {
+		body, want, not string
+	}{
+		{"s = 0\n    for j in range(x.shape[0]):\n        s += 1 + x[j]\n    y[0] = s", ".astype(_np.int16)[()]", ""},
+		{"s = 0.0\n    for j in range(x.shape[0]):\n        s += x[j]\n    z[0] = s", "_np.sum(", "astype"}, // a float sum
+	} {
+		src := "def k(x, y, z):\n    " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"x": typeinfer.Array("int16", typeinfer.SymDim("N")),
+			"y": typeinfer.Array("int16", typeinfer.SymDim("N")),
+			"z": typeinfer.Array("float64", typeinfer.SymDim("N")),
+		}
+		var not []string
+		if tc.not != "" {
+			not = []string{tc.not}
+		}
+		checkCode(t, numpyCode(t, src, params), []string{tc.want}, not)
 	}
 }

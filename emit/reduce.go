@@ -18,6 +18,14 @@ import (
 // zeros, which the loops never did: r.finite records them, for a check that they hold no inf
 // or nan.
 func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[string][]string, axes []axis, red, out []string, tri *triangle) (operand, error) {
+	// Narrow ints are summed as the loops compute each term, wrapped around in their type:
+	// elementwise, then np.sum (see narrowTerms).
+	if narrow, err := r.narrowTerms(value); err != nil || narrow {
+		if err != nil {
+			return operand{}, err
+		}
+		return r.sumLike("_np.sum", value, byIter, tmps, axes, red, tri)
+	}
 	// A sum of terms is the sum of their reductions: each term can then reach BLAS (syr2k's
 	// A[i,k]*B[j,k] + B[i,k]*A[j,k]) instead of one product materialized over every axis.
 	if b, ok := value.(*pyast.BinOp); ok && (b.Op == pyast.Add || b.Op == pyast.Sub) {
@@ -34,8 +42,6 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 	}
 	var arrays []operand
 	var scalars, unchecked []string
-	var dtypes []string // of the array factors
-	intFactors := true  // every scalar factor an int literal
 	for _, f := range factors(value) {
 		switch f := f.(type) {
 		case *pyast.Subscript:
@@ -50,10 +56,8 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			if len(o.axes) == 0 {
 				scalars = append(scalars, o.code)
 				unchecked = append(unchecked, o.code)
-				intFactors = false // E[0]: of any type
 			} else {
 				arrays = append(arrays, o)
-				dtypes = append(dtypes, r.dtype(acc.Array))
 			}
 			continue
 		case *pyast.Call:
@@ -89,9 +93,6 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 		code, err := r.exprCode(f, byIter, tmps, nil)
 		if err != nil {
 			return operand{}, err
-		}
-		if _, _, ok := intLiterals(f); !ok {
-			intFactors = false
 		}
 		scalars = append(scalars, code)
 		if !r.finiteFactor(f) {
@@ -135,12 +136,6 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 		if arrays, mf, err = r.maskFactor(arrays, scalars, tri); err != nil {
 			return operand{}, err
 		}
-	}
-	if summed, err := r.narrowProduct(dtypes, !intFactors); err != nil || summed {
-		if err != nil {
-			return operand{}, err
-		}
-		return sum()
 	}
 	core, ok := matmul(arrays, out, mf)
 	if ok && mf != nil {
@@ -488,29 +483,33 @@ func (r *region) conjOf(c *pyast.Call) *pyast.Subscript {
 	return sub
 }
 
-// narrowProduct reports a product of narrow int arrays (dtypes: those of its array factors)
-// that is to be summed elementwise: the loops wrap each term around in the narrow type, then
-// add it to the target, an int64 or float64 array, or multiply it by a factor that may be a
-// float first; einsum and @ would sum the terms in the narrow type, wrapping the sum. np.sum
-// of the terms, wrapped as the loops wrap them, sums in int64 or float64. False where some
-// factor is wider (NumPy widens each term then) or the target is an array of the product's
-// own type (its sum wraps alike); an error where the target is a scalar, of no known type.
-func (r *region) narrowProduct(dtypes []string, floatFactor bool) (bool, error) {
-	if len(dtypes) == 0 {
-		return false, nil
-	}
-	for _, d := range dtypes {
-		if !narrowInts[d] || d != dtypes[0] {
-			return false, nil
+// narrowTerms reports a sum whose terms read narrow int arrays: the loops compute each term
+// in the narrow type, wrapping around (x[i, j] + y[i, j] of int16s, A[i, k] * B[k, j] of
+// int32s), and add it to the target; einsum, @, or a sum split into the sums of its terms
+// would wrap (or not) elsewhere. np.sum of the terms computed elementwise adds them in int64
+// (or as floats), which is the loops' sum for an int64 or float target, and is it modulo the
+// type's range for a narrow one (a narrow scalar's sum is cast back: narrowSum). An error for
+// a scalar whose type is not followed.
+func (r *region) narrowTerms(value pyast.Expr) (bool, error) {
+	narrow, own := false, true
+	pyast.Inspect(value, func(n pyast.Node) bool {
+		if sub, ok := n.(*pyast.Subscript); ok {
+			if acc := r.accessOf(sub); acc != nil && narrowInts[r.dtype(acc.Array)] {
+				narrow = true
+				own = own && r.dtype(acc.Array) == r.sumInto
+			}
 		}
-	}
-	switch {
-	case r.sumInto == dtypes[0] && !floatFactor:
+		return true
+	})
+	if narrow && own {
+		// Into an array or scalar of the terms' own type, whose sum wraps alike however it
+		// is added up: einsum keeps the type.
 		return false, nil
-	case r.sumInto != "" || floatFactor:
-		return true, nil
 	}
-	return false, vecErr("a scalar sums products of narrow ints: its type decides where they wrap around")
+	if narrow && r.sumInto == "" {
+		return false, vecErr("a scalar sums narrow ints: its type decides where they wrap around")
+	}
+	return narrow, nil
 }
 
 // narrowInts reports a SCoP with an integer array narrower than 64 bits: np.sum widens those

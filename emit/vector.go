@@ -83,9 +83,11 @@ type region struct {
 	diags    map[string]diagonalRead
 	// narrow follows the SCoP's narrow integers (see narrowMeetsIndex), once narrowDone.
 	narrow     *narrowRW
+	narrowErr  error
 	narrowDone bool
-	// sumInto is the dtype of the array a reduction is added into ("" for a scalar): a
-	// product of narrow ints is summed as the loops add each term to it (narrowProduct).
+	// sumInto is the dtype of the array a reduction is added into (for a scalar, the narrow
+	// type it holds, "wide", or ""): a product of narrow ints is summed as the loops add each
+	// term to it (narrowProduct).
 	sumInto string
 }
 
@@ -737,7 +739,7 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 		return nil, err
 	}
 	if r.narrowMeetsIndex(lhs, value, op, st.Iters) {
-		return nil, vecErr("a narrow NumPy integer plus a loop index: whole-array code would make the sum int64")
+		return nil, vecErr("narrow NumPy integers with a loop index or Python int: whole-array code would compute them in another type")
 	}
 	defer func(was bool) { r.mathUnchecked = was }(r.mathUnchecked)
 	r.mathUnchecked = underIf(r.scop.Body, st.Node)
@@ -768,6 +770,11 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			// each point. Only safe if nothing outside the nest reads it.
 			if r.outside[w.Array] {
 				return nil, vecErr("scalar " + w.Array + " is used outside the loop nest")
+			}
+			// The array is float (inexact): a t holding an int16 would no longer wrap
+			// around in t * t (found by review), nor a Python int meet one as one.
+			if _, err := r.narrowInfo(); err != nil || r.narrow != nil && r.scalarKind(w.Array) != "wide" {
+				return nil, vecErr("a temporary " + w.Array + " where narrow NumPy integers are computed")
 			}
 			for _, a := range axes {
 				if a.tri {
@@ -856,10 +863,18 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 			reduced, err = r.sumLike("_np.prod", value, byIter, tmps, axes, red, nil)
 		} else {
 			r.sumInto = r.dtype(w.Array)
+			if scalar {
+				r.sumInto = r.scalarKind(w.Array)
+			}
 			reduced, err = r.contract(value, byIter, tmps, axes, red, tgt.axes, fm)
 		}
 		if err != nil {
 			return nil, err
+		}
+		if scalar && tmps[w.Array] == nil {
+			if reduced.code, err = r.narrowSum(w.Array, reduced.code); err != nil {
+				return nil, err
+			}
 		}
 		if kind := pythonNumber(value, st.Iters); scalar && tmps[w.Array] == nil && kind != "" {
 			// The original adds Python numbers (t += 1, s += 0.5 * i): a t that is a Python
@@ -1683,9 +1698,10 @@ func (r *region) sameArithmetic(st *polyopt.Stmt, value pyast.Expr) error {
 			small = true
 		}
 	}
-	if small && !f32 {
+	target := r.array(st.Writes[0].Array)
+	if small && !f32 && (st.Reduction != "" || target != nil && target.Scalar) {
 		// NumPy's functions give float32 for these (np.sqrt of an int16): a sum of them is a
-		// float32 sum, found by difffuzz (seed 100).
+		// float32 sum, found by difffuzz (seed 100); an element stored is the loop's own.
 		pyast.Inspect(value, func(n pyast.Node) bool {
 			if c, ok := n.(*pyast.Call); ok {
 				if f, ok := c.Func.(*pyast.Attribute); ok {

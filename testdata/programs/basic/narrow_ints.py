@@ -35,6 +35,19 @@ def running(x, t, n):
         t[i] += x[i]
 
 
+def clamp_scaled(x, big, n):
+    # max gives the int16, whose product wraps around, or the Python 3, whose product is 60000.
+    for i in range(n):
+        big[i] = max(x[i], 3) * 20000
+
+
+def flagged(x, t, n):
+    # b holds 0 or 1: added to an int16 as one, it keeps the int16's type.
+    for i in range(n):
+        b = 1 if x[i] > 0 else 0
+        t[i] = x[i] + b
+
+
 def main():
     with np.errstate(over="ignore"):
         for n in (50, 400):
@@ -50,8 +63,12 @@ def main():
             shifted(w, n)
             t = np.zeros(n, dtype=np.int16)
             running(x, t, n)
+            big = np.zeros(n, dtype=np.int64)
+            clamp_scaled(x, big, n)
+            f = np.zeros(n)
+            flagged(w, f, n)
             print(y.sum(), z.astype(np.int64).sum(), out.astype(np.int64).sum(), w.astype(np.int64).sum(),
-                  t.astype(np.int64).sum())
+                  t.astype(np.int64).sum(), big.sum(), f.sum())
 
 
 if __name__ == "__main__":

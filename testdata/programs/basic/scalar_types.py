@@ -38,7 +38,8 @@ def from_numpy(x, y, n):
 
 
 def narrow(x, y, n):
-    # An int16 accumulator stays int16, wrapping around past its range as it adds each i.
+    # An int16 accumulator stays int16, wrapping around past its range as it adds each i (and
+    # raising OverflowError for an i past it, which no variant would: this one stays as it is).
     t = y[0]
     for i in range(n):
         x[i] = x[i] + 1.0
