@@ -919,7 +919,8 @@ func (r *region) narrowMeetsIndex(lhs, value pyast.Expr, op string, iters []stri
 		}
 		return narrow && other
 	}
-	found := false
+	// np.maximum(x, 300) of an int8 x raises OverflowError where max(x[i], 300) is 300.
+	found := mixedMinMax(value)
 	pyast.Inspect(value, func(n pyast.Node) bool {
 		if b, ok := n.(*pyast.BinOp); ok {
 			dx, dy := narrowOf(b.X), narrowOf(b.Y)

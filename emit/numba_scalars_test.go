@@ -177,6 +177,8 @@ func TestNarrowIndexNotVectorized(t *testing.T) {
 		{"x[i] += i", false},
 		{"x[i] = x[i] + 2 * i", false},
 		{"y[i] = (x[i] + i) + w[i] * 2.0", false},
+		{"y[i] = np.sqrt(x[i]) * i", false}, // float32 in the loop (found by review)
+		{"y[i] = max(x[i], 40000)", false},  // np.maximum raises OverflowError (found by review)
 		{"y[i] = x[i] * w[i]", true},
 		{"y[i] = x[i] + 0.5 * i", true},
 		{"y[i] = x[i] + x[i]", true},
