@@ -18,7 +18,8 @@ For every kernel of testdata/programs/polybench it
    keeps `pyparc explain --json` of the kernel, and emits the program (`bin/pyparc emit --db DB -o
    WORK/emitted/MODULE SCRIPT`); the emitted kernel is the function of the same name in
    WORK/emitted/MODULE/MODULE.py;
-2. in this one Python process, on fresh copies of the same inputs built by the module's own
+2. in this one Python process (with --isolate, in a process of its own for each kernel: kernels
+   timed one after another disturb each other), on fresh copies of the same inputs built by the module's own
    init_array, runs these versions of the kernel:
      original        the plain-loop kernel as written (the base of the speedups, see --base),
      pyparc(chosen)  the emitted dispatcher as a user runs it: guard, then the variant emit chose,
@@ -684,6 +685,42 @@ def git_state():
         return "unknown"
 
 
+# Options a kernel's own process gets from the parent's command line unchanged: all but these
+# (it times the parent's emitted programs, and writes its report where the parent reads it).
+NOT_PASSED = {"--kernels": 1, "--workdir": 1, "--out": 1, "--tune": 1, "--tune-scales": 1, "--reuse": 0, "--isolate": 0}
+
+
+def bench_isolated(name, workdir):
+    """One kernel's row and cross-check, timed by a run of this script in a process of its own
+    (--isolate): kernels timed one after another in one process disturb each other (a
+    nussinov timed after nine other kernels ran 41 ms where it ran 23 alone, numba(user) 25
+    in both; H200 machine's 16 cores)."""
+    args, skip = [], 0
+    for a in sys.argv[1:]:
+        if skip:
+            skip -= 1
+            continue
+        key = a.split("=", 1)[0]
+        if key in NOT_PASSED:
+            skip = NOT_PASSED[key] if "=" not in a else 0
+            continue
+        args.append(a)
+    out = tempfile.mkdtemp(prefix="pyparc-peers-" + name + "-")
+    try:
+        cmd = [sys.executable, os.path.abspath(__file__)] + args + [
+            "--kernels", name, "--workdir", workdir, "--reuse", "--out", out]
+        proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        reports = [f for f in os.listdir(out) if f.endswith(".json")]
+        if proc.returncode != 0 or len(reports) != 1:
+            raise RuntimeError(f"timing {name} in its own process failed (exit {proc.returncode}): "
+                               f"{proc.stderr.strip()[-800:]}")
+        with open(os.path.join(out, reports[0])) as f:
+            saved = json.load(f)
+        return saved["rows"][0], saved["prange_vs_explain"].get(name)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def write_reports(rows, meta, crosscheck, out):
     """Prints the table and writes the .txt, .md, .json, .csv, .svg and .png under out."""
     summ = summary(rows)
@@ -758,6 +795,9 @@ def main():
                    help="more pyparc variants to time on their own: inner (numba_inner, prange inside "
                         "sequential loops), tiled (numba_tiled, tiled wavefronts), sum (numba_sum, summing loops "
                         "reassociated); e.g. --also inner,tiled,sum")
+    p.add_argument("--isolate", action="store_true",
+                   help="time each kernel in a process of its own (this script run again with the "
+                        "one kernel), so that kernels timed earlier leave nothing behind that slows it")
     p.add_argument("--from-json", metavar="FILE",
                    help="run nothing: write the reports again from a JSON this script wrote")
     opts = p.parse_args()
@@ -802,16 +842,22 @@ def main():
         load_before = os.getloadavg()
         warnings.simplefilter("ignore")  # Numba's performance hints about parallel=True without prange
         rows, crosscheck = [], {}
-        log(f"timing at {opts.size.upper()}, base {opts.base}")
+        isolate = opts.isolate and len(names) > 1
+        log(f"timing at {opts.size.upper()}, base {opts.base}" + (", each kernel in a process of its own" if isolate else ""))
         with np.errstate(all="ignore"):
             for k, name in enumerate(names, 1):
                 t_k = time.perf_counter()
-                note, explain = notes.get(name, ("", ""))
-                row = bench_kernel(name, opts, workdir, note)
+                if isolate:
+                    row, check = bench_isolated(name, workdir)
+                    if check is not None:
+                        crosscheck[name] = check
+                else:
+                    note, explain = notes.get(name, ("", ""))
+                    row = bench_kernel(name, opts, workdir, note)
+                    if explain:
+                        fn = getattr(POLY.load(POLY.KERNELS[name][0]), POLY.kernel_name(name))
+                        crosscheck[name] = cross_check(fn, PRANGE[name][0], explain, POLY.kernel_name(name))
                 rows.append(row)
-                if explain:
-                    fn = getattr(POLY.load(POLY.KERNELS[name][0]), POLY.kernel_name(name))
-                    crosscheck[name] = cross_check(fn, PRANGE[name][0], explain, POLY.kernel_name(name))
                 s = {v: speedup(row, v) for v in PEERS}
                 base = row["time"].get(row["base"])
                 head = f"{row['base']} {base:.4g}s" if base else f"{row['base']} failed"
