@@ -273,3 +273,33 @@ func TestSumIntoAxisNoOperandHas(t *testing.T) {
 		t.Errorf("want a broadcast sum, got\n%s", code)
 	}
 }
+
+// TestSumWithoutBroadcast: a summed value that varies along every loop has its shape already
+// and is summed as it is (np.broadcast_to costs microseconds: correlation's variances); one
+// that lacks a loop's axis, summed along it or not, is broadcast first, or its sum would count
+// each value once instead of once per point of that loop.
+func TestSumWithoutBroadcast(t *testing.T) {
+	for _, tc := range []struct {
+		body      string
+		want, not string
+	}{
+		{"B[i] += (A[j, i] - x[i]) ** 2", "_np.sum((((A).transpose(1, 0) - (x)[:, None]) ** 2), axis=(1,))", "broadcast_to"},
+		{"B[i] += np.sqrt(A[j, i]) * x[i]", "_np.sum((_np.sqrt((A).transpose(1, 0))", "broadcast_to"},
+		{"B[i] += x[i] + 1.0", "_np.sum(_np.broadcast_to(", ""}, // the sum along j adds it once per j
+		{"B[i] += y[j] + 1.0", "_np.sum(_np.broadcast_to(", ""}, // the same for every i
+	} {
+		src := "def k(A, B, x, y):\n    for i in range(B.shape[0]):\n        for j in range(A.shape[0]):\n            " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("M"), typeinfer.SymDim("N")),
+			"B": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"x": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"y": typeinfer.Array("float64", typeinfer.SymDim("M")),
+		}
+		code := numpyCode(t, src, params)
+		var not []string
+		if tc.not != "" {
+			not = append(not, tc.not)
+		}
+		checkCode(t, code, []string{tc.want}, not)
+	}
+}

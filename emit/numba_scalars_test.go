@@ -148,12 +148,12 @@ func TestNarrowProducts(t *testing.T) {
 		body, a, c string
 		want, not  string
 	}{
-		{"A[i] -= C[j, i] * beta", "float64", "int32", "_np.sum(_np.broadcast_to(", "einsum"},
-		{"A[i] += C[j, i] * C[j, i]", "int64", "int32", "_np.sum(_np.broadcast_to(", "einsum"},
-		{"A[i] += C[j, i]", "float64", "int16", "_np.sum(_np.broadcast_to(", "einsum"},
-		{"A[i] += C[j, i]", "int32", "int32", "einsum", "_np.sum("},                                   // wraps alike
-		{"A[i] += C[j, i] + C[j, i]", "float64", "int16", "_np.sum(_np.broadcast_to(", "einsum"},      // found by review: split into two sums
-		{"A[i] += C[j, i] * beta", "float64", "float64", "beta * _np.sum(C, axis=(0,))", "broadcast"}, // not narrow
+		{"A[i] -= C[j, i] * beta", "float64", "int32", "_np.sum(((C).transpose(1, 0) * beta), axis=(1,))", "einsum"},
+		{"A[i] += C[j, i] * C[j, i]", "int64", "int32", "_np.sum(((C).transpose(1, 0) * (C).transpose(1, 0)), axis=(1,))", "einsum"},
+		{"A[i] += C[j, i]", "float64", "int16", "_np.sum((C).transpose(1, 0), axis=(1,))", "einsum"},
+		{"A[i] += C[j, i]", "int32", "int32", "einsum", "_np.sum("},                                                                    // wraps alike
+		{"A[i] += C[j, i] + C[j, i]", "float64", "int16", "_np.sum(((C).transpose(1, 0) + (C).transpose(1, 0)), axis=(1,))", "einsum"}, // found by review: split into two sums
+		{"A[i] += C[j, i] * beta", "float64", "float64", "beta * _np.sum(C, axis=(0,))", "broadcast"},                                  // not narrow
 	} {
 		src := "def k(A, C, beta):\n    for i in range(A.shape[0]):\n        for j in range(C.shape[0]):\n            " + tc.body + "\n"
 		params := map[string]*typeinfer.Type{
