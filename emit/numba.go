@@ -3,6 +3,7 @@ package emit
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -78,27 +79,9 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			return nil, vecErr("the loop variable " + l.Iter + " is read after its loop")
 		}
 	}
-	// Numba and NumPy 2 disagree on float32 precision: 0.5 + x of a float32 x is float64 under
-	// Numba and float32 in NumPy (a Python float is a "weak" scalar), math.exp(x) float32 under
-	// Numba and a double in Python. A float64 array or a math call in the same SCoP would then
-	// hold results that differ beyond float64's tolerance.
-	if hasDType(s, "float32") && (hasDType(s, "float64") || callsInto(s.Body, modules, "math")) {
-		return nil, vecErr("float32 values would be computed at another precision under Numba")
-	}
-	// A float stored into a signed int array raises in Python where it is nan, infinite or out
-	// of range; Numba casts it.
-	if storesFloatIntoInt(newRegion(s, file, def.Body)) {
-		return nil, vecErr("float values stored into an int array: Numba casts where Python raises")
-	}
-	// NumPy computes with an int16 in int16, wrapping around; Numba in int64 unless cast.
-	narrowed, err := narrowEdits(newRegion(s, file, def.Body), src, boundBefore(def, s.Pos))
+	narrowed, err := numbaSemantics(s, file, def, modules)
 	if err != nil {
 		return nil, err
-	}
-	// An int to an int power: Python gives a float for a negative exponent (2 ** -3 is
-	// 0.125), NumPy's int64 raises ValueError, Numba's int power gives an int.
-	if intPower(newRegion(s, file, def.Body)) {
-		return nil, vecErr("an int to an int power that may be negative: Python gives a float, NumPy raises, Numba gives an int")
 	}
 	used := map[string]bool{}
 	assigned := map[string]bool{}
@@ -612,6 +595,41 @@ func intPower(r *region) bool {
 		})
 	}
 	return found
+}
+
+// numbaSemantics returns the edits that make Numba compute the SCoP's loops as Python and
+// NumPy do (narrowEdits' casts), or why no edits can: where Numba computes at another
+// precision, casts where Python raises, or wraps around where NumPy raises. The Ray
+// kernels that compile a loop as written with Numba take it only where it needs no edits.
+func numbaSemantics(s *polyopt.SCoP, file *pyast.File, def *pyast.FunctionDef, modules map[string]string) ([]edit, error) {
+	// Numba and NumPy 2 disagree on float32 precision: 0.5 + x of a float32 x is float64 under
+	// Numba and float32 in NumPy (a Python float is a "weak" scalar), math.exp(x) float32 under
+	// Numba and a double in Python. A float64 array or a math call in the same SCoP would then
+	// hold results that differ beyond float64's tolerance.
+	if hasDType(s, "float32") && (hasDType(s, "float64") || callsInto(s.Body, modules, "math")) {
+		return nil, vecErr("float32 values would be computed at another precision under Numba")
+	}
+	// A float stored into a signed int array raises in Python where it is nan, infinite or out
+	// of range; Numba casts it.
+	if storesFloatIntoInt(newRegion(s, file, def.Body)) {
+		return nil, vecErr("float values stored into an int array: Numba casts where Python raises")
+	}
+	// An int64 element stored into an int16 array raises OverflowError past int16's range;
+	// Numba's store wraps it around.
+	if wr := newRegion(s, file, def.Body); slices.ContainsFunc(s.Stmts, wr.widerIntStore) {
+		return nil, vecErr("values of a wider int type stored into a narrow int array: NumPy raises OverflowError past its range where Numba wraps around")
+	}
+	// NumPy computes with an int16 in int16, wrapping around; Numba in int64 unless cast.
+	narrowed, err := narrowEdits(newRegion(s, file, def.Body), file.Src, boundBefore(def, s.Pos))
+	if err != nil {
+		return nil, err
+	}
+	// An int to an int power: Python gives a float for a negative exponent (2 ** -3 is
+	// 0.125), NumPy's int64 raises ValueError, Numba's int power gives an int.
+	if intPower(newRegion(s, file, def.Body)) {
+		return nil, vecErr("an int to an int power that may be negative: Python gives a float, NumPy raises, Numba gives an int")
+	}
+	return narrowed, nil
 }
 
 // storesFloatIntoInt reports a statement of the SCoP that stores a value that may be a float

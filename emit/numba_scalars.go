@@ -970,3 +970,80 @@ func (r *region) scalarKind(name string) string {
 	}
 	return ""
 }
+
+// widerIntStore reports a statement that stores into a signed narrow int array (int8, int16,
+// int32) a value read from an int array, or a scalar the SCoP assigns from one, whose dtype
+// holds values past the target's range: x16[i] = y64[i] * 300. NumPy raises OverflowError
+// for such an element past the range, where whole-array code and Numba wrap it around. (An
+// unsigned target wraps in NumPy too; Python ints and loop indices the guard bounds.)
+func (r *region) widerIntStore(st *polyopt.Stmt) bool {
+	if len(st.Writes) == 0 {
+		return false
+	}
+	target := r.dtype(st.Writes[0].Array)
+	if target != "int8" && target != "int16" && target != "int32" {
+		return false
+	}
+	if a := r.array(st.Writes[0].Array); a == nil || a.Scalar {
+		return false
+	}
+	_, value, _, err := splitUpdate(st)
+	if err != nil {
+		return true
+	}
+	wide := r.wideScalars(target)
+	return r.readsWiderInt(value, target, wide)
+}
+
+// wideScalars are the scalars the SCoP assigns from values that readsWiderInt finds for a
+// target of dtype target, and from such scalars in turn.
+func (r *region) wideScalars(target string) map[string]bool {
+	wide := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, st := range r.scop.Stmts {
+			if len(st.Writes) == 0 {
+				continue
+			}
+			w := st.Writes[0].Array
+			if a := r.array(w); a == nil || !a.Scalar || wide[w] {
+				continue
+			}
+			if _, value, _, err := splitUpdate(st); err != nil || r.readsWiderInt(value, target, wide) {
+				wide[w], changed = true, true
+			}
+		}
+	}
+	return wide
+}
+
+// readsWiderInt reports e reading an element of an int array, a NumPy int scalar or a scalar
+// of wide whose dtype's range is not within target's; the indices of a subscript are not
+// its value and are not looked at.
+func (r *region) readsWiderInt(e pyast.Expr, target string, wide map[string]bool) bool {
+	tlo, thi := intRange(target)
+	fits := func(d string) bool {
+		if d == "bool" || !isIntDType(d) {
+			return true // floats are storesFloatIntoInt's concern
+		}
+		lo, hi := intRange(d)
+		return lo <= hi && tlo <= lo && hi <= thi
+	}
+	found := false
+	pyast.Inspect(e, func(n pyast.Node) bool {
+		switch n := n.(type) {
+		case *pyast.Subscript:
+			if id, ok := n.X.(*pyast.Name); ok && !fits(r.dtype(id.Id)) {
+				found = true
+			}
+			return false
+		case *pyast.Name:
+			if a := r.scop.Arrays[n.Id]; a != nil && a.Scalar && a.DType != "" && !fits(a.DType) {
+				found = true
+			}
+			found = found || wide[n.Id]
+		}
+		return !found
+	})
+	return found
+}

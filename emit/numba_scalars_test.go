@@ -218,3 +218,42 @@ func TestNarrowScalarSums(t *testing.T) {
 		checkCode(t, numpyCode(t, src, params), []string{tc.want}, not)
 	}
 }
+
+// TestWiderIntStore: an element of an int64 (or another wider int) array stored into an int8,
+// int16 or int32 array raises OverflowError in NumPy past the target's range; whole-array
+// code and Numba wrap it around, so neither variant takes such a store. Unsigned targets
+// wrap in NumPy as well, and values of the target's own type or narrower fit.
+func TestWiderIntStore(t *testing.T) {
+	for _, tc := range []struct {
+		body, x, y string
+		want       bool
+	}{
+		{"x[i] = y[i] * 300", "int16", "int64", true},
+		{"x[i] = y[i]", "int8", "uint8", true},
+		{"x[i] = y[i] // 2", "int32", "int64", true},
+		{"x[i] = y[i] + y[i]", "int16", "uint16", true},
+		{"t = y[i] * 2\n        x[i] = t", "int16", "int64", true}, // through a scalar
+		{"x[i] += y[i]", "int16", "int32", true},
+		{"x[i] = y[i] * 300", "uint8", "int64", false}, // NumPy wraps too
+		{"x[i] = y[i] + 1", "int16", "int8", false},
+		{"x[i] = y[i]", "int32", "uint16", false},
+		{"x[i] = x[i] + 1", "int16", "int64", false},
+		{"x[i] = y[i] * 0.5", "int16", "float64", false}, // storesFloatIntoInt's concern
+		{"x[i] = y[i]", "int64", "int64", false},
+	} {
+		src := "def k(x, y):\n    for i in range(x.shape[0]):\n        " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"x": typeinfer.Array(tc.x, typeinfer.SymDim("N")),
+			"y": typeinfer.Array(tc.y, typeinfer.SymDim("N")),
+		}
+		s, f, def := analyzedSCoP(t, src, params)
+		r := newRegion(s, f, def.Body)
+		got := false
+		for _, st := range s.Stmts {
+			got = got || r.widerIntStore(st)
+		}
+		if got != tc.want {
+			t.Errorf("%q (x %s, y %s): widerIntStore %v, want %v", tc.body, tc.x, tc.y, got, tc.want)
+		}
+	}
+}

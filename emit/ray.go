@@ -80,12 +80,19 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 		if !calls {
 			source = vectorChunk(s, l, f, file, def, ins, mods, modules, name)
 		}
-		if source == "" {
+		vectorized := source != ""
+		if !vectorized {
 			// Calls into the interpreter's functions: Numba could not compile the loop.
 			source, jit = loopChunk(l, f, src, ins, mods, modules, name, lo, hi), !calls
 			if checkedMath(source, modules) != source {
 				// Numba computes nan or inf where math raises; the worker has no
 				// pyparc_rt to call instead (see checkedMath): the loop runs as Python.
+				jit = false
+			}
+			if edits, err := numbaSemantics(s, file, def, modules); jit && (err != nil || len(edits) > 0) {
+				// Numba would compute the loop as written otherwise than Python and NumPy
+				// (int16 sums in int64, float32 at double precision, an int64 stored into an
+				// int16 without OverflowError): the loop runs as Python.
 				jit = false
 			}
 		}
@@ -114,7 +121,7 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 			regions,
 			fmt.Sprintf("%s = _rt.ray_kernel(%q, %s_source, %s_regions, jit=%s%s)", name, name, name, name, jitArg, moduleArg))
 		gpu := ""
-		if !jit && !calls && len(mods) == 0 {
+		if vectorized && !calls && len(mods) == 0 {
 			// On a cluster with GPUs each chunk runs the same whole-array code with CuPy, on
 			// device copies of its pieces (one GPU per task).
 			gpu = ", gpu=" + name + "_gpu"

@@ -737,6 +737,9 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 	if err := r.sameArithmetic(st, value); err != nil {
 		return nil, err
 	}
+	if r.widerIntStore(st) {
+		return nil, vecErr("values of a wider int type stored into a narrow int array: NumPy raises OverflowError past its range where whole-array code wraps around")
+	}
 	if r.narrowMeetsIndex(lhs, value, op, st.Iters) {
 		return nil, vecErr("narrow NumPy integers with a loop index or Python int: whole-array code would compute them in another type")
 	}

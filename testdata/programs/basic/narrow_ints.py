@@ -48,6 +48,13 @@ def flagged(x, t, n):
         t[i] = x[i] + b
 
 
+def widened(x, y, n):
+    # An int64 stored into an int16: NumPy raises OverflowError past int16's range, where
+    # whole-array code and Numba would wrap it around.
+    for i in range(n):
+        x[i] = y[i] * 300
+
+
 def main():
     with np.errstate(over="ignore"):
         for n in (50, 400):
@@ -69,6 +76,12 @@ def main():
             flagged(w, f, n)
             print(y.sum(), z.astype(np.int64).sum(), out.astype(np.int64).sum(), w.astype(np.int64).sum(),
                   t.astype(np.int64).sum(), big.sum(), f.sum())
+            v = np.zeros(n, dtype=np.int16)
+            try:
+                widened(v, np.arange(n, dtype=np.int64) - 60, n)
+                print("widened", v.astype(np.int64).sum())
+            except OverflowError as e:
+                print("widened", type(e).__name__, v.astype(np.int64).sum())
 
 
 if __name__ == "__main__":
