@@ -850,3 +850,23 @@ def test_int_for_wraps_as_the_steps_do():
         for i in range(300):
             stepwise = stepwise + i
         assert t + rt.int_for(t, np.int64(sum(range(300)))) == stepwise == np.int16(-20685)
+
+
+def test_ray_jitted_divides_as_numpy():
+    """A Ray kernel compiled by Numba divides elements as NumPy does: an element over zero
+    is inf or nan, as in the original loop, not ZeroDivisionError (Numba's default model)."""
+    pytest.importorskip("numba")
+    from pyparc_rt import _ray
+
+    def chunk(lo, hi, y, z):
+        for i in range(lo, hi):
+            z[i] = z[i] / y[i] + 1.0
+
+    y = np.array([1.0, 0.0, 2.0, 0.0])
+    z = np.array([1.0, 1.0, 1.0, 0.0])
+    want = z.copy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chunk(0, 4, y, want)
+        _ray._jitted(chunk)(0, 4, y, z)
+    np.testing.assert_array_equal(z, want)
+    assert np.isinf(z[1]) and np.isnan(z[3])

@@ -157,7 +157,9 @@ def _jitted(py):
         from numba.core.errors import NumbaError
     except Exception:
         return py
-    compiled = numba.njit(cache=False)(py)
+    # NumPy's error model, as the Numba variants have: an element divided by zero is inf or
+    # nan, as in the original, not ZeroDivisionError (Numba's default, Python's model).
+    compiled = numba.njit(cache=False, error_model="numpy")(py)
     state = {"fn": compiled}
 
     def call(*args):
