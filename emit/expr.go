@@ -72,6 +72,9 @@ func (r *region) exprCode(e pyast.Expr, byIter map[string]axis, tmps map[string]
 			if !inTarget(axes) {
 				return "", vecErr("a private scalar read outside its loops")
 			}
+			if !r.sameTempAxes(e.Id, byIter) {
+				return "", vecErr("a private scalar read in a loop of its loop's name with other bounds")
+			}
 			return align(operand{e.Id, axes}, target), nil
 		}
 		return e.Id, nil

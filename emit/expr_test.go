@@ -303,3 +303,20 @@ func TestSumWithoutBroadcast(t *testing.T) {
 		checkCode(t, code, []string{tc.want}, not)
 	}
 }
+
+// TestTempInSiblingLoop is helper-51's review finding: t computed in `for j in range(1)` is an
+// (N, 1) temporary; read in a sibling `for j in range(M)`, it was summed as if its j axis had
+// M points (s += (t + 1.0) * 3.0 lost broadcast_to; s += t * 3.0, through einsum's factors,
+// was wrong before that). A temporary is read as an array only in the loops it was computed
+// over.
+func TestTempInSiblingLoop(t *testing.T) {
+	for _, body := range []string{"s += (t + 1.0) * 3.0", "s += t * 3.0"} {
+		src := "def k(A, B):\n    s = 0.0\n    for i in range(A.shape[0]):\n        for j in range(1):\n            t = A[i] * 2.0\n        for j in range(B.shape[0]):\n            " + body + "\n    return s\n"
+		params := map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"B": typeinfer.Array("float64", typeinfer.SymDim("M")),
+		}
+		code := numpyCode(t, src, params)
+		checkCode(t, code, nil, []string{"_np.sum(t", "axis=(0, 1,)"})
+	}
+}

@@ -81,6 +81,9 @@ func (r *region) contract(value pyast.Expr, byIter map[string]axis, tmps map[str
 			}
 		case *pyast.Name:
 			if ax, ok := tmps[f.Id]; ok {
+				if !r.sameTempAxes(f.Id, byIter) {
+					return operand{}, vecErr("a private scalar read in a loop of its loop's name with other bounds")
+				}
 				arrays = append(arrays, operand{f.Id, ax})
 				continue
 			}
@@ -418,17 +421,21 @@ func factors(e pyast.Expr) []pyast.Expr {
 
 // variesAlongAll reports whether e varies along every loop of order: an operand that lacks
 // one is laid out with a length-1 axis there (A[j] summed over i and j is A[None, :]), which
-// the sum needs broadcast to the loop's extent.
+// the sum needs broadcast to the loop's extent. A temporary counts as lacking them: its axes
+// may be length 1 (a loop of its own that ran once).
 func (r *region) variesAlongAll(e pyast.Expr, byIter map[string]axis, tmps map[string][]string, order []string) bool {
 	along := map[string]bool{}
+	tmpSeen := false
 	pyast.Inspect(e, func(n pyast.Node) bool {
 		switch n := n.(type) {
 		case *pyast.Name:
 			if _, ok := byIter[n.Id]; ok {
 				along[n.Id] = true
 			}
-			for _, a := range tmps[n.Id] {
-				along[a] = true
+			if _, ok := tmps[n.Id]; ok {
+				// A temporary has a length-1 axis along the loops of its own that run once
+				// (found by review: t of for j in range(1), summed along a sibling j).
+				tmpSeen = true
 			}
 		case *pyast.Subscript:
 			if acc := r.accessOf(n); acc != nil {
@@ -444,6 +451,22 @@ func (r *region) variesAlongAll(e pyast.Expr, byIter map[string]axis, tmps map[s
 	})
 	for _, it := range order {
 		if !along[it] {
+			return false
+		}
+	}
+	return !tmpSeen
+}
+
+// sameTempAxes reports whether the temporary name is read in the loops it was computed over:
+// each of its axes' iterators bound here with the same bounds.
+func (r *region) sameTempAxes(name string, byIter map[string]axis) bool {
+	for _, a := range r.tempAxes[name] {
+		b, ok := byIter[a.iter]
+		if !ok {
+			continue // reduced or outside: the callers' inTarget checks say so
+		}
+		if a.lo.String() != b.lo.String() || a.hi.String() != b.hi.String() || a.tri != b.tri ||
+			a.tlo.String() != b.tlo.String() || a.thi.String() != b.thi.String() {
 			return false
 		}
 	}

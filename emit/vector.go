@@ -61,6 +61,9 @@ type region struct {
 	// tempNames are the scalars vectorized into temporaries, and subtrees the lines [start,
 	// end) of each nest turned into whole-array code, where they live (see forwardTemps).
 	tempNames map[string]bool
+	// tempAxes are the loops each temporary was computed over, with their bounds: a sibling
+	// loop that reuses an iterator's name with other bounds reads it along another axis.
+	tempAxes map[string][]axis
 	// complexTemps are the temporaries whose first value is complex.
 	complexTemps map[string]bool
 	subtrees     [][2]int
@@ -791,6 +794,10 @@ func (r *region) statement(st *polyopt.Stmt, axes []axis, tmps map[string][]stri
 				return nil, err
 			}
 			tmps[w.Array] = order
+			if r.tempAxes == nil {
+				r.tempAxes = map[string][]axis{}
+			}
+			r.tempAxes[w.Array] = axes
 			if r.tempNames == nil {
 				r.tempNames = map[string]bool{}
 			}
