@@ -98,7 +98,7 @@ def tail(exc):
 def check(src, out, case):
     name = case["name"]
     res = {"name": name, "status": "ok", "detail": "", "calls": 0, "fast": 0, "numba": 0, "numpy": 0,
-           "inner": 0}
+           "inner": 0, "ray": 0}
     try:
         orig = load(os.path.join(src, name + ".py"), "orig_" + name)
     except BaseException as e:
@@ -116,19 +116,39 @@ def check(src, out, case):
     counted(new, "_kernel__numba_inner", res, "inner")
     counted(new, "_kernel__numba_tiled", res, "inner")
     counted(new, "_kernel__numba_sum", res, "inner")
+    counted(new, "_kernel__ray", res, "ray")
     # The tuned-only variants (prange inside sequential loops, tiled wavefronts, reassociated
-    # sums) run too, forced, where the program has them.
+    # sums) run too, forced, where the program has them; so does the Ray variant, with no
+    # cluster: each of its calls runs its kernels in this process over the whole range
+    # (ray_local), the chunks' own code (whole-array NumPy, or the loop as written, compiled
+    # by Numba where it computes as Python does).
     variants = [""]
-    for v in ("numba_inner", "numba_tiled", "numba_sum"):
+    for v in ("numba_inner", "numba_tiled", "numba_sum", "ray"):
         if hasattr(new, "_kernel__" + v):
             variants.append(v)
-    for variant in variants:
-        if variant:
-            new._rt.VARIANT = variant
+    rt = getattr(new, "_rt", None)
+    if rt is None:  # nothing optimized: the emitted program imports no runtime
         why = compare_sizes(orig, new, case, res)
         if why:
-            res.update(status=why[0], detail=why[1] + (" (variant %s)" % variant if variant else ""))
-            return res
+            res.update(status=why[0], detail=why[1])
+        return res
+    saved = rt.VARIANT, rt.HAVE_RAY, rt.ray_run
+
+    def ray_here(*args, **kwargs):
+        raise rt.RayUnsuitable("difffuzz runs the Ray kernels in its own process")
+
+    try:
+        for variant in variants:
+            # The runtime is shared by every program of the process: each run sets it afresh.
+            rt.VARIANT, rt.HAVE_RAY, rt.ray_run = variant, saved[1], saved[2]
+            if variant == "ray":
+                rt.HAVE_RAY, rt.ray_run = True, ray_here
+            why = compare_sizes(orig, new, case, res)
+            if why:
+                res.update(status=why[0], detail=why[1] + (" (variant %s)" % variant if variant else ""))
+                return res
+    finally:
+        rt.VARIANT, rt.HAVE_RAY, rt.ray_run = saved
     return res
 
 

@@ -56,6 +56,7 @@ type Result struct {
 	Fast      int    // calls whose guard admitted a variant
 	Numba     int    // calls of the Numba variant
 	Inner     int    // calls of the numba_inner, numba_tiled and numba_sum variants (forced, after the default)
+	Ray       int    // calls of the Ray variant, forced, its kernels run in the harness's process
 	NumPy     int    // calls of the NumPy variant
 }
 
@@ -246,6 +247,7 @@ type harnessLine struct {
 	Numba  int    `json:"numba"`
 	NumPy  int    `json:"numpy"`
 	Inner  int    `json:"inner"`
+	Ray    int    `json:"ray"`
 }
 
 // compareAll runs the harness over the cases; when the Python process dies, the case it was
@@ -302,7 +304,7 @@ func compareAll(ctx context.Context, cfg Config, dir string, cases []*Case, byNa
 			r := byName[l.Name]
 			done[l.Name] = true
 			r.Status, r.Detail = l.Status, l.Detail
-			r.Calls, r.Fast, r.Numba, r.NumPy, r.Inner = l.Calls, l.Fast, l.Numba, l.NumPy, l.Inner
+			r.Calls, r.Fast, r.Numba, r.NumPy, r.Inner, r.Ray = l.Calls, l.Fast, l.Numba, l.NumPy, l.Inner, l.Ray
 		}
 		waitErr := cmd.Wait()
 		if ctx.Err() != nil {
