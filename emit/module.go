@@ -173,8 +173,10 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		from, to int
 		lines    []string
 	}
-	var cuts, nbCuts, nbiCuts, nbtCuts, nbsCuts, rayCuts []cut
-	var helpers, innerHelpers, tiledHelpers, sumHelpers, rayDefs []string
+	var cuts, nbCuts, nbiCuts, nbtCuts, nbsCuts, nboCuts, rayCuts []cut
+	var helpers, innerHelpers, tiledHelpers, sumHelpers, overlapHelpers, rayDefs []string
+	overlapNests := 0         // time loops of the overlapped variant run as bands
+	var overlapConds []string // per such loop, overlapExpr
 	innerPranges, tiledWaves, sumLoopCount := 0, 0, 0
 	privateCount, fusedCount := 0, 0 // loops of the summing variant with private partial sums
 	multiSumCount := 0               // its loops with two or more sums, each a helper
@@ -274,6 +276,25 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 				}
 			}
 			nbtCuts = append(nbtCuts, tiledCut)
+			// The overlapped variant: this SCoP's time loops as overlapped bands where they
+			// qualify, else the same code as the numba variant.
+			overlapCut := cut{from, to, nb.call}
+			// Only 1-D stencils: with rows of many elements the driver's model runs a step
+			// a block, and the copies made the variant slower than the others (16 cores,
+			// LARGE: jacobi-2d 649 ms against 119 tiled, heat-3d 941 against 228 inner).
+			ovs, _ := polyopt.Overlaps(s)
+			ovs = slices.DeleteFunc(ovs, func(o *polyopt.Overlap) bool { return o.Rank != 1 })
+			if len(ovs) > 0 {
+				if nbo, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{overlaps: ovs}); err == nil && nbo.overlaps > 0 {
+					overlapCut = cut{from, to, nbo.call}
+					overlapHelpers = append(overlapHelpers, nbo.helper)
+					overlapNests += nbo.overlaps
+					for _, o := range ovs {
+						overlapConds = append(overlapConds, overlapExpr(s, o, paramSet))
+					}
+				}
+			}
+			nboCuts = append(nboCuts, overlapCut)
 			// The summing variant: the numba one with its summing loops reassociated.
 			sumCut := cut{from, to, nb.call}
 			if nbs, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{sums: true}); err == nil && (nbs.sums > 0 || nbs.private > 0) {
@@ -388,6 +409,14 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		}
 		b.WriteString(replaced(nbtCuts, "_"+name+"__numba_tiled") + "\n\n\n")
 	}
+	// The overlapped variant only where some time loop runs as overlapped bands.
+	hasOverlap := len(nboCuts) == len(nbCuts) && overlapNests > 0
+	if hasOverlap {
+		for _, h := range overlapHelpers {
+			b.WriteString(h + "\n\n")
+		}
+		b.WriteString(replaced(nboCuts, "_"+name+"__numba_overlap") + "\n\n\n")
+	}
 	// The summing variant only where some loop became a jit_sum helper or runs in chunks
 	// with private partial sums.
 	hasSums := len(nbsCuts) == len(nbCuts) && (sumLoopCount > 0 || privateCount > 0)
@@ -430,6 +459,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	if hasSums {
 		variants = append(variants, "numba_sum")
 	}
+	if hasOverlap {
+		variants = append(variants, "numba_overlap")
+	}
 	if hasCupy {
 		variants = append(variants, "cupy")
 	}
@@ -442,7 +474,7 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	for _, v := range append([]string{"orig"}, variants...) {
 		cond := fmt.Sprintf("_rt.VARIANT == %q", v)
 		switch v {
-		case "numba", "numba_inner", "numba_tiled", "numba_sum":
+		case "numba", "numba_inner", "numba_tiled", "numba_sum", "numba_overlap":
 			cond += " and _rt.HAVE_NUMBA"
 		case "cupy":
 			cond += " and _rt.HAVE_CUPY"
@@ -590,6 +622,29 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		// MEDIUM with 5.8e4).
 		trips, regions := instancesExpr(used, paramSet), regionsExpr(used, innerPranged, paramSet)
 		narrowChosen := ""
+		overlapChosen := false
+		if hasOverlap && !slices.Contains(overlapConds, "") {
+			// A 1-D stencil stepped in time: overlapped bands run many steps a parallel
+			// region, where a tiled wavefront starts one per wavefront and the inner variant
+			// one per sweep. On 16 cores jacobi-1d at LARGE (500 steps over 2000 points) ran
+			// in 0.22 ms against 0.40-0.50 for the numba and numba_tiled variants, 1000 over
+			// 4000 in 0.57 against 0.97 tiled and 3.0 numba; at MEDIUM (100 over 400) it lost,
+			// 33 us against 18 (the regions' start dominates). _rt.overlap_pays weighs them.
+			// Steady state on that machine (bench/peers/dispatch.py): 256 us against 383 for
+			// the numba variant and 492 for numba(user) at LARGE.
+			cond := overlapConds[0]
+			if len(overlapConds) > 1 {
+				cond = "(" + strings.Join(overlapConds, ") or (") + ")"
+			}
+			if size := f.LargestArrayExpr(); size != "" {
+				// The size first: overlap_pays costs 2-3 us, a visible part of jacobi-1d's
+				// 16 us call at MEDIUM (400 points), where bands never pay.
+				cond = size + " >= _rt.OVERLAP_MIN_SIZE and " + cond
+			}
+			fmt.Fprintf(&b, "        if %s:\n", cond)
+			call("            ", "numba_overlap")
+			overlapChosen = true
+		}
 		if hasTiled && narrowWaves {
 			// Wavefronts of a band of two (a 1-D stencil, a triangular solve) are chosen by
 			// each nest's statement instances and tile grid (narrowTiledExpr), not the
@@ -651,6 +706,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 		if narrowChosen != "" && !strings.Contains(chosen, narrowChosen) {
 			chosen = strings.Replace(chosen, "numba, ", "numba, "+narrowChosen+", ", 1)
 		}
+		if overlapChosen {
+			chosen = strings.Replace(chosen, "numba", "numba, numba_overlap where _rt.overlap_pays", 1)
+		}
 		call("        ", "numba")
 	}
 	if work := blasWork(f); usesBLAS && work != "" {
@@ -689,6 +747,9 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 	}
 	if hasTiled {
 		parts = append(parts, fmt.Sprintf("numba_tiled: %d nest(s) as tiled wavefronts", tiledWaves))
+	}
+	if hasOverlap {
+		parts = append(parts, fmt.Sprintf("numba_overlap: %d time loop(s) as overlapped bands", overlapNests))
 	}
 	if hasSums {
 		part := fmt.Sprintf("numba_sum: %d summing loop(s) reassociated", sumLoopCount)

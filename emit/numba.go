@@ -24,7 +24,8 @@ type compiled struct {
 	// fused those of them that read some array for two statements in one pass.
 	private, fused int
 	// pranged are the loops run with prange: each run of one is a parallel region.
-	pranged []*polyopt.Loop
+	pranged  []*polyopt.Loop
+	overlaps int // time loops run as overlapped bands
 }
 
 // pyBuiltins are names a region may use that are not variables of the function.
@@ -50,6 +51,9 @@ type numbaOptions struct {
 	// in another order, which an ill-conditioned recurrence (durbin) can amplify past the
 	// tolerance, so this is a variant of its own that tuning checks and picks.
 	sums bool
+	// overlaps are time loops run as overlapped bands (see polyopt.Overlap): such a loop is
+	// replaced by its driver.
+	overlaps []*polyopt.Overlap
 }
 
 // numbaRegion compiles a SCoP's own loops, unchanged in order, with Numba: the statements run
@@ -159,11 +163,27 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		waved[f] = true
 	}
 	helper := fmt.Sprintf("_%s__nb%d", def.Name, index)
+	var windows []string // the overlapped loops' window functions
+	if len(opt.overlaps) > 0 {
+		helper = fmt.Sprintf("_%s__nbo%d", def.Name, index)
+		for k, o := range opt.overlaps {
+			f := o.Loop.Node
+			ov, err := overlapLoops(o, src, modules, fmt.Sprintf("%s_w%d", helper, k), fmt.Sprintf("_o%d_", k), "_nthreads", "_oregion")
+			if err != nil {
+				continue // the loop runs in its own order
+			}
+			edits = append(edits, edit{lineStart(src, int(f.Pos())), lineEnd(src, int(f.End())), ov.driver})
+			windows = append(windows, ov.window)
+			prange++
+			waved[f] = true
+		}
+	}
 	switch {
 	case opt.inner:
 		helper = fmt.Sprintf("_%s__nbi%d", def.Name, index)
 	case len(opt.waves) > 0:
 		helper = fmt.Sprintf("_%s__nbt%d", def.Name, index)
+	case len(opt.overlaps) > 0:
 	case opt.sums:
 		helper = fmt.Sprintf("_%s__nbs%d", def.Name, index)
 	}
@@ -311,6 +331,9 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	for _, sl := range sums {
 		h.WriteString(sl.helper + "\n\n")
 	}
+	for _, w := range windows {
+		h.WriteString(w + "\n")
+	}
 	deco := "_rt.jit"
 	if prange > 0 {
 		deco = "_rt.jit_parallel"
@@ -320,6 +343,10 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 		// Numba's thread count, read where the function is called (see pyparc_rt/_reduce.py).
 		params = append(append([]string{}, ins...), "_nthreads")
 		args = append(append([]string{}, ins...), "_rt.numba_threads()")
+	}
+	if len(windows) > 0 {
+		params = append(append([]string{}, ins...), "_nthreads", "_oregion")
+		args = append(append([]string{}, ins...), "_rt.numba_threads()", "_rt.OVERLAP_REGION")
 	}
 	fmt.Fprintf(&h, "@%s\ndef %s(%s):\n%s\n", deco, helper, strings.Join(params, ", "), body)
 	if len(outs) > 0 {
@@ -335,7 +362,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	lines = append(lines, indent+"except _rt.NumbaError:")
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
-	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), multiSums: multiSums(sums), pranged: pranged, private: len(privates), fused: fused}, nil
+	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), multiSums: multiSums(sums), pranged: pranged, private: len(privates), fused: fused, overlaps: len(windows)}, nil
 }
 
 // boundAtTop reports an assignment to name among the statements of body themselves, outside

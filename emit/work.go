@@ -283,3 +283,29 @@ func callValue(src string) string {
 	}
 	return "int(" + src + ")"
 }
+
+// overlapExpr is the dispatcher's test that a time loop run as overlapped bands pays
+// (_rt.overlap_pays, whose model also picks the bands' depth in steps): the loop's steps,
+// the rows of its windowed arrays and the elements of a row, at the call. "" when one is
+// not readable at the call.
+func overlapExpr(s *polyopt.SCoP, o *polyopt.Overlap, params map[string]bool) string {
+	nm, ok := callNames(s, params)
+	if !ok {
+		return ""
+	}
+	steps, ok := widestExtent(nil, o.Loop)
+	if !ok {
+		return ""
+	}
+	a := s.Arrays[o.Windowed[0]]
+	row := "1"
+	if len(a.Extent) > 1 {
+		var dims []string
+		for _, e := range a.Extent[1:] {
+			dims = append(dims, nm.aff(e))
+		}
+		row = strings.Join(dims, " * ")
+	}
+	before, after := o.Reach()
+	return fmt.Sprintf("_rt.overlap_pays(%s, %s, %s, %d, %d)", nm.aff(steps), nm.aff(a.Extent[0]), row, len(o.Sweeps), before+after)
+}

@@ -301,6 +301,30 @@ func TestEmitPrivateSums(t *testing.T) {
 	}
 }
 
+// TestEmitOverlapStencils runs 1-D stencils stepped in time as overlapped bands (the
+// numba_overlap variant, emit/overlap.go) on more threads than rows, uneven bands, and
+// blocks of one step and of many (PYPARC_OVERLAP_REGION sets the depth the driver picks):
+// each band steps exact copies of the original's operations, so every variant must print
+// the original's digests of every array.
+func TestEmitOverlapStencils(t *testing.T) {
+	dir, out, stdout := emitAnnotated(t, "stencils_1d.py")
+	if strings.Count(stdout, "optimized ") != 6 || strings.Count(stdout, "numba_overlap: 1 time loop(s) as overlapped bands") != 4 {
+		t.Fatalf("emit:\n%s", stdout)
+	}
+	run := func(d string) string { return runScript(t, d, "stencils_1d.py") }
+	want := run(dir)
+	if len(strings.Fields(want)) != 96 {
+		t.Fatalf("the original prints %q", want)
+	}
+	for _, threads := range []string{"7", "3", "1"} {
+		for _, region := range []string{"4e4", "50"} {
+			t.Setenv("NUMBA_NUM_THREADS", threads)
+			t.Setenv("PYPARC_OVERLAP_REGION", region)
+			sameForVariants(t, run, out, want, "", "numba_overlap")
+		}
+	}
+}
+
 // TestEmitScalarTypes: a scalar the NumPy variant sums from Python numbers (a count, a sum of
 // 0.5 * i) keeps the original's Python type, so that the program prints the same reprs and
 // json.dumps takes the count (an np.int64 made it raise TypeError); sums of array elements

@@ -870,3 +870,18 @@ def test_ray_jitted_divides_as_numpy():
         _ray._jitted(chunk)(0, 4, y, z)
     np.testing.assert_array_equal(z, want)
     assert np.isinf(z[1]) and np.isnan(z[3])
+
+
+def test_overlap_pays_by_the_model(monkeypatch):
+    # On 16 threads: jacobi-1d's 500 steps over 2000 points pay (0.26 ms against 0.38 for the
+    # plain loops, measured), 100 over 400 do not (110 us against 15); one thread never does.
+    monkeypatch.setattr(rt, "OVERLAP_REGION", 4e4)
+    monkeypatch.setattr(rt, "numba_threads", lambda: 16)
+    assert rt.overlap_pays(500, 2000, 1, 2, 4)
+    assert not rt.overlap_pays(100, 400, 1, 2, 4)
+    assert not rt.overlap_pays(0, 2000, 1, 2, 4)
+    # Rows of 1300 elements: the model's block is one step, whose region costs more than
+    # the band saves only where the rows are few.
+    assert not rt.overlap_pays(500, 20, 1300, 2, 4)
+    monkeypatch.setattr(rt, "numba_threads", lambda: 1)
+    assert not rt.overlap_pays(500, 2000, 1, 2, 4)

@@ -137,6 +137,37 @@ NUMBA_TILED_MIN = float(os.environ.get("PYPARC_NUMBA_TILED_MIN", str(1 << 15)))
 # deep (50 steps over 20000 points, 0.64x) or wide (2000 over 500, 0.34x), and at 1000 points
 # or fewer. trisolv's won from n = 2000 (8 wide: 1.4x; n = 4000, 3.2x) and lost below (n =
 # 1500, 0.82x). bench/peers/narrow.py measures it.
+# A time loop run as overlapped bands (emit/overlap.go) starts a parallel region per block
+# of steps, costing about as much as this many statement instances (about 10 us on 16 cores
+# with OpenMP's threads spinning, against 0.25 ns an instance of jacobi-1d's sweeps). The
+# dispatcher's model (overlap_pays) and the driver's choice of steps a block use it.
+OVERLAP_REGION = float(os.environ.get("PYPARC_OVERLAP_REGION", "4e4"))
+
+# Untuned, overlapped bands are not considered below this many elements in the largest array
+# (the model's test itself costs microseconds).
+OVERLAP_MIN_SIZE = float(os.environ.get("PYPARC_OVERLAP_MIN_SIZE", "1024"))
+
+# Untuned, overlapped bands run where the model says they take less than the plain loops'
+# time divided by this.
+OVERLAP_MARGIN = float(os.environ.get("PYPARC_OVERLAP_MARGIN", "1.5"))
+
+
+def overlap_pays(steps, rows, row, sweeps, reach):
+    """Whether a time loop of steps steps, each sweeps sweeps over rows rows of row elements
+    whose values reach that many rows further a step, runs faster as overlapped bands on
+    Numba's threads than as plain loops, by the model the driver picks its blocks by: a
+    region costs OVERLAP_REGION statement instances, a block of h steps on a band of c rows
+    computes c + h * reach rows a step."""
+    threads = numba_threads()
+    if threads < 2 or steps <= 0 or rows <= 0 or row <= 0:
+        return False
+    chunk = -(-rows // threads)
+    h = max(1, min(steps, int((OVERLAP_REGION / (sweeps * row * max(1, reach))) ** 0.5),
+                   (2 * chunk) // reach if reach else steps))
+    bands = -(-steps // h) * OVERLAP_REGION + steps * sweeps * row * (chunk + h * reach)
+    return bands * OVERLAP_MARGIN < steps * sweeps * rows * row
+
+
 NUMBA_TILED_WORK = float(os.environ.get("PYPARC_NUMBA_TILED_WORK", str(1 << 20)))
 NUMBA_TILED_DEPTH = float(os.environ.get("PYPARC_NUMBA_TILED_DEPTH", "4"))
 NUMBA_TILED_BREADTH = float(os.environ.get("PYPARC_NUMBA_TILED_BREADTH", "6"))
@@ -319,7 +350,7 @@ def _compiled_for(dispatcher, args):
 __all__ = ["array", "is_int", "is_real", "no_alias", "rslice", "jit", "jit_parallel", "jit_sum", "numba_threads", "prange", "at_least", "HAVE_NUMBA",
            "NumbaError", "HAVE_CUPY", "CUPY_MIN_SIZE", "CUPY_MIN_INTENSITY", "CUPY_MIN_WORK", "VARIANT", "to_host", "HAVE_RAY", "USE_RAY", "RAY_MIN_WORK",
            "ray_kernel", "ray_run", "ray_local", "RayUnsuitable", "RayTaskFailed", "SMALL_BLAS_WORK", "blas_for", "ONE_BLAS", "NUMBA_WIDE_MIN",
-           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_UNFUSED_MAX", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul", "gemm", "matmul_scaled", "int_for", "float_for"]
+           "NUMBA_TILED_MIN", "NUMBA_TILED_WORK", "OVERLAP_REGION", "OVERLAP_MIN_SIZE", "OVERLAP_MARGIN", "overlap_pays", "NUMBA_TILED_DEPTH", "NUMBA_TILED_BREADTH", "NUMBA_FUSED_MIN", "NUMBA_MATVEC_MIN", "NUMBA_UNFUSED_MAX", "NUMBA_REGION_WORK", "NUMBA_REGION_MIN_SIZE", "mathf", "int_values", "masked_matmul", "masked_matmul_into", "mirrored_matmul", "gemm", "matmul_scaled", "int_for", "float_for"]
 
 # PYPARC_VARIANT=numpy|numba|cupy|orig makes every dispatcher run that variant whenever its
 # guard admits the call (and the variant exists and can run here).
