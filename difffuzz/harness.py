@@ -116,6 +116,7 @@ def check(src, out, case):
     counted(new, "_kernel__numba_inner", res, "inner")
     counted(new, "_kernel__numba_tiled", res, "inner")
     counted(new, "_kernel__numba_sum", res, "inner")
+    counted(new, "_kernel__numba_overlap", res, "inner")
     counted(new, "_kernel__ray", res, "ray")
     # The tuned-only variants (prange inside sequential loops, tiled wavefronts, reassociated
     # sums) run too, forced, where the program has them; so does the Ray variant, with no
@@ -123,7 +124,7 @@ def check(src, out, case):
     # (ray_local), the chunks' own code (whole-array NumPy, or the loop as written, compiled
     # by Numba where it computes as Python does).
     variants = [""]
-    for v in ("numba_inner", "numba_tiled", "numba_sum", "ray"):
+    for v in ("numba_inner", "numba_tiled", "numba_sum", "numba_overlap", "ray"):
         if hasattr(new, "_kernel__" + v):
             variants.append(v)
     rt = getattr(new, "_rt", None)

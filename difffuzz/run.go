@@ -55,7 +55,7 @@ type Result struct {
 	Calls     int    // calls of the emitted kernel
 	Fast      int    // calls whose guard admitted a variant
 	Numba     int    // calls of the Numba variant
-	Inner     int    // calls of the numba_inner, numba_tiled and numba_sum variants (forced, after the default)
+	Inner     int    // calls of the numba_inner, numba_tiled, numba_sum and numba_overlap variants (forced, after the default)
 	Ray       int    // calls of the Ray variant, forced, its kernels run in the harness's process
 	NumPy     int    // calls of the NumPy variant
 }

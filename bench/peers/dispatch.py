@@ -46,7 +46,7 @@ def main():
         mod = load(os.path.join(a.emitted, modname, modname + ".py"), modname)
         args = inputs(mod, a.size, init_keys, size_keys)
         versions = {"dispatcher": getattr(mod, fn), "guard": getattr(mod, "_guard_" + fn)}
-        for v in ("numpy", "numba", "numba_inner", "numba_tiled", "numba_sum"):
+        for v in ("numpy", "numba", "numba_inner", "numba_tiled", "numba_sum", "numba_overlap"):
             if hasattr(mod, f"_{fn}__{v}"):
                 versions[v] = getattr(mod, f"_{fn}__{v}")
         versions["numba(user)"] = numba.njit(parallel=True)(getattr(mod, f"_{fn}__orig"))

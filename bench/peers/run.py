@@ -97,7 +97,7 @@ FORCED = {"pyparc(chosen)": "", "pyparc(numpy)": "numpy", "pyparc(numba)": "numb
 OTHERS = ["numba(user)", "numba(prange)", "numpy(hand)"]  # what pyparc(chosen) has to beat
 # --also adds forced columns for the variants only tuning picks
 ALSO = {"inner": ("pyparc(inner)", "numba_inner", "#c5b0d5"), "tiled": ("pyparc(tiled)", "numba_tiled", "#17becf"),
-        "sum": ("pyparc(sum)", "numba_sum", "#bcbd22")}
+        "sum": ("pyparc(sum)", "numba_sum", "#bcbd22"), "overlap": ("pyparc(overlap)", "numba_overlap", "#ff9896")}
 COLORS = {"pyparc(chosen)": "#1f3f99", "pyparc(numpy)": "#7fa7e6", "pyparc(numba)": "#9467bd",
           "numba(user)": "#ff9f1a", "numba(prange)": "#d62728", "numpy(hand)": "#2ca02c"}
 
@@ -489,7 +489,7 @@ def table(rows, header, summ):
     short = {"original": "orig", "pyparc(chosen)": "chosen", "pyparc(numpy)": "pp-numpy",
              "pyparc(numba)": "pp-numba", "numba(user)": "nb-user", "numba(prange)": "nb-prange",
              "numpy(hand)": "np-hand", "pyparc(inner)": "pp-inner", "pyparc(tiled)": "pp-tiled",
-             "pyparc(sum)": "pp-sum"}
+             "pyparc(sum)": "pp-sum", "pyparc(overlap)": "pp-overlap"}
     lines.append(f"{'kernel':<15}" + "".join(f"{short[v] + ' s':>12}" for v in VERSIONS) +
                  "".join(f"{short[v]:>10}" for v in PEERS) + "  chosen variant")
     for r in rows:
@@ -794,7 +794,7 @@ def main():
     p.add_argument("--also", default="", metavar="LIST",
                    help="more pyparc variants to time on their own: inner (numba_inner, prange inside "
                         "sequential loops), tiled (numba_tiled, tiled wavefronts), sum (numba_sum, summing loops "
-                        "reassociated); e.g. --also inner,tiled,sum")
+                        "reassociated), overlap (numba_overlap, time loops as overlapped bands); e.g. --also inner,tiled,sum")
     p.add_argument("--isolate", action="store_true",
                    help="time each kernel in a process of its own (this script run again with the "
                         "one kernel), so that kernels timed earlier leave nothing behind that slows it")
