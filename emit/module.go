@@ -279,17 +279,14 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			// The overlapped variant: this SCoP's time loops as overlapped bands where they
 			// qualify, else the same code as the numba variant.
 			overlapCut := cut{from, to, nb.call}
-			// Only 1-D stencils: with rows of many elements the driver's model runs a step
-			// a block, and the copies made the variant slower than the others (16 cores,
-			// LARGE: jacobi-2d 649 ms against 119 tiled, heat-3d 941 against 228 inner).
-			ovs, _ := polyopt.Overlaps(s)
-			ovs = slices.DeleteFunc(ovs, func(o *polyopt.Overlap) bool { return o.Rank != 1 })
+			ovs, why := polyopt.Overlaps(s)
+			ovs = OverlapsEmitted(ovs, &why)
 			if len(ovs) > 0 {
-				if nbo, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{overlaps: ovs}); err == nil && nbo.overlaps > 0 {
+				if nbo, err := numbaRegion(s, i, file, vdef, m.Modules(), numbaOptions{overlaps: ovs}); err == nil && len(nbo.overlaps) > 0 {
 					overlapCut = cut{from, to, nbo.call}
 					overlapHelpers = append(overlapHelpers, nbo.helper)
-					overlapNests += nbo.overlaps
-					for _, o := range ovs {
+					overlapNests += len(nbo.overlaps)
+					for _, o := range nbo.overlaps {
 						overlapConds = append(overlapConds, overlapExpr(s, o, paramSet))
 					}
 				}

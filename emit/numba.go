@@ -25,7 +25,7 @@ type compiled struct {
 	private, fused int
 	// pranged are the loops run with prange: each run of one is a parallel region.
 	pranged  []*polyopt.Loop
-	overlaps int // time loops run as overlapped bands
+	overlaps []*polyopt.Overlap // the time loops run as overlapped bands
 }
 
 // pyBuiltins are names a region may use that are not variables of the function.
@@ -164,16 +164,23 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	helper := fmt.Sprintf("_%s__nb%d", def.Name, index)
 	var windows []string // the overlapped loops' window functions
+	var overlapped []*polyopt.Overlap
 	if len(opt.overlaps) > 0 {
 		helper = fmt.Sprintf("_%s__nbo%d", def.Name, index)
 		for k, o := range opt.overlaps {
 			f := o.Loop.Node
+			if iterLeaks(def.Body, f) {
+				// The driver leaves the nest's iterators unbound (found by review: B[0] = t
+				// after the loop read -1, the value before it).
+				continue
+			}
 			ov, err := overlapLoops(o, src, modules, fmt.Sprintf("%s_w%d", helper, k), fmt.Sprintf("_o%d_", k), "_nthreads", "_oregion")
 			if err != nil {
 				continue // the loop runs in its own order
 			}
 			edits = append(edits, edit{lineStart(src, int(f.Pos())), lineEnd(src, int(f.End())), ov.driver})
 			windows = append(windows, ov.window)
+			overlapped = append(overlapped, o)
 			prange++
 			waved[f] = true
 		}
@@ -362,7 +369,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	lines = append(lines, indent+"except _rt.NumbaError:")
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
-	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), multiSums: multiSums(sums), pranged: pranged, private: len(privates), fused: fused, overlaps: len(windows)}, nil
+	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), multiSums: multiSums(sums), pranged: pranged, private: len(privates), fused: fused, overlaps: overlapped}, nil
 }
 
 // boundAtTop reports an assignment to name among the statements of body themselves, outside

@@ -39,12 +39,17 @@ type SCoPReport struct {
 
 // ScheduleReport describes one schedule other than the original order.
 type ScheduleReport struct {
-	Kind     string  `json:"kind"`     // "tiled wavefront"
+	Kind     string  `json:"kind"`     // "tiled wavefront" or "overlapped bands"
 	Loop     string  `json:"loop"`     // the iterator of the nest's outermost loop
 	Position string  `json:"position"` // of that loop
 	Band     string  `json:"band"`     // isl's permutable band: instances -> band coordinates
 	Tiles    []int64 `json:"tiles"`
 	Map      string  `json:"map"` // isl: statement instances -> time vectors
+	// Overlapped bands: the arrays each band copies, and the rows a step's values reach
+	// beyond the band before and after it.
+	Windowed []string `json:"windowed,omitempty"`
+	Before   int64    `json:"before,omitempty"`
+	After    int64    `json:"after,omitempty"`
 }
 
 // AddWavefronts records the wavefront schedules of the SCoP, and why nests got none.
@@ -54,6 +59,18 @@ func (r *SCoPReport) AddWavefronts(file *pyast.File, ws []*Wavefront, why []stri
 			Position: file.Position(w.Loop.Node.Pos()).String(), Band: w.Band, Tiles: w.Tile, Map: w.Schedule})
 	}
 	r.NoSchedule = append(r.NoSchedule, why...)
+}
+
+// AddOverlaps records the time loops that may run as overlapped bands, and why others may not.
+func (r *SCoPReport) AddOverlaps(file *pyast.File, found []*Overlap, why []string) {
+	for _, o := range found {
+		before, after := o.Reach()
+		r.Schedules = append(r.Schedules, ScheduleReport{Kind: "overlapped bands", Loop: o.Loop.Iter,
+			Position: file.Position(o.Loop.Node.Pos()).String(), Windowed: o.Windowed, Before: before, After: after})
+	}
+	for _, w := range why {
+		r.NoSchedule = append(r.NoSchedule, "no overlapped bands: "+w)
+	}
 }
 
 // StmtReport describes one statement.
@@ -251,6 +268,11 @@ func (r Report) Print(w io.Writer) {
 			fmt.Fprintf(w, "    schedules besides the original order:\n")
 		}
 		for _, sc := range s.Schedules {
+			if sc.Kind == "overlapped bands" {
+				fmt.Fprintf(w, "      %s of loop %s (%s): each band copies %s, its rows' values reach %d row(s) before and %d after a step\n",
+					sc.Kind, sc.Loop, sc.Position, strings.Join(sc.Windowed, " "), sc.Before, sc.After)
+				continue
+			}
 			tiles := make([]string, len(sc.Tiles))
 			for i, t := range sc.Tiles {
 				tiles[i] = fmt.Sprint(t)
@@ -261,6 +283,10 @@ func (r Report) Print(w io.Writer) {
 			fmt.Fprintf(w, "        schedule  %s\n", sc.Map)
 		}
 		for _, why := range s.NoSchedule {
+			if strings.HasPrefix(why, "no overlapped bands: ") {
+				fmt.Fprintf(w, "      %s\n", why)
+				continue
+			}
 			fmt.Fprintf(w, "      no wavefront: %s\n", why)
 		}
 	}

@@ -2,6 +2,7 @@ package polyopt
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/pyparc/pyparc/pyast"
@@ -40,6 +41,10 @@ type Overlap struct {
 	// Before and After are, per sweep, the most rows its statements read before and after
 	// the row they write.
 	Before, After []int64
+	// Every is, per sweep, the most rows read before the row by its statements that run at
+	// every row of its range (not inside a condition or an inner loop); -1 where none do.
+	// Such a read is in bounds, so the sweep's start is at least that far from row 0.
+	Every []int64
 	// Windowed are the arrays subscripted with a sweep's index, sorted; Written those of
 	// them the nest writes.
 	Windowed []string
@@ -121,6 +126,10 @@ func overlap(s *SCoP, l *Loop) (*Overlap, error) {
 	}
 	o.Before = make([]int64, len(o.Sweeps))
 	o.After = make([]int64, len(o.Sweeps))
+	o.Every = make([]int64, len(o.Sweeps))
+	for k := range o.Every {
+		o.Every[k] = -1
+	}
 	windowed := map[string]bool{}
 	plain := map[string]bool{} // arrays read not by row
 	for _, st := range l.Stmts {
@@ -135,6 +144,10 @@ func overlap(s *SCoP, l *Loop) (*Overlap, error) {
 			return nil, fmt.Errorf("statement %s raises or calls", st.Name)
 		}
 		row := st.Loops[1].Iter
+		every := len(st.Loops) == 2 && slices.Contains(st.Loops[1].Node.Body, st.Node)
+		if every {
+			o.Every[k] = max(o.Every[k], 0)
+		}
 		for _, w := range st.Writes {
 			a := s.Arrays[w.Array]
 			if a == nil || a.Scalar || len(w.Index) == 0 {
@@ -166,6 +179,9 @@ func overlap(s *SCoP, l *Loop) (*Overlap, error) {
 			windowed[acc.Array] = true
 			if c := first.Const; c < 0 {
 				o.Before[k] = max(o.Before[k], -c)
+				if every {
+					o.Every[k] = max(o.Every[k], -c)
+				}
 			} else {
 				o.After[k] = max(o.After[k], c)
 			}
@@ -202,16 +218,22 @@ func isRow(x Affine, row string, c int64) bool {
 }
 
 // rowOnlyInSubscripts checks that the name row appears in body only in the first subscript
-// of a windowed array: the sweep then runs on copies of the arrays' bands, its index
-// counting the copies' rows.
+// of a windowed array, and a windowed array only subscripted: the sweep then runs on copies
+// of the arrays' bands, its index counting the copies' rows, and nothing reads a copy for
+// the array (A.shape[0] in a condition or an inner bound would be the band's length; found
+// by review).
 func rowOnlyInSubscripts(body []pyast.Stmt, row string, windowed map[string]bool) error {
-	var bad pyast.Node
+	var bad string
 	var walk func(n pyast.Node) bool
 	walk = func(n pyast.Node) bool {
 		switch n := n.(type) {
 		case *pyast.Name:
-			if n.Id == row && bad == nil {
-				bad = n
+			switch {
+			case bad != "":
+			case n.Id == row:
+				bad = row + " is used outside the first subscript of an array read by row"
+			case windowed[n.Id]:
+				bad = n.Id + " is used other than subscripted"
 			}
 		case *pyast.Subscript:
 			if x, ok := n.X.(*pyast.Name); ok && windowed[x.Id] {
@@ -232,8 +254,8 @@ func rowOnlyInSubscripts(body []pyast.Stmt, row string, windowed map[string]bool
 	for _, st := range body {
 		pyast.Inspect(st, walk)
 	}
-	if bad != nil {
-		return fmt.Errorf("%s is used outside the first subscript of an array read by row", row)
+	if bad != "" {
+		return fmt.Errorf("%s", bad)
 	}
 	return nil
 }

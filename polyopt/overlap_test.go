@@ -50,6 +50,17 @@ def k(tsteps, A, B, C, D):
         for i in range(1, A.shape[0] - 3):
             A[i] = B[i + 3] - B[i - 1]
 `, "[A B C] [2 1] [1 3] rank 1"},
+		// The condition's statement reads a row before i, the other does not: the sweep's
+		// start is proven one row in only for the second (Every).
+		{"conditional read", `
+def f(tsteps, A, B, k):
+    for t in range(tsteps):
+        for i in range(k, A.shape[0] - 1):
+            if k >= 1:
+                B[i] = A[i - 1] + A[i + 1]
+        for i in range(1, A.shape[0] - 1):
+            A[i] = 0.5 * (B[i - 1] + B[i + 1])
+`, "[A B] [1 1] [1 1] rank 1 every [-1 1]"},
 		{"jacobi-2d", `
 def k(tsteps, G, H):
     for t in range(tsteps):
@@ -59,7 +70,18 @@ def k(tsteps, G, H):
         for i in range(1, G.shape[0] - 1):
             for j in range(1, G.shape[1] - 1):
                 G[i, j] = 0.2 * (H[i, j] + H[i, j - 1] + H[i, j + 1] + H[i + 1, j] + H[i - 1, j])
-`, "[G H] [1 1] [1 1] rank 2"},
+`, "G is used other than subscripted"}, // the copy's G.shape[1] is G's, but G.shape[0] would not be
+		// An inner bound or a condition reading a windowed array's extent would read the
+		// band copy's (found by review).
+		{"extent in a condition", `
+def k(tsteps, A, B):
+    for t in range(tsteps):
+        for i in range(1, A.shape[0] - 1):
+            if A.shape[0] > 30:
+                B[i] = 0.5 * (A[i - 1] + A[i + 1])
+        for i in range(1, A.shape[0] - 1):
+            A[i] = 0.5 * (B[i - 1] + B[i + 1])
+`, "A is used other than subscripted"},
 		{"seidel", `
 def k(tsteps, A):
     for t in range(tsteps):
@@ -144,6 +166,9 @@ def k(tsteps, A, D):
 			}
 			o := got[0]
 			desc := fmt.Sprintf("%v %v %v rank %d", o.Windowed, o.Before, o.After, o.Rank)
+			if strings.Contains(c.want, "every") {
+				desc += fmt.Sprintf(" every %v", o.Every)
+			}
 			if desc != c.want {
 				t.Errorf("overlap %s, want %q", desc, c.want)
 			}

@@ -308,12 +308,12 @@ func TestEmitPrivateSums(t *testing.T) {
 // the original's digests of every array.
 func TestEmitOverlapStencils(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "stencils_1d.py")
-	if strings.Count(stdout, "optimized ") != 6 || strings.Count(stdout, "numba_overlap: 1 time loop(s) as overlapped bands") != 4 {
+	if strings.Count(stdout, "optimized ") != 9 || strings.Count(stdout, "numba_overlap: 1 time loop(s) as overlapped bands") != 5 {
 		t.Fatalf("emit:\n%s", stdout)
 	}
 	run := func(d string) string { return runScript(t, d, "stencils_1d.py") }
 	want := run(dir)
-	if len(strings.Fields(want)) != 96 {
+	if len(strings.Fields(want)) != 160 {
 		t.Fatalf("the original prints %q", want)
 	}
 	for _, threads := range []string{"7", "3", "1"} {

@@ -109,6 +109,8 @@ func explainFunc(ictx *isl.Context, m *typeinfer.Module, f *typeinfer.Function) 
 		if analyses[i] != nil && len(analyses[i].OutOfBounds) == 0 {
 			ws, why := polyopt.Wavefronts(ictx, s, analyses[i], emit.WavefrontTiles)
 			r.SCoPs[i].AddWavefronts(fn.File, ws, why)
+			ovs, why := polyopt.Overlaps(s)
+			r.SCoPs[i].AddOverlaps(fn.File, emit.OverlapsEmitted(ovs, &why), why)
 		}
 	}
 	return r

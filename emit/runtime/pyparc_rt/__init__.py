@@ -141,7 +141,7 @@ NUMBA_TILED_MIN = float(os.environ.get("PYPARC_NUMBA_TILED_MIN", str(1 << 15)))
 # of steps, costing about as much as this many statement instances (about 10 us on 16 cores
 # with OpenMP's threads spinning, against 0.25 ns an instance of jacobi-1d's sweeps). The
 # dispatcher's model (overlap_pays) and the driver's choice of steps a block use it.
-OVERLAP_REGION = float(os.environ.get("PYPARC_OVERLAP_REGION", "4e4"))
+OVERLAP_REGION = max(1.0, float(os.environ.get("PYPARC_OVERLAP_REGION", "4e4")))  # nan, < 1: 1
 
 # Untuned, overlapped bands are not considered below this many elements in the largest array
 # (the model's test itself costs microseconds).

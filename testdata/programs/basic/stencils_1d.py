@@ -4,8 +4,10 @@ writes back the rows it owns. Every variant must print exactly what the original
 same operations run on every element, in the same order) for every thread count and depth of
 blocks (the test sets NUMBA_NUM_THREADS and PYPARC_OVERLAP_REGION): more threads than rows,
 uneven bands, bands narrower than their ghost zones, an odd and an even number of blocks.
-seidel and indexed are not overlapped: seidel's sweep carries a dependence, indexed reads its
-row index as a value.
+seidel, indexed, shaped and last_step are not overlapped: seidel's sweep carries a
+dependence, indexed reads its row index as a value, shaped an array's extent (the band's copy
+would have another), last_step the time loop's variable after it. guarded is, but its first
+sweep's start is not known to be a row in (its read is conditional): found by review.
 
 usage: stencils_1d.py"""
 import hashlib
@@ -68,6 +70,34 @@ def indexed(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.floa
             A[i] = 0.25 * B[i]
 
 
+def shaped(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], T: int) -> None:
+    for t in range(T):
+        for i in range(1, A.shape[0] - 1):
+            if A.shape[0] > 30:
+                B[i] = 0.5 * (A[i - 1] + A[i + 1])
+        for i in range(1, A.shape[0] - 1):
+            A[i] = 0.5 * (B[i - 1] + B[i + 1])
+
+
+def last_step(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], T: int) -> None:
+    t = -1
+    for t in range(T):
+        for i in range(1, A.shape[0] - 1):
+            B[i] = 0.5 * (A[i - 1] + A[i + 1])
+        for i in range(1, A.shape[0] - 1):
+            A[i] = 0.5 * (B[i - 1] + B[i + 1])
+    B[0] = t
+
+
+def guarded(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], T: int, lo: int) -> None:
+    for t in range(T):
+        for i in range(lo, A.shape[0] - 1):
+            if lo >= 1:
+                B[i] = 0.5 * (A[i - 1] + A[i + 1])
+        for i in range(1, A.shape[0] - 1):
+            A[i] = 0.5 * (B[i - 1] + B[i + 1]) + 0.1
+
+
 def digest(*arrays):
     return hashlib.sha256(b"".join(a.tobytes() for a in arrays)).hexdigest()[:16]
 
@@ -97,4 +127,12 @@ if __name__ == "__main__":
             A, B = x.copy(), np.cos(x)
             indexed(A, B, T)
             out.append(digest(A, B))
+            for f in (shaped, last_step):
+                A, B = x.copy(), np.cos(x)
+                f(A, B, T)
+                out.append(digest(A, B))
+            for lo in (0, 2):
+                A, B = x.copy(), np.cos(x)
+                guarded(A, B, T, lo)
+                out.append(digest(A, B))
     print(" ".join(out))
