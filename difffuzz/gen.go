@@ -221,6 +221,15 @@ func (g *gen) program() *Program {
 		if g.chance(20) {
 			p.Body = append(p.Body, g.products()...)
 		}
+		if g.chance(15) {
+			// Alone, most times: a nest elsewhere in the kernel that may index outside its
+			// array keeps the whole kernel as it is.
+			if st := g.stencil(); g.chance(60) {
+				p.Body, p.Return = st, nil
+			} else {
+				p.Body = append(p.Body, st...)
+			}
+		}
 	})
 	if len(p.Return) > 0 && g.chance(30) {
 		// Store a reduction into an array instead of returning it.
@@ -461,6 +470,50 @@ func (g *gen) rowSums() []Stmt {
 	}
 	outer.Body = []Stmt{inner}
 	return []Stmt{outer}
+}
+
+// stencil makes jacobi-1d's shape: a time loop whose body is one to three sweeps over the rows
+// of 1-D float64 arrays of one extent, each writing one array at its row from reads of the
+// arrays at the row plus -2 to 2: the time loops emit runs as overlapped bands
+// (emit/overlap.go). A sweep now and then reads its own target at another row, and then
+// carries a dependence and is not overlapped.
+func (g *gen) stencil() []Stmt {
+	rows := g.intn(len(g.p.Syms))
+	var vecs []*Array
+	for _, a := range g.p.Arrays {
+		if len(a.Dims) == 1 && a.Dims[0] == rows && a.DType == "float64" {
+			vecs = append(vecs, a)
+		}
+	}
+	for len(vecs) < 2 || len(vecs) < 3 && g.chance(50) {
+		v := &Array{Name: string(rune('A' + len(g.p.Arrays))), DType: "float64", Dims: []int{rows}}
+		g.p.Arrays = append(g.p.Arrays, v)
+		vecs = append(vecs, v)
+	}
+	steps := g.intn(len(g.p.Syms))
+	time := &Loop{Var: "t", Sym: steps, Lo: Aff{Sym: -1, Off: g.intn(2)}, Hi: Aff{Sym: steps, Off: -g.intn(3)}, Step: 1}
+	coefs := []string{"0.25", "0.5", "-0.25", "0.125", "0.3"}
+	for k := 1 + g.intn(3); k > 0; k-- {
+		sweep := &Loop{Var: "i", Sym: rows, Lo: Aff{Sym: -1, Off: 2 + g.intn(2)}, Hi: Aff{Sym: rows, Off: -2 - g.intn(2)}, Step: 1}
+		target := vecs[g.intn(len(vecs))]
+		var value Expr
+		for terms := 1 + g.intn(3); terms > 0; terms-- {
+			src := vecs[g.intn(len(vecs))]
+			off := g.intn(5) - 2
+			if src == target && off != 0 && !g.chance(15) {
+				off = 0
+			}
+			term := &Bin{Op: "*", X: &Num{g.pick(coefs)}, Y: &Ref{Array: src.Name, Idx: []Idx{{Var: "i", Off: off}}}}
+			if value == nil {
+				value = term
+			} else {
+				value = &Bin{Op: g.pick([]string{"+", "-"}), X: value, Y: term}
+			}
+		}
+		sweep.Body = []Stmt{&Assign{Target: &Ref{Array: target.Name, Idx: []Idx{{Var: "i"}}}, Op: "=", Value: value}}
+		time.Body = append(time.Body, sweep)
+	}
+	return []Stmt{time}
 }
 
 // products makes gemm's nest over three float64 matrices of its own, every loop over a whole

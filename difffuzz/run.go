@@ -282,8 +282,10 @@ func compareAll(ctx context.Context, cfg Config, dir string, cases []*Case, byNa
 			numba = "0"
 		}
 		// Numba's cache goes into the batch directory, so that no run reuses another's.
+		// Blocks of few steps for the overlapped bands (emit/overlap.go): several blocks a
+		// call, and the default dispatch choosing them.
 		cmd.Env = append(os.Environ(), "PYPARC_NUMBA="+numba, "NUMBA_NUM_THREADS=2",
-			"NUMBA_CACHE_DIR="+filepath.Join(dir, "numba-cache"), "PYTHONDONTWRITEBYTECODE=1")
+			"NUMBA_CACHE_DIR="+filepath.Join(dir, "numba-cache"), "PYTHONDONTWRITEBYTECODE=1", "PYPARC_OVERLAP_REGION=50")
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		stdout, err := cmd.StdoutPipe()
