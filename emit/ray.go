@@ -89,11 +89,13 @@ func rayRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Function
 				// pyparc_rt to call instead (see checkedMath): the loop runs as Python.
 				jit = false
 			}
-			if edits, err := numbaSemantics(s, file, def, modules); jit && (err != nil || len(edits) > 0) {
-				// Numba would compute the loop as written otherwise than Python and NumPy
-				// (int16 sums in int64, float32 at double precision, an int64 stored into an
-				// int16 without OverflowError): the loop runs as Python.
-				jit = false
+			if jit {
+				if edits, err := numbaSemantics(s, file, def, modules); err != nil || len(edits) > 0 {
+					// Numba would compute the loop as written otherwise than Python and
+					// NumPy (int16 sums in int64, float32 at double precision, an int64
+					// stored into an int16 without OverflowError): the loop runs as Python.
+					jit = false
+				}
 			}
 		}
 		jitArg := "False"
