@@ -531,6 +531,14 @@ func usedOutside(def *pyast.FunctionDef, s *polyopt.SCoP) map[string]bool {
 				for _, id := range fstringNames(n) {
 					out[id] = true
 				}
+			case *pyast.OpaqueStmt:
+				for _, id := range identifier.FindAllString(n.Text, -1) {
+					out[id] = true
+				}
+			case *pyast.OpaqueExpr:
+				for _, id := range identifier.FindAllString(n.Text, -1) {
+					out[id] = true
+				}
 			}
 			return true
 		})
@@ -574,6 +582,17 @@ func leaks(body []pyast.Stmt, from, to pyast.Pos, name string) bool {
 			if n.Id == name && !shadowed {
 				leak = true
 			}
+			return
+		case *pyast.Str:
+			// An f-string's fields (found by review: print(f"{t}") after the loop).
+			leak = !shadowed && slices.Contains(fstringNames(n), name)
+			return
+		case *pyast.OpaqueStmt:
+			// try, with, a lambda: code pyast keeps as text; any mention counts.
+			leak = !shadowed && slices.Contains(identifier.FindAllString(n.Text, -1), name)
+			return
+		case *pyast.OpaqueExpr:
+			leak = !shadowed && slices.Contains(identifier.FindAllString(n.Text, -1), name)
 			return
 		}
 		for _, c := range pyast.Children(n) {

@@ -14,12 +14,13 @@ import (
 // _mask0, _e_A, _acc, _lo, ...). A user name among these would be shadowed by, or would
 // shadow, the generated one: a local named _np makes every _np.matmul in the NumPy variant
 // an UnboundLocalError. Such a function is left as it is.
-var reservedPrefix = regexp.MustCompile(`^_(p|pp|mn|mx|e|d|S|A)_|^_(mask|diag|c|pr|nt|tr|lo)[0-9]|^_dtype_`)
+var reservedPrefix = regexp.MustCompile(`^_(p|pp|mn|mx|e|d|S|A)_|^_(mask|diag|c|pr|nt|tr|lo)[0-9]|^_dtype_|^_o[0-9]+_`)
 
 var reservedNames = map[string]bool{
 	"_np": true, "_rt": true, "_nd": true, "_acc": true, "_lo": true, "_hi": true,
 	"_r":        true, // the CuPy wrapper's result
 	"_nthreads": true,
+	"_oregion":  true, // the overlapped variant's region cost (overlap.go)
 }
 
 // generatedBuiltins are the builtins the generated code calls or names (slice bounds

@@ -204,12 +204,63 @@ func overlap(s *SCoP, l *Loop) (*Overlap, error) {
 		o.Windowed = append(o.Windowed, name)
 	}
 	sort.Strings(o.Windowed)
+	iters := map[string]bool{}
+	pyast.Inspect(f, func(n pyast.Node) bool {
+		if g, ok := n.(*pyast.For); ok && g != f {
+			if x, ok := g.Target.(*pyast.Name); ok {
+				iters[x.Id] = true
+			}
+		}
+		return true
+	})
 	for _, sw := range o.Sweeps {
 		if err := rowOnlyInSubscripts(sw.Node.Body, sw.Iter, windowed); err != nil {
 			return nil, err
 		}
+		if v := iterOutside(sw.Node, iters); v != "" {
+			return nil, fmt.Errorf("the loop variable %s is read outside its loop", v)
+		}
 	}
 	return o, nil
+}
+
+// iterOutside returns a name of iters read in the loop f outside a loop over it, or "". The
+// bands run each sweep in a function of its own, from its band's first row: another
+// sweep's index, or an inner loop's after it ends, would be that band's (found by review:
+// A[j] = B[j - 1] + i in a second sweep read the first's last i in the band's rows).
+func iterOutside(f *pyast.For, iters map[string]bool) string {
+	found := ""
+	var walk func(n pyast.Node, bound map[string]bool)
+	walk = func(n pyast.Node, bound map[string]bool) {
+		if n == nil || found != "" {
+			return
+		}
+		switch n := n.(type) {
+		case *pyast.For:
+			inner := bound
+			if x, ok := n.Target.(*pyast.Name); ok {
+				inner = map[string]bool{x.Id: true}
+				for k := range bound {
+					inner[k] = true
+				}
+			}
+			walk(n.Iter, bound)
+			for _, st := range n.Body {
+				walk(st, inner)
+			}
+			return
+		case *pyast.Name:
+			if iters[n.Id] && !bound[n.Id] {
+				found = n.Id
+			}
+			return
+		}
+		for _, c := range pyast.Children(n) {
+			walk(c, bound)
+		}
+	}
+	walk(f, nil)
+	return found
 }
 
 // isRow reports whether x is the iterator row plus c.

@@ -82,6 +82,15 @@ def k(tsteps, A, B):
         for i in range(1, A.shape[0] - 1):
             A[i] = 0.5 * (B[i - 1] + B[i + 1])
 `, "A is used other than subscripted"},
+		// The bands run each sweep in a function of its own (found by review).
+		{"another sweep's index", `
+def k(tsteps, A, B):
+    for t in range(tsteps):
+        for i in range(1, A.shape[0] - 1):
+            B[i] = 0.5 * (A[i - 1] + A[i + 1])
+        for j in range(1, A.shape[0] - 1):
+            A[j] = B[j - 1] + i
+`, "the loop variable i is read outside its loop"},
 		{"seidel", `
 def k(tsteps, A):
     for t in range(tsteps):

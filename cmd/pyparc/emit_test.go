@@ -313,7 +313,7 @@ func TestEmitOverlapStencils(t *testing.T) {
 	}
 	run := func(d string) string { return runScript(t, d, "stencils_1d.py") }
 	want := run(dir)
-	if len(strings.Fields(want)) != 160 {
+	if len(strings.Fields(want)) != 172 {
 		t.Fatalf("the original prints %q", want)
 	}
 	for _, threads := range []string{"7", "3", "1"} {

@@ -6,7 +6,8 @@ blocks (the test sets NUMBA_NUM_THREADS and PYPARC_OVERLAP_REGION): more threads
 uneven bands, bands narrower than their ghost zones, an odd and an even number of blocks.
 seidel, indexed, shaped and last_step are not overlapped: seidel's sweep carries a
 dependence, indexed reads its row index as a value, shaped an array's extent (the band's copy
-would have another), last_step the time loop's variable after it. guarded is, but its first
+would have another), last_step the time loop's variable after it, and reported in an f-string (found by review: every
+Numba variant raised UnboundLocalError there). guarded is, but its first
 sweep's start is not known to be a row in (its read is conditional): found by review.
 
 usage: stencils_1d.py"""
@@ -98,6 +99,15 @@ def guarded(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.floa
             A[i] = 0.5 * (B[i - 1] + B[i + 1]) + 0.1
 
 
+def reported(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], T: int) -> str:
+    for t in range(T):
+        for i in range(1, A.shape[0] - 1):
+            B[i] = 0.5 * (A[i - 1] + A[i + 1])
+        for i in range(1, A.shape[0] - 1):
+            A[i] = 0.5 * (B[i - 1] + B[i + 1])
+    return f"{t}:{i}"
+
+
 def digest(*arrays):
     return hashlib.sha256(b"".join(a.tobytes() for a in arrays)).hexdigest()[:16]
 
@@ -131,6 +141,9 @@ if __name__ == "__main__":
                 A, B = x.copy(), np.cos(x)
                 f(A, B, T)
                 out.append(digest(A, B))
+            if T > 0 and n > 2:
+                A, B = x.copy(), np.cos(x)
+                out.append(reported(A, B, T) + "/" + digest(A, B))
             for lo in (0, 2):
                 A, B = x.copy(), np.cos(x)
                 guarded(A, B, T, lo)
