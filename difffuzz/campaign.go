@@ -54,6 +54,7 @@ type Summary struct {
 	RanNumPy  int               // calls that ran the NumPy variant
 	RanInner  int               // calls that ran the numba_inner, numba_tiled, numba_sum or numba_overlap variant
 	RanRay    int               // calls that ran the Ray variant's kernels in the harness's process
+	RanOver   int               // calls that ran the numba_overlap variant (in RanInner too)
 	Reasons   map[string]int    // why kernels were not optimized (or parts of them not), by count
 	Example   map[string]string // a program showing each reason
 	Failures  []*Result
@@ -66,8 +67,8 @@ func (s *Summary) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d programs in %s: %d optimized (%d with a NumPy variant, %d with a Numba variant), %d invalid, %d failures\n",
 		s.Programs, s.Elapsed.Round(time.Second), s.Optimized, s.NumPyVar, s.NumbaVar, s.Invalid, len(s.Failures))
-	fmt.Fprintf(&b, "kernel calls: %d, %d admitted by the guard, %d ran the Numba variant, %d the NumPy variant, %d numba_inner, numba_tiled, numba_sum or numba_overlap, %d the Ray variant (here)\n",
-		s.Calls, s.Fast, s.RanNumba, s.RanNumPy, s.RanInner, s.RanRay)
+	fmt.Fprintf(&b, "kernel calls: %d, %d admitted by the guard, %d ran the Numba variant, %d the NumPy variant, %d numba_inner, numba_tiled, numba_sum or numba_overlap (%d numba_overlap), %d the Ray variant (here)\n",
+		s.Calls, s.Fast, s.RanNumba, s.RanNumPy, s.RanInner, s.RanOver, s.RanRay)
 	var reasons []string
 	for r := range s.Reasons {
 		reasons = append(reasons, r)
@@ -211,6 +212,7 @@ func (s *Summary) add(res []*Result) {
 		s.RanNumPy += r.NumPy
 		s.RanInner += r.Inner
 		s.RanRay += r.Ray
+		s.RanOver += r.Overlap
 	}
 }
 

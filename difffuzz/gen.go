@@ -221,7 +221,7 @@ func (g *gen) program() *Program {
 		if g.chance(20) {
 			p.Body = append(p.Body, g.products()...)
 		}
-		if g.chance(15) {
+		if g.chance(25) {
 			// Alone, most times: a nest elsewhere in the kernel that may index outside its
 			// array keeps the whole kernel as it is.
 			if st := g.stencil(); g.chance(60) {

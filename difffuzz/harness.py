@@ -98,7 +98,7 @@ def tail(exc):
 def check(src, out, case):
     name = case["name"]
     res = {"name": name, "status": "ok", "detail": "", "calls": 0, "fast": 0, "numba": 0, "numpy": 0,
-           "inner": 0, "ray": 0}
+           "inner": 0, "ray": 0, "overlap": 0}
     try:
         orig = load(os.path.join(src, name + ".py"), "orig_" + name)
     except BaseException as e:
@@ -117,6 +117,7 @@ def check(src, out, case):
     counted(new, "_kernel__numba_tiled", res, "inner")
     counted(new, "_kernel__numba_sum", res, "inner")
     counted(new, "_kernel__numba_overlap", res, "inner")
+    counted(new, "_kernel__numba_overlap", res, "overlap")
     counted(new, "_kernel__ray", res, "ray")
     # The tuned-only variants (prange inside sequential loops, tiled wavefronts, reassociated
     # sums) run too, forced, where the program has them; so does the Ray variant, with no

@@ -57,6 +57,7 @@ type Result struct {
 	Numba     int    // calls of the Numba variant
 	Inner     int    // calls of the numba_inner, numba_tiled, numba_sum and numba_overlap variants (forced, after the default)
 	Ray       int    // calls of the Ray variant, forced, its kernels run in the harness's process
+	Overlap   int    // calls of the numba_overlap variant (counted in Inner too)
 	NumPy     int    // calls of the NumPy variant
 }
 
@@ -248,6 +249,7 @@ type harnessLine struct {
 	NumPy  int    `json:"numpy"`
 	Inner  int    `json:"inner"`
 	Ray    int    `json:"ray"`
+	Over   int    `json:"overlap"`
 }
 
 // compareAll runs the harness over the cases; when the Python process dies, the case it was
@@ -306,7 +308,7 @@ func compareAll(ctx context.Context, cfg Config, dir string, cases []*Case, byNa
 			r := byName[l.Name]
 			done[l.Name] = true
 			r.Status, r.Detail = l.Status, l.Detail
-			r.Calls, r.Fast, r.Numba, r.NumPy, r.Inner, r.Ray = l.Calls, l.Fast, l.Numba, l.NumPy, l.Inner, l.Ray
+			r.Calls, r.Fast, r.Numba, r.NumPy, r.Inner, r.Ray, r.Overlap = l.Calls, l.Fast, l.Numba, l.NumPy, l.Inner, l.Ray, l.Over
 		}
 		waitErr := cmd.Wait()
 		if ctx.Err() != nil {
