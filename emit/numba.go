@@ -317,15 +317,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	edits = append(edits, splits...)
 	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
-	var text strings.Builder
-	last := from
-	for _, e := range edits {
-		text.Write(src[last:e.from])
-		text.WriteString(e.text)
-		last = e.to
-	}
-	text.Write(src[last:to])
-	body := reindent(text.String(), indent, "    ")
+	body := reindent(spliced(src, from, to, edits), indent, "    ")
 	original := string(src[from:to])
 
 	fused := 0

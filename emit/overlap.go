@@ -88,14 +88,7 @@ func overlapLoops(o *polyopt.Overlap, src []byte, modules map[string]string, win
 		}
 	}
 	sort.Slice(edits, func(i, j int) bool { return edits[i].from < edits[j].from })
-	var body strings.Builder
-	last := at
-	for _, e := range edits {
-		body.Write(src[last:e.from])
-		body.WriteString(e.text)
-		last = e.to
-	}
-	body.Write(src[last:lineEnd(src, int(f.End()))])
+	body := spliced(src, at, lineEnd(src, int(f.End())), edits)
 
 	// The window's parameters: what the loop reads but its own iterators.
 	iters := map[string]bool{}
@@ -147,7 +140,7 @@ func overlapLoops(o *polyopt.Overlap, src []byte, modules map[string]string, win
 			fmt.Sprintf("max(%s, %s + %s * %d) - %s", x, v("L"), v("cl"), o.Before[k], v("L")),
 			fmt.Sprintf("min(%s, %s - %s * %d) - %s", y, v("R"), v("cr"), o.After[k], v("L")))
 	}
-	win := fmt.Sprintf("@_rt.jit\ndef %s(%s):\n%s\n", window, strings.Join(params, ", "), reindent(body.String(), indent, "    "))
+	win := fmt.Sprintf("@_rt.jit\ndef %s(%s):\n%s\n", window, strings.Join(params, ", "), reindent(body, indent, "    "))
 
 	// The driver. Blocks of h steps; per block one parallel region, a band per thread,
 	// reading the arrays as they were before the block and writing the rows it owns into

@@ -68,20 +68,7 @@ func (o *Overlap) Reach() (before, after int64) {
 func Overlaps(s *SCoP) ([]*Overlap, []string) {
 	var out []*Overlap
 	var why []string
-	for _, st := range s.Body {
-		f, ok := st.(*pyast.For)
-		if !ok {
-			continue
-		}
-		var l *Loop
-		for _, cand := range s.Loops {
-			if cand.Node == f {
-				l = cand
-			}
-		}
-		if l == nil || l.Unanalyzed || l.Parallel {
-			continue
-		}
+	for _, l := range s.sequentialNests() {
 		o, err := overlap(s, l)
 		if err != nil {
 			why = append(why, fmt.Sprintf("loop %s: %v", l.Iter, err))
@@ -104,12 +91,7 @@ func overlap(s *SCoP, l *Loop) (*Overlap, error) {
 		if !ok {
 			return nil, fmt.Errorf("its body holds a statement outside a loop")
 		}
-		var sw *Loop
-		for _, cand := range s.Loops {
-			if cand.Node == g {
-				sw = cand
-			}
-		}
+		sw := s.loopOf(g)
 		switch {
 		case sw == nil || g.Else != nil || sw.Step != 1:
 			return nil, fmt.Errorf("a sweep is not a loop of step 1")

@@ -210,6 +210,30 @@ func (s *SCoP) HasCalls() bool {
 	return false
 }
 
+// sequentialNests returns the loops at the top level of s that Analyze marked as carrying a
+// dependence: the nests a reordered schedule may speed up.
+func (s *SCoP) sequentialNests() []*Loop {
+	var out []*Loop
+	for _, st := range s.Body {
+		if f, ok := st.(*pyast.For); ok {
+			if l := s.loopOf(f); l != nil && !l.Unanalyzed && !l.Parallel {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// loopOf is the loop of the for statement f, nil if f is not one of s's loops.
+func (s *SCoP) loopOf(f *pyast.For) *Loop {
+	for _, l := range s.Loops {
+		if l.Node == f {
+			return l
+		}
+	}
+	return nil
+}
+
 // StmtByName returns the statement with the given isl name.
 func (s *SCoP) StmtByName(name string) *Stmt {
 	for _, st := range s.Stmts {

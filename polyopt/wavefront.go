@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/pyparc/pyparc/polyopt/isl"
-	"github.com/pyparc/pyparc/pyast"
 )
 
 // A loop nest whose outermost loop carries a dependence (a time loop) has no loop that may
@@ -77,20 +76,8 @@ func wavefrontIters(n int) []string {
 func Wavefronts(ctx *isl.Context, s *SCoP, a *Analysis, tile func(depth int) []int64) ([]*Wavefront, []string) {
 	var out []*Wavefront
 	var why []string
-	for _, st := range s.Body {
-		f, ok := st.(*pyast.For)
-		if !ok {
-			continue
-		}
-		var l *Loop
-		for _, cand := range s.Loops {
-			if cand.Node == f {
-				l = cand
-			}
-		}
-		if l == nil || l.Unanalyzed || l.Parallel {
-			continue // a parallel outer loop runs with prange as written
-		}
+	// A parallel outer loop runs with prange as written.
+	for _, l := range s.sequentialNests() {
 		deep := false
 		for _, st := range l.Stmts {
 			deep = deep || len(st.Iters) >= 2
