@@ -109,6 +109,14 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	}
 	before := boundBefore(def, s.Pos)
 	outside := usedOutside(def, s)
+	// A loop variable read after its loop inside the nest is unbound there where the loop ran
+	// no iteration, and Python raises UnboundLocalError; compiled code reads a value Numba
+	// made up (found by review: B[0] = t after an empty time loop).
+	for _, l := range s.Loops {
+		if !before[l.Iter] && !boundEarlier(s.Body, l.Node.Pos(), l.Iter) && leaks(s.Body, l.Node.Pos(), l.Node.End(), l.Iter) {
+			return nil, vecErr("the loop variable " + l.Iter + " is read after its loop, which may run no iteration")
+		}
+	}
 	var ins, outs []string
 	for v := range used {
 		if iters[v] || pyBuiltins[v] || modules[v] != "" || raisable[v] && !assigned[v] && !before[v] {
@@ -542,6 +550,28 @@ func usedOutside(def *pyast.FunctionDef, s *polyopt.SCoP) map[string]bool {
 type edit struct {
 	from, to int
 	text     string
+}
+
+// boundEarlier reports whether a statement of body that ends before at binds name (outside
+// any loop or branch of its own: t = -1 before the time loop).
+func boundEarlier(body []pyast.Stmt, at pyast.Pos, name string) bool {
+	for _, st := range body {
+		if st.End() > at {
+			break
+		}
+		if _, loop := st.(*pyast.For); loop {
+			continue
+		}
+		if _, branch := st.(*pyast.If); branch {
+			continue
+		}
+		bound := map[string]int{}
+		polyopt.CountBindings([]pyast.Stmt{st}, bound)
+		if bound[name] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // leaks reports whether the function reads name outside [from, to) other than inside a for

@@ -267,6 +267,34 @@ func TestNumbaLeavesUnboundLocals(t *testing.T) {
 	}
 }
 
+// TestNumbaLoopVariableAfterLoop: a loop variable read after its loop inside the nest is
+// unbound where the loop ran no iteration (Python raises UnboundLocalError, Numba's helper
+// wrote a value it made up: found by review); bound before the loop, it is not.
+func TestNumbaLoopVariableAfterLoop(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		ok   bool
+	}{
+		{"for t in range(k, n):\n        B[t] = A[t]\n    B[0] = t", false},
+		{"for t in range(k, n):\n        for i in range(n):\n            B[i] = A[i]\n    B[0] = i", false},
+		{"t = -1\n    for t in range(k, n):\n        B[t] = A[t]\n    B[0] = t", true},
+		{"for t in range(k, n):\n        B[t] = A[t]\n    B[0] = k", true},
+	} {
+		src := "def f(A, B, n, k):\n    " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"B": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"n": typeinfer.Simple(typeinfer.Int),
+			"k": typeinfer.Simple(typeinfer.Int),
+		}
+		s, f, def := firstSCoP(t, src, params)
+		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "may run no iteration") {
+			t.Errorf("%q: numbaRegion error %v, want ok=%v", tc.body, err, tc.ok)
+		}
+	}
+}
+
 // TestNumbaRefusesMixedIndentation: a nest whose lines Python indents with tabs against
 // spaces, in a way no text replacement of its indentation moves, stays as written.
 func TestNumbaRefusesMixedIndentation(t *testing.T) {
