@@ -110,12 +110,34 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	before := boundBefore(def, s.Pos)
 	outside := usedOutside(def, s)
 	// A loop variable read after its loop inside the nest is unbound there where the loop ran
-	// no iteration, and Python raises UnboundLocalError; compiled code reads a value Numba
-	// made up (found by review: B[0] = t after an empty time loop).
+	// no iteration, and Python raises UnboundLocalError, or keeps the value it had before,
+	// which the helper does not receive (loop variables are not its parameters); compiled
+	// code reads a value Numba made up (found by review: B[0] = t after an empty time loop).
 	for _, l := range s.Loops {
-		if !before[l.Iter] && !boundEarlier(s.Body, l.Node.Pos(), l.Iter) && leaks(s.Body, l.Node.Pos(), l.Node.End(), l.Iter) {
+		if !boundEarlier(s.Body, l.Node.Pos(), l.Iter) && leaks(s.Body, l.Node.Pos(), l.Node.End(), l.Iter) {
 			return nil, vecErr("the loop variable " + l.Iter + " is read after its loop, which may run no iteration")
 		}
+	}
+	// A name the function declares global or nonlocal lives outside it: the helper would
+	// bind a local of its own (found by review: global t kept the module's t unchanged).
+	declared := ""
+	pyast.Inspect(def, func(n pyast.Node) bool {
+		var names []string
+		switch n := n.(type) {
+		case *pyast.Global:
+			names = n.Names
+		case *pyast.Nonlocal:
+			names = n.Names
+		}
+		for _, v := range names {
+			if iters[v] || assigned[v] || used[v] {
+				declared = v
+			}
+		}
+		return declared == ""
+	})
+	if declared != "" {
+		return nil, vecErr("the loop nest uses " + declared + ", which the function declares global or nonlocal")
 	}
 	var ins, outs []string
 	for v := range used {
@@ -596,8 +618,10 @@ func leaks(body []pyast.Stmt, from, to pyast.Pos, name string) bool {
 			for _, s := range n.Body {
 				walk(s, shadowed || binds)
 			}
+			// else runs after an empty loop too, reading what name held before it (found
+			// by review).
 			for _, s := range n.Else {
-				walk(s, shadowed || binds)
+				walk(s, shadowed)
 			}
 			return
 		case *pyast.Name:

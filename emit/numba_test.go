@@ -272,24 +272,33 @@ func TestNumbaLeavesUnboundLocals(t *testing.T) {
 // wrote a value it made up: found by review); bound before the loop, it is not.
 func TestNumbaLoopVariableAfterLoop(t *testing.T) {
 	for _, tc := range []struct {
-		body string
-		ok   bool
+		args, body string
+		ok         bool
+		why        string
 	}{
-		{"for t in range(k, n):\n        B[t] = A[t]\n    B[0] = t", false},
-		{"for t in range(k, n):\n        for i in range(n):\n            B[i] = A[i]\n    B[0] = i", false},
-		{"t = -1\n    for t in range(k, n):\n        B[t] = A[t]\n    B[0] = t", true},
-		{"for t in range(k, n):\n        B[t] = A[t]\n    B[0] = k", true},
+		{"", "for t in range(k, n):\n        B[t] = A[t]\n    B[0] = t", false, "may run no iteration"},
+		{"", "for t in range(k, n):\n        for i in range(n):\n            B[i] = A[i]\n    B[0] = i", false, "may run no iteration"},
+		{"", "t = -1\n    for t in range(k, n):\n        B[t] = A[t]\n    B[0] = t", true, ""},
+		{"", "for t in range(k, n):\n        B[t] = A[t]\n    B[0] = k", true, ""},
+		// A parameter t: after an empty loop Python reads its value, which the helper
+		// never receives (found by review).
+		{", t", "for t in range(k, n):\n        B[t] = A[t]\n    B[0] = t", false, "may run no iteration"},
+		// else runs after an empty loop, reading the earlier loop's t (found by review).
+		{"", "for t in range(k, n):\n        B[t] = A[t]\n    for t in range(n):\n        A[0] = 1.0\n    else:\n        B[0] = t", false, "read after its loop"},
+		// The module's t (found by review).
+		{"", "global t\n    for t in range(k, n):\n        B[t] = A[t]", false, "declares global"},
 	} {
-		src := "def f(A, B, n, k):\n    " + tc.body + "\n"
+		src := "def f(A, B, n, k" + tc.args + "):\n    " + tc.body + "\n"
 		params := map[string]*typeinfer.Type{
 			"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
 			"B": typeinfer.Array("float64", typeinfer.SymDim("N")),
 			"n": typeinfer.Simple(typeinfer.Int),
 			"k": typeinfer.Simple(typeinfer.Int),
+			"t": typeinfer.Simple(typeinfer.Int),
 		}
 		s, f, def := firstSCoP(t, src, params)
 		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
-		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "may run no iteration") {
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), tc.why) {
 			t.Errorf("%q: numbaRegion error %v, want ok=%v", tc.body, err, tc.ok)
 		}
 	}
