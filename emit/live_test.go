@@ -169,7 +169,8 @@ def k(A, B):
 // TestPrangeKeepsNoLastValue: a loop whose body binds a scalar read after it, in the same
 // SCoP, stays a range loop (prange left s at some iteration's value, not the last's), and a
 // loop whose scalar is bound again first still runs in parallel. A loop variable read after
-// its loop gets no Numba variant (unbound where the loop runs no iteration).
+// its loop gets no Numba variant (unbound where the loop runs no iteration), and so does a
+// scalar bound nowhere else.
 func TestPrangeKeepsNoLastValue(t *testing.T) {
 	params := map[string]*typeinfer.Type{
 		"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
@@ -177,15 +178,16 @@ func TestPrangeKeepsNoLastValue(t *testing.T) {
 		"C": typeinfer.Array("float64", typeinfer.SymDim("M")),
 	}
 	for _, tc := range []struct {
-		after  string
-		prange int
+		before, after string
+		prange        int
 	}{
-		{"    C[0] = s\n", 0},
-		{"    C[0] = i\n", -1}, // no Numba variant: i is unbound where A is empty
-		{"    s = 1.0\n    C[0] = s\n", 1},
-		{"", 1},
+		{"    s = 0.0\n", "    C[0] = s\n", 0},
+		{"", "    C[0] = s\n", -1}, // no Numba variant: s is unbound where A is empty
+		{"", "    C[0] = i\n", -1}, // and so is i
+		{"", "    s = 1.0\n    C[0] = s\n", 1},
+		{"", "", 1},
 	} {
-		src := "def k(A, B, C):\n    for i in range(A.shape[0]):\n        s = A[i] * 2.0\n        B[i] = s + 1.0\n" + tc.after
+		src := "def k(A, B, C):\n" + tc.before + "    for i in range(A.shape[0]):\n        s = A[i] * 2.0\n        B[i] = s + 1.0\n" + tc.after
 		s, f, def := analyzedSCoP(t, src, params)
 		c, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
 		if tc.prange < 0 {

@@ -118,6 +118,12 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 			return nil, vecErr("the loop variable " + l.Iter + " is read after its loop, which may run no iteration")
 		}
 	}
+	// The same for a local the nest binds only in a loop or a branch and reads where that
+	// may have bound nothing (found by review: s bound in a loop over range(k, n), then
+	// B[0] = s; Numba wrote 0.0 where Python raises).
+	if v, _ := unboundRead(s.Body, func(v string) bool { return assigned[v] && !before[v] }); v != "" {
+		return nil, vecErr("the loop nest reads " + v + " where it may not have bound it yet")
+	}
 	// A name the function declares global or nonlocal lives outside it: the helper would
 	// bind a local of its own (found by review: global t kept the module's t unchanged).
 	declared := ""

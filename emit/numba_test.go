@@ -324,3 +324,37 @@ func TestNumbaRefusesMixedIndentation(t *testing.T) {
 		}
 	}
 }
+
+// TestNumbaUnboundScalar: a local the nest binds only in a loop or branch, read where that may
+// have bound nothing, keeps the nest out of the Numba variants (Python raises
+// UnboundLocalError there; Numba wrote 0.0: found by review). Bound on every path to the
+// read, at the top of the enclosing body as durbin's sum is, it does not.
+func TestNumbaUnboundScalar(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		ok   bool
+	}{
+		{"for i in range(k, n):\n        s = A[i] * 2.0\n    B[0] = s", false},
+		{"for t in range(n):\n        for i in range(k, n):\n            s = A[i]\n        B[t] = s", false},
+		{"for i in range(n):\n        if i > k:\n            s = A[i]\n        B[i] = s", false},
+		{"for i in range(n):\n        B[i] = s\n        s = A[i]", false},
+		{"for i in range(n):\n        if i > k:\n            s = A[i]\n        else:\n            s = 1.0\n        B[i] = s", true},
+		{"for t in range(1, n):\n        s = 0.0\n        for i in range(t):\n            s += A[i]\n        B[t] = s", true},
+		{"for t in range(3):\n        s = A[t]\n    B[0] = s", true},
+		{"for t in range(3, 3):\n        s = A[t]\n    B[0] = s", false},
+		{"s = 1.0\n    for i in range(k, n):\n        s = A[i]\n    B[0] = s", true},
+	} {
+		src := "def f(A, B, n, k):\n    " + tc.body + "\n"
+		params := map[string]*typeinfer.Type{
+			"A": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"B": typeinfer.Array("float64", typeinfer.SymDim("N")),
+			"n": typeinfer.Simple(typeinfer.Int),
+			"k": typeinfer.Simple(typeinfer.Int),
+		}
+		s, f, def := firstSCoP(t, src, params)
+		_, err := numbaRegion(s, 0, f, def, map[string]string{"np": "numpy"}, numbaOptions{})
+		if (err == nil) != tc.ok || err != nil && !strings.Contains(err.Error(), "may not have bound it") {
+			t.Errorf("%q: numbaRegion error %v, want ok=%v", tc.body, err, tc.ok)
+		}
+	}
+}
