@@ -218,6 +218,11 @@ func function(ctx *isl.Context, m *typeinfer.Module, f *typeinfer.Function, dec 
 			numpyFull = false
 			continue
 		}
+		if v, at := unboundInSCoP(vdef, s); v != "" {
+			notes = append(notes, fmt.Sprintf("%s: %s may be unbound where the loop nest reads it, and every variant would read it sooner", file.Position(at.Pos()), v))
+			numpyFull = false
+			continue
+		}
 		for _, d := range a.NonZero {
 			nonEmpty = append(nonEmpty, paramAffine(d, s.ParamSource)+" != 0")
 		}

@@ -121,7 +121,8 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	// The same for a local the nest binds only in a loop or a branch and reads where that
 	// may have bound nothing (found by review: s bound in a loop over range(k, n), then
 	// B[0] = s; Numba wrote 0.0 where Python raises).
-	if v, _ := unboundRead(s.Body, func(v string) bool { return assigned[v] && !before[v] }); v != "" {
+	v, _, boundByNest := unboundRead(s.Body, func(v string) bool { return assigned[v] && !before[v] })
+	if v != "" {
 		return nil, vecErr("the loop nest reads " + v + " where it may not have bound it yet")
 	}
 	// A name the function declares global or nonlocal lives outside it: the helper would
@@ -166,7 +167,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	// where they bind nothing, Python raises UnboundLocalError at the read, while the helper
 	// would return a value Numba made up (found by review: 0.0).
 	for _, v := range outs {
-		if !before[v] && !boundAtTop(s.Body, v) {
+		if !before[v] && !boundByNest[v] {
 			return nil, vecErr("the local " + v + " is read after the loop nest, which may leave it unbound")
 		}
 	}
@@ -400,30 +401,6 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), multiSums: multiSums(sums), pranged: pranged, private: len(privates), fused: fused, overlaps: overlapped}, nil
 }
 
-// boundAtTop reports an assignment to name among the statements of body themselves, outside
-// any loop or branch: it runs whenever body does.
-func boundAtTop(body []pyast.Stmt, name string) bool {
-	for _, st := range body {
-		var targets []pyast.Expr
-		switch st := st.(type) {
-		case *pyast.Assign:
-			targets = st.Targets
-		case *pyast.AnnAssign:
-			if st.Value != nil {
-				targets = []pyast.Expr{st.Target}
-			}
-		}
-		names := map[string]int{}
-		for _, t := range targets {
-			polyopt.BindNames(t, names)
-		}
-		if names[name] > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // numbaMathRaises are the functions of mathRaises that Numba compiles (not math.fmod).
 var numbaMathRaises = regexp.MustCompile(`^(sqrt|exp|log|log2|log10|sin|cos|tan|asin|acos|sinh|cosh|pow|floor|ceil)$`)
 
@@ -503,42 +480,16 @@ func isTarget(f *pyast.For, v string) bool {
 	return ok && id.Id == v
 }
 
-// boundBefore lists the names bound before offset p: parameters, and anything assigned by a
-// statement that ends before p (a conservative "may be bound").
+// boundBefore lists the names bound on every path to the statement at offset p: the
+// parameters, and what the statements before it bind (definitelyBound). A name bound on some
+// paths only (`if c: s = 2.0` before the nest) is not: passed to a variant as it starts, it
+// raised UnboundLocalError where the original, reading it in a loop that ran no iteration,
+// did not (found by review).
 func boundBefore(def *pyast.FunctionDef, p pyast.Pos) map[string]bool {
-	out := map[string]bool{}
-	for _, prm := range def.Params {
-		if prm.Name != "" {
-			out[prm.Name] = true
-		}
+	if at, ok := definitelyBound(def)[p]; ok {
+		return at
 	}
-	var walk func(body []pyast.Stmt)
-	walk = func(body []pyast.Stmt) {
-		for _, s := range body {
-			if s.Pos() >= p {
-				return
-			}
-			if s.End() <= p {
-				counts := map[string]int{}
-				polyopt.CountBindings([]pyast.Stmt{s}, counts)
-				for v := range counts {
-					out[v] = true
-				}
-				continue
-			}
-			// p lies inside s: an enclosing loop or if; its own target is bound.
-			if f, ok := s.(*pyast.For); ok {
-				if id, ok := f.Target.(*pyast.Name); ok {
-					out[id.Id] = true
-				}
-			}
-			for _, b := range polyopt.InnerBodies(s) {
-				walk(b)
-			}
-		}
-	}
-	walk(def.Body)
-	return out
+	return paramNames(def)
 }
 
 // usedOutside lists the names the function mentions outside the SCoP.

@@ -366,6 +366,25 @@ func TestEmitNarrowInts(t *testing.T) {
 	sameForVariants(t, run, out, want, "", "numpy", "numba", "numba_inner", "numba_sum", "ray")
 }
 
+// TestEmitUnboundLocals: locals a nest may read unbound. The original raises
+// UnboundLocalError where they are, or reads nothing over an empty loop; the variants did
+// neither (Numba's helper read 0.0; a local bound before the nest on some paths only was
+// passed to every variant as it started, raising where the original ran: found by review).
+func TestEmitUnboundLocals(t *testing.T) {
+	dir, out, stdout := emitAnnotated(t, "unbound_locals.py")
+	if strings.Count(stdout, "optimized ") != 2 || strings.Count(stdout, "may be unbound where the loop nest reads it") != 3 {
+		t.Fatalf("emit:\n%s", stdout)
+	}
+	run := func(d string) string { return runScript(t, d, "unbound_locals.py") }
+	want := run(dir)
+	for _, line := range []string{"after_loop 1 () UnboundLocalError", "maybe_before 0 (0.0,) ok", "maybe_before 5 (0.0,) UnboundLocalError", "rebound_first 5 (0.0,) ok"} {
+		if !strings.Contains(want, line) {
+			t.Fatalf("the original prints %q", want)
+		}
+	}
+	sameForVariants(t, run, out, want, "", "numpy", "numba", "numba_inner", "numba_sum", "ray")
+}
+
 // sameForVariants runs the emitted program in out under each forced variant ("" for the
 // dispatchers' own choice), CuPy off, and reports where it prints other than want.
 func sameForVariants(t *testing.T, run func(dir string) string, out, want string, variants ...string) {
