@@ -1,6 +1,7 @@
 package emit
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -18,11 +19,10 @@ import (
 // its branches bind, a walrus, a with or a try binds nothing, and a read in a loop's body of
 // a name bound later in that body counts as unbound at the first iteration. A nest it flags
 // may still be one Python runs without error; refusing it costs a variant, never an answer.
-// It also returns the names body binds on every path through it.
-func unboundRead(body []pyast.Stmt, local func(string) bool) (string, pyast.Node, set) {
+func unboundRead(body []pyast.Stmt, local func(string) bool) (string, pyast.Node) {
 	a := &assignedAnalysis{local: local}
-	end := a.block(body, set{})
-	return a.name, a.at, end
+	a.block(body, set{})
+	return a.name, a.at
 }
 
 // unboundInSCoP is unboundRead over the whole function, reporting the reads inside the SCoP:
@@ -89,11 +89,17 @@ func functionLocals(def *pyast.FunctionDef) set {
 					out[id.Id] = true
 				}
 			}
+		case *pyast.OpaqueStmt:
+			for v := range opaqueBindings(n.Text) {
+				out[v] = true
+			}
 		}
 		return true
 	})
 	pyast.Inspect(def, func(n pyast.Node) bool {
 		switch n := n.(type) {
+		case *pyast.FunctionDef, *pyast.ClassDef:
+			return n == pyast.Node(def) // a nested def's global is its own
 		case *pyast.Global:
 			for _, v := range n.Names {
 				delete(out, v)
@@ -109,6 +115,39 @@ func functionLocals(def *pyast.FunctionDef) set {
 		out[v] = true
 	}
 	return out
+}
+
+// opaqueBindings lists the names that code pyast keeps as text (with, try) may bind: the
+// targets of assignments, of as clauses, for loops, walruses, defs, classes, imports and dels.
+// It reads the text with patterns, not a parser, and may list a name that is not bound (a
+// keyword argument's name at the start of a continued line): a local too many costs a
+// variant, a local missed made Ray read the module's value (found by review).
+func opaqueBindings(text string) set {
+	out := set{}
+	for _, re := range opaqueBinders {
+		for _, m := range re.FindAllStringSubmatch(text, -1) {
+			for _, id := range identifier.FindAllString(m[1], -1) {
+				if !pyast.IsKeyword(id) {
+					out[id] = true
+				}
+			}
+		}
+	}
+	for v := range opaqueDeletes(text) {
+		out[v] = true
+	}
+	return out
+}
+
+var opaqueBinders = []*regexp.Regexp{
+	// x = ..., a, b = ..., x += ...: a target of names only (A[i] = ... and o.a = ... bind none).
+	regexp.MustCompile(`(?m)(?:^|;)\s*\(?\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*,?\s*\)?\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=[^=]`),
+	regexp.MustCompile(`\bas\s+([A-Za-z_]\w*)`),
+	regexp.MustCompile(`\bfor\s+([^:]*?)\s+in\b`),
+	regexp.MustCompile(`([A-Za-z_]\w*)\s*:=`),
+	regexp.MustCompile(`\b(?:def|class)\s+([A-Za-z_]\w*)`),
+	regexp.MustCompile(`(?m)(?:^|;)\s*import\s+([A-Za-z_]\w*)`),
+	regexp.MustCompile(`(?m)(?:^|;)\s*from\s+\S+\s+import\s+\(?([^;#\n)]*)`),
 }
 
 // imported lists the names an import statement binds: import a.b binds a.
@@ -183,20 +222,25 @@ func (a *assignedAnalysis) stmt(s pyast.Stmt, bound set) set {
 		return both
 	case *pyast.For:
 		a.use(s.Iter, bound)
-		after := a.block(s.Body, bind(bound.clone(), s.Target))
-		if !runsOnce(s) {
-			after = bound
+		// At the loop's head, a name some pass of the body deletes is unbound for the next.
+		head := without(bound, deletedIn(s.Body))
+		end := a.block(s.Body, bind(head, s.Target))
+		after := head
+		if runsOnce(s) {
+			after = end
 		}
-		return a.block(s.Else, after.clone())
+		return a.loopElse(s.Body, s.Else, after)
 	case *pyast.While:
-		a.use(s.Cond, bound)
-		a.block(s.Body, bound.clone())
-		return a.block(s.Else, bound.clone())
+		head := without(bound, deletedIn(s.Body))
+		a.use(s.Cond, head)
+		a.block(s.Body, head.clone())
+		return a.loopElse(s.Body, s.Else, head)
 	case *pyast.OpaqueStmt:
+		// with, try: read every name in it, bind none, and unbind any it may delete.
 		for _, id := range identifier.FindAllString(s.Text, -1) {
 			a.read(id, s, bound)
 		}
-		return bound
+		return without(bound, opaqueDeletes(s.Text))
 	case *pyast.FunctionDef:
 		for _, d := range s.Decorators {
 			a.use(d, bound)
@@ -295,6 +339,73 @@ func bind(bound set, targets ...pyast.Expr) set {
 	return bound
 }
 
+// loopElse returns what is bound after a loop whose exit from its head binds after: its else
+// runs then, unless a break left the loop, which skips the else.
+func (a *assignedAnalysis) loopElse(body, orelse []pyast.Stmt, after set) set {
+	end := a.block(orelse, after.clone())
+	if brk, _ := loopJumps(body); brk {
+		return intersect(after, end)
+	}
+	return end
+}
+
+func intersect(x, y set) set {
+	out := set{}
+	for v := range x {
+		if y[v] {
+			out[v] = true
+		}
+	}
+	return out
+}
+
+// without returns bound less names.
+func without(bound, names set) set {
+	out := bound.clone()
+	for v := range names {
+		delete(out, v)
+	}
+	return out
+}
+
+// deletedIn lists the names a del statement anywhere in body may unbind.
+func deletedIn(body []pyast.Stmt) set {
+	out := set{}
+	for _, st := range body {
+		pyast.Inspect(st, func(n pyast.Node) bool {
+			switch n := n.(type) {
+			case *pyast.Delete:
+				for _, t := range n.Targets {
+					bound := map[string]int{}
+					polyopt.BindNames(t, bound)
+					for v := range bound {
+						out[v] = true
+					}
+				}
+			case *pyast.OpaqueStmt:
+				for v := range opaqueDeletes(n.Text) {
+					out[v] = true
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// opaqueDeletes lists the names of del statements in code pyast keeps as text.
+func opaqueDeletes(text string) set {
+	out := set{}
+	for _, m := range delStatement.FindAllStringSubmatch(text, -1) {
+		for _, id := range identifier.FindAllString(m[1], -1) {
+			out[id] = true
+		}
+	}
+	return out
+}
+
+var delStatement = regexp.MustCompile(`(?m)(?:^|;)\s*del\s+([^;#\n]*)`)
+
 // runsOnce reports a loop over range() of int literals that is not empty, whose body runs to
 // its end at least once: no break or continue in it (outside loops of its own) cuts it short.
 func runsOnce(f *pyast.For) bool {
@@ -323,18 +434,20 @@ func runsOnce(f *pyast.For) bool {
 	if step > 0 && start >= stop || step < 0 && start <= stop || step == 0 {
 		return false
 	}
-	return !jumps(f.Body)
+	brk, cont := loopJumps(f.Body)
+	return !brk && !cont
 }
 
-// jumps reports a break or continue in body that belongs to the loop around body.
-func jumps(body []pyast.Stmt) bool {
-	found := false
+// loopJumps reports a break, and a continue, in body that belongs to the loop around body.
+func loopJumps(body []pyast.Stmt) (brk, cont bool) {
 	var walk func(body []pyast.Stmt)
 	walk = func(body []pyast.Stmt) {
 		for _, s := range body {
 			switch s := s.(type) {
-			case *pyast.Break, *pyast.Continue:
-				found = true
+			case *pyast.Break:
+				brk = true
+			case *pyast.Continue:
+				cont = true
 			case *pyast.If:
 				walk(s.Body)
 				walk(s.Else)
@@ -345,10 +458,11 @@ func jumps(body []pyast.Stmt) bool {
 			case *pyast.OpaqueStmt:
 				// try or with: pyast keeps it as text.
 				words := identifier.FindAllString(s.Text, -1)
-				found = found || slices.Contains(words, "break") || slices.Contains(words, "continue")
+				brk = brk || slices.Contains(words, "break")
+				cont = cont || slices.Contains(words, "continue")
 			}
 		}
 	}
 	walk(body)
-	return found
+	return brk, cont
 }

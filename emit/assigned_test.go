@@ -27,6 +27,17 @@ func TestBoundBefore(t *testing.T) {
 		{"def g():\n        return 1", "g", true},
 		{"", "c", true},
 		{"s, (u, v) = 1, (2, 3)", "v", true},
+		// The else runs unless the loop breaks.
+		{"for i in range(n):\n        pass\n    else:\n        s = 1.0", "s", true},
+		{"for i in range(n):\n        if i == c:\n            break\n    else:\n        s = 1.0", "s", false},
+		{"while c:\n        break\n    else:\n        s = 1.0", "s", false},
+		// A del in a loop, or in a later pass's body, unbinds it.
+		{"s = 1.0\n    for i in range(n):\n        del s", "s", false},
+		{"s = 1.0\n    for i in range(4):\n        t = s\n        del s", "s", false},
+		{"s = 1.0\n    while c:\n        del s", "s", false},
+		// with and try bind nothing the analysis can see.
+		{"with c:\n        s = 1.0", "s", false},
+		{"try:\n        s = 1.0\n    except Exception:\n        s = 2.0", "s", false},
 	} {
 		src := "def f(c, n):\n    " + tc.body + "\n    last = 0\n"
 		file, err := pyast.ParseFile("k.py", []byte(src))
@@ -48,5 +59,22 @@ func TestBoundBefore(t *testing.T) {
 	inner := def.Body[0].(*pyast.For).Body[0]
 	if !boundBefore(def, inner.Pos())["t"] {
 		t.Errorf("the loop variable t is not bound in its body")
+	}
+}
+
+// TestOpaqueBindings: the names a with or a try, kept as text, may bind; a subscript or
+// attribute target binds none, and a comparison is no assignment.
+func TestOpaqueBindings(t *testing.T) {
+	text := "try:\n    s = 1.0\n    a, b = f(x)\n    A[i] = 2\n    o.x = 3\n    if k == 2:\n        u += 1\n    for p, q in z:\n        pass\nexcept ValueError as err:\n    import os.path\n    from m import g as h\n    del w\n    v = (y := 2)\n"
+	got := opaqueBindings(text)
+	for _, v := range []string{"s", "a", "b", "u", "p", "q", "err", "os", "h", "w", "v", "y"} {
+		if !got[v] {
+			t.Errorf("%s not among the bindings %v", v, got)
+		}
+	}
+	for _, v := range []string{"A", "i", "o", "x", "k", "f", "z", "ValueError"} {
+		if got[v] {
+			t.Errorf("%s among the bindings %v", v, got)
+		}
 	}
 }

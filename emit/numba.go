@@ -121,8 +121,7 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	// The same for a local the nest binds only in a loop or a branch and reads where that
 	// may have bound nothing (found by review: s bound in a loop over range(k, n), then
 	// B[0] = s; Numba wrote 0.0 where Python raises).
-	v, _, boundByNest := unboundRead(s.Body, func(v string) bool { return assigned[v] && !before[v] })
-	if v != "" {
+	if v, _ := unboundRead(s.Body, func(v string) bool { return assigned[v] && !before[v] }); v != "" {
 		return nil, vecErr("the loop nest reads " + v + " where it may not have bound it yet")
 	}
 	// A name the function declares global or nonlocal lives outside it: the helper would
@@ -131,6 +130,8 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	pyast.Inspect(def, func(n pyast.Node) bool {
 		var names []string
 		switch n := n.(type) {
+		case *pyast.FunctionDef, *pyast.ClassDef:
+			return n == pyast.Node(def) // a nested def's declarations are its own
 		case *pyast.Global:
 			names = n.Names
 		case *pyast.Nonlocal:
@@ -167,7 +168,11 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	// where they bind nothing, Python raises UnboundLocalError at the read, while the helper
 	// would return a value Numba made up (found by review: 0.0).
 	for _, v := range outs {
-		if !before[v] && !boundByNest[v] {
+		// Only an assignment at the top of the nest, not one in a literal range's loop or
+		// in both branches: numpyOuts gives a returned scalar the original's NumPy type
+		// from its first top-level value (found by review: an int16 sum came back a
+		// Python int).
+		if !before[v] && !boundAtTop(s.Body, v) {
 			return nil, vecErr("the local " + v + " is read after the loop nest, which may leave it unbound")
 		}
 	}
@@ -399,6 +404,30 @@ func numbaRegion(s *polyopt.SCoP, index int, file *pyast.File, def *pyast.Functi
 	lines = append(lines, indent+"except _rt.NumbaError:")
 	lines = append(lines, strings.Split(reindent(original, indent, indent+"    "), "\n")...)
 	return &compiled{helper: checkedMath(h.String(), modules), call: lines, prange: prange, waves: len(waved), sums: len(sums), multiSums: multiSums(sums), pranged: pranged, private: len(privates), fused: fused, overlaps: overlapped}, nil
+}
+
+// boundAtTop reports an assignment to name among the statements of body themselves, outside
+// any loop or branch: it runs whenever body does.
+func boundAtTop(body []pyast.Stmt, name string) bool {
+	for _, st := range body {
+		var targets []pyast.Expr
+		switch st := st.(type) {
+		case *pyast.Assign:
+			targets = st.Targets
+		case *pyast.AnnAssign:
+			if st.Value != nil {
+				targets = []pyast.Expr{st.Target}
+			}
+		}
+		names := map[string]int{}
+		for _, t := range targets {
+			polyopt.BindNames(t, names)
+		}
+		if names[name] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // numbaMathRaises are the functions of mathRaises that Numba compiles (not math.fmod).

@@ -252,9 +252,9 @@ func TestNumbaLeavesUnboundLocals(t *testing.T) {
 		{"for i in range(n):\n        if i > 2:\n            u = A[i]\n    return u", false},
 		{"u = 0.0\n    for i in range(n):\n        u = A[i] * 2.0\n        B[i] = u\n    return u", true},
 		{"t = 1.0\n    u = t\n    for i in range(n):\n        u = A[i] * 2.0\n        B[i] = u\n    return u", true},
-		// A loop over a literal range that is not empty binds it.
-		{"for i in range(3):\n        u = A[i] * 2.0\n        B[i] = u\n    return u", true},
-		{"for i in range(3, 3):\n        u = A[i] * 2.0\n        B[i] = u\n    return u", false},
+		// Bound in a loop over a literal range: the returned scalar's type is not followed
+		// there (found by review: an int16 sum came back a Python int).
+		{"for i in range(3):\n        u = A[i] * 2.0\n        B[i] = u\n    return u", false},
 	} {
 		src := "def k(A, B, n):\n    " + tc.body + "\n"
 		params := map[string]*typeinfer.Type{

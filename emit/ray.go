@@ -297,8 +297,9 @@ func loopInputs(f *pyast.For, def *pyast.FunctionDef, modules map[string]string,
 	bound := map[string]int{}
 	polyopt.CountBindings([]pyast.Stmt{f}, bound)
 	before := boundBefore(def, f.Pos())
-	inFunc := map[string]int{} // a name the function binds anywhere is its local, never a global
-	polyopt.CountBindings(def.Body, inFunc)
+	// A name the function binds anywhere is its local, never a global: in a try or a with as
+	// well (found by review: the kernel read the module's value of a local bound in try).
+	locals := functionLocals(def)
 	var ins []string
 	for v := range used {
 		switch {
@@ -307,7 +308,7 @@ func loopInputs(f *pyast.For, def *pyast.FunctionDef, modules map[string]string,
 			ins = append(ins, v)
 		case bound[v] > 0:
 			// bound inside the loop (an iterator, a temporary): the kernel binds it too
-		case globals[v] && !before[v] && inFunc[v] == 0:
+		case globals[v] && !before[v] && !locals[v]:
 		default:
 			return nil, nil, vecErr("the loop uses " + v + ", which is neither bound before it nor in it")
 		}

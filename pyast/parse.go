@@ -229,7 +229,9 @@ func (c *converter) ident(n *tree_sitter.Node) string {
 	return s
 }
 
-// isKeyword reports whether s is one of Python 3's hard keywords.
+// IsKeyword reports whether s is one of Python 3's hard keywords.
+func IsKeyword(s string) bool { return isKeyword(s) }
+
 func isKeyword(s string) bool {
 	switch s {
 	case "False", "None", "True", "and", "as", "assert", "async", "await", "break",

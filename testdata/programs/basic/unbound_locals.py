@@ -1,8 +1,8 @@
 """Locals a loop nest may read unbound: where the original raises UnboundLocalError, or reads
 nothing because the loop runs no iteration, every variant must do the same. Numba's helper read
 a value it made up (0.0) for a local bound only in a loop or branch; a local bound before the
-nest on some paths only was passed to the variants as they started, raising where the original
-did not. The emitted program prints what the original prints for every variant.
+nest on some paths only (in a branch, a for's else that a break skips, a try, or unbound by a
+del in a loop) was passed to the variants as they started, raising where the original did not. The emitted program prints what the original prints for every variant.
 
 usage: unbound_locals.py"""
 from typing import Annotated
@@ -62,6 +62,46 @@ def literal_range(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[n
     B[0] = s
 
 
+def else_break(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], n: int, m: int, k: int) -> None:
+    # The else binds s unless the loop breaks.
+    for j in range(m):
+        if j == k:
+            break
+    else:
+        s = 2.0
+    for i in range(n):
+        B[i] = A[i] * s
+
+
+def deleted(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], n: int, m: int) -> None:
+    s = 2.0
+    for j in range(m):
+        del s
+    for i in range(n):
+        B[i] = A[i] * s
+
+
+def in_try(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], n: int, c: float) -> None:
+    try:
+        s = 10.0 / c
+    except ZeroDivisionError:
+        pass
+    for i in range(n):
+        B[i] = A[i] * s
+
+
+def nested_global(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], n: int, c: float) -> None:
+    if c > 0.5:
+        s = 2.0
+
+    def unused():
+        global s  # this function's s, not nested_global's
+        return 1
+
+    for i in range(n):
+        B[i] = A[i] * s
+
+
 def call(f, *args):
     try:
         f(*args)
@@ -80,6 +120,10 @@ def main():
             (rebound_first, (n, 1.0)), (rebound_first, (n, 0.0)),
             (top_of_body, (n,)),
             (literal_range, (n,)),
+            (else_break, (n, 4, 1)), (else_break, (n, 4, 9)),
+            (deleted, (n, 1)), (deleted, (n, 0)),
+            (in_try, (n, 0.0)), (in_try, (n, 2.0)),
+            (nested_global, (n, 0.0)), (nested_global, (n, 1.0)),
         ]
         for f, rest in cases:
             B = np.linspace(0.0, 1.0, n)
