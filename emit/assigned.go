@@ -16,8 +16,9 @@ import (
 //
 // It under-approximates what is bound: a loop may run no iteration (unless its range is of
 // literals and not empty, and nothing in it breaks or continues), an if binds what both of
-// its branches bind, a walrus, a with or a try binds nothing, and a read in a loop's body of
-// a name bound later in that body counts as unbound at the first iteration. A nest it flags
+// its branches that go on bind (one that raises, returns, breaks or continues does not), a
+// walrus, a with or a try binds nothing, and a read in a loop's body of a name bound later in
+// that body counts as unbound at the first iteration. A nest it flags
 // may still be one Python runs without error; refusing it costs a variant, never an answer.
 func unboundRead(body []pyast.Stmt, local func(string) bool) (string, pyast.Node) {
 	a := &assignedAnalysis{local: local}
@@ -41,13 +42,13 @@ func unboundInSCoP(def *pyast.FunctionDef, s *polyopt.SCoP) (string, pyast.Node)
 	return a.name, a.at
 }
 
-// definitelyBound returns, for each statement of the function by its offset, the names bound
-// on every path that reaches it: the parameters, and what the statements before it bind as
-// unboundRead counts it.
-func definitelyBound(def *pyast.FunctionDef) map[pyast.Pos]set {
-	a := &assignedAnalysis{local: func(string) bool { return false }, entry: map[pyast.Pos]set{}}
+// boundAt returns the names bound on every path that reaches the statement at offset p of the
+// function: the parameters, and what the statements before it bind as unboundRead counts it.
+// ok is false where no reachable statement starts at p.
+func boundAt(def *pyast.FunctionDef, p pyast.Pos) (set, bool) {
+	a := &assignedAnalysis{local: func(string) bool { return false }, want: p}
 	a.block(def.Body, paramNames(def))
-	return a.entry
+	return a.got, a.got != nil
 }
 
 func paramNames(def *pyast.FunctionDef) set {
@@ -91,6 +92,13 @@ func functionLocals(def *pyast.FunctionDef) set {
 			}
 		case *pyast.OpaqueStmt:
 			for v := range opaqueBindings(n.Text) {
+				out[v] = true
+			}
+		case *pyast.AnnAssign:
+			// x: float alone binds nothing, but makes x a local (found by review).
+			names := map[string]int{}
+			polyopt.BindNames(n.Target, names)
+			for v := range names {
 				out[v] = true
 			}
 		}
@@ -140,14 +148,20 @@ func opaqueBindings(text string) set {
 }
 
 var opaqueBinders = []*regexp.Regexp{
-	// x = ..., a, b = ..., x += ...: a target of names only (A[i] = ... and o.a = ... bind none).
-	regexp.MustCompile(`(?m)(?:^|;)\s*\(?\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*,?\s*\)?\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=[^=]`),
-	regexp.MustCompile(`\bas\s+([A-Za-z_]\w*)`),
+	// x = ..., a, b = ..., [a, *b] = ..., x += ..., also after a clause's colon
+	// on its line (except E: x = 1) and in a chain (t = w = 7.0): targets of names only
+	// (A[i] = ... and o.a = ... bind none).
+	regexp.MustCompile(`(?m)(?:^|[;:=])\s*[(\[]?\s*(\*?[A-Za-z_]\w*(?:\s*,\s*\*?[A-Za-z_]\w*)*)\s*,?\s*[)\]]?\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=[^=]`),
+	regexp.MustCompile(`(?m)(?:^|;)\s*([A-Za-z_]\w*)\s*:[^=\n]*=[^=]`), // x: float = 3.0
+	regexp.MustCompile(`=\s*([A-Za-z_]\w*)\s*=[^=]`),                   // the w of t = w = 7.0
+	regexp.MustCompile(`\bas\s+\(?([A-Za-z_][\w\s,]*)`),
 	regexp.MustCompile(`\bfor\s+([^:]*?)\s+in\b`),
 	regexp.MustCompile(`([A-Za-z_]\w*)\s*:=`),
 	regexp.MustCompile(`\b(?:def|class)\s+([A-Za-z_]\w*)`),
-	regexp.MustCompile(`(?m)(?:^|;)\s*import\s+([A-Za-z_]\w*)`),
+	regexp.MustCompile(`(?m)(?:^|;)\s*import\s+([^;#\n]*)`),
 	regexp.MustCompile(`(?m)(?:^|;)\s*from\s+\S+\s+import\s+\(?([^;#\n)]*)`),
+	regexp.MustCompile(`(?m)^\s*case\s+(.*):`),                  // a match statement's captures
+	regexp.MustCompile(`(?m)^\s*([A-Za-z_]\w*)\s*:\s*[^=\n]+$`), // x: float, a bare annotation
 }
 
 // imported lists the names an import statement binds: import a.b binds a.
@@ -173,17 +187,26 @@ func imported(s pyast.Stmt) set {
 
 type assignedAnalysis struct {
 	local    func(string) bool
-	from, to pyast.Pos         // where reads are reported; all of body when to is 0
-	entry    map[pyast.Pos]set // if not nil: what is bound at each statement's start
-	name     string            // the first unbound read found
-	at       pyast.Node        // where
+	from, to pyast.Pos  // where reads are reported; all of body when to is 0
+	want     pyast.Pos  // where got is taken (boundAt), if not 0
+	got      set        // what is bound where the statement at want starts
+	name     string     // the first unbound read found
+	at       pyast.Node // where
 }
 
-// block returns the names bound after body, given those bound before it.
+// block returns the names bound after body, given those bound before it, or nil where no
+// path goes on past body (it raises, returns, breaks or continues). block owns bound: it may
+// change it and return it.
 func (a *assignedAnalysis) block(body []pyast.Stmt, bound set) set {
 	for _, s := range body {
-		if a.entry != nil {
-			a.entry[s.Pos()] = bound.clone()
+		if bound == nil {
+			return nil // what follows is reached by no path
+		}
+		if a.got != nil {
+			return bound // boundAt has its answer
+		}
+		if a.want != 0 && s.Pos() == a.want {
+			a.got = bound.clone()
 		}
 		bound = a.stmt(s, bound)
 	}
@@ -197,50 +220,59 @@ func (a *assignedAnalysis) stmt(s pyast.Stmt, bound set) set {
 		for _, t := range s.Targets {
 			a.useTarget(t, bound)
 		}
-		return bind(bound, s.Targets...)
+		bindInto(bound, s.Targets...)
+		return bound
 	case *pyast.AnnAssign:
 		if s.Value == nil {
 			return bound
 		}
 		a.use(s.Value, bound)
 		a.useTarget(s.Target, bound)
-		return bind(bound, s.Target)
+		bindInto(bound, s.Target)
+		return bound
 	case *pyast.AugAssign:
-		a.use(s.Target, bound) // x += 1 reads x
+		a.use(s.Target, bound) // x += 1 reads x, and binds it if that did not raise
 		a.use(s.Value, bound)
+		bindInto(bound, s.Target)
 		return bound
 	case *pyast.If:
 		a.use(s.Cond, bound)
 		then := a.block(s.Body, bound.clone())
-		other := a.block(s.Else, bound.clone())
-		both := set{}
-		for v := range then {
-			if other[v] {
-				both[v] = true
-			}
-		}
-		return both
+		return meet(then, a.block(s.Else, bound))
 	case *pyast.For:
 		a.use(s.Iter, bound)
 		// At the loop's head, a name some pass of the body deletes is unbound for the next.
 		head := without(bound, deletedIn(s.Body))
-		end := a.block(s.Body, bind(head, s.Target))
+		once := runsOnce(s)
 		after := head
-		if runsOnce(s) {
-			after = end
+		if once || a.within(s) {
+			body := head.clone()
+			bindInto(body, s.Target)
+			end := a.block(s.Body, body)
+			if once {
+				after = end
+			}
 		}
 		return a.loopElse(s.Body, s.Else, after)
 	case *pyast.While:
 		head := without(bound, deletedIn(s.Body))
 		a.use(s.Cond, head)
-		a.block(s.Body, head.clone())
+		if a.within(s) {
+			a.block(s.Body, head.clone())
+		}
 		return a.loopElse(s.Body, s.Else, head)
+	case *pyast.Return, *pyast.Raise, *pyast.Break, *pyast.Continue:
+		a.use(s, bound)
+		return nil
 	case *pyast.OpaqueStmt:
 		// with, try: read every name in it, bind none, and unbind any it may delete.
 		for _, id := range identifier.FindAllString(s.Text, -1) {
 			a.read(id, s, bound)
 		}
-		return without(bound, opaqueDeletes(s.Text))
+		for v := range opaqueDeletes(s.Text) {
+			delete(bound, v)
+		}
+		return bound
 	case *pyast.FunctionDef:
 		for _, d := range s.Decorators {
 			a.use(d, bound)
@@ -248,18 +280,18 @@ func (a *assignedAnalysis) stmt(s pyast.Stmt, bound set) set {
 		for _, p := range s.Params {
 			a.use(p.Default, bound)
 		}
-		bound = bound.clone()
 		bound[s.Name] = true
 		return bound
 	case *pyast.ClassDef:
-		bound = bound.clone()
 		bound[s.Name] = true
 		return bound
 	case *pyast.Import, *pyast.ImportFrom:
-		return bound.union(imported(s))
+		for v := range imported(s) {
+			bound[v] = true
+		}
+		return bound
 	case *pyast.Delete:
 		a.use(s, bound)
-		bound = bound.clone()
 		for _, t := range s.Targets {
 			if id, ok := t.(*pyast.Name); ok {
 				delete(bound, id.Id)
@@ -273,9 +305,35 @@ func (a *assignedAnalysis) stmt(s pyast.Stmt, bound set) set {
 	return bound
 }
 
+// within reports whether n holds what the analysis looks for: the statement boundAt wants, or
+// reads unboundInSCoP reports. A loop body outside it changes nothing after the loop (it may
+// run no iteration) and need not be walked.
+func (a *assignedAnalysis) within(n pyast.Node) bool {
+	switch {
+	case a.want != 0:
+		return n.Pos() <= a.want && a.want < n.End()
+	case a.to != 0:
+		return n.Pos() < a.to && a.from < n.End()
+	}
+	return true
+}
+
+// meet is what is bound where two paths join: nil, a path that does not go on, binds all.
+func meet(x, y set) set {
+	switch {
+	case x == nil:
+		return y
+	case y == nil:
+		return x
+	}
+	return intersect(x, y)
+}
+
 // use checks every name n reads.
 func (a *assignedAnalysis) use(n pyast.Node, bound set) {
-	if n == nil {
+	// boundAt reports no read, and unboundInSCoP none outside the SCoP: skip the walk
+	// (a function of a hundred nests took twice as long to emit).
+	if n == nil || a.want != 0 || a.to != 0 && (n.End() <= a.from || n.Pos() >= a.to) {
 		return
 	}
 	pyast.Inspect(n, func(c pyast.Node) bool {
@@ -326,9 +384,8 @@ func (a *assignedAnalysis) read(name string, at pyast.Node, bound set) {
 	}
 }
 
-// bind adds the names the targets bind to bound, and returns it.
-func bind(bound set, targets ...pyast.Expr) set {
-	bound = bound.clone()
+// bindInto adds the names the targets bind to bound.
+func bindInto(bound set, targets ...pyast.Expr) {
 	names := map[string]int{}
 	for _, t := range targets {
 		polyopt.BindNames(t, names)
@@ -336,15 +393,17 @@ func bind(bound set, targets ...pyast.Expr) set {
 	for v := range names {
 		bound[v] = true
 	}
-	return bound
 }
 
 // loopElse returns what is bound after a loop whose exit from its head binds after: its else
 // runs then, unless a break left the loop, which skips the else.
 func (a *assignedAnalysis) loopElse(body, orelse []pyast.Stmt, after set) set {
+	if after == nil || len(orelse) == 0 {
+		return after
+	}
 	end := a.block(orelse, after.clone())
 	if brk, _ := loopJumps(body); brk {
-		return intersect(after, end)
+		return meet(after, end)
 	}
 	return end
 }
@@ -359,8 +418,11 @@ func intersect(x, y set) set {
 	return out
 }
 
-// without returns bound less names.
+// without returns bound less names: bound itself where names is empty.
 func without(bound, names set) set {
+	if len(names) == 0 {
+		return bound
+	}
 	out := bound.clone()
 	for v := range names {
 		delete(out, v)
@@ -393,18 +455,25 @@ func deletedIn(body []pyast.Stmt) set {
 	return out
 }
 
-// opaqueDeletes lists the names of del statements in code pyast keeps as text.
+// opaqueDeletes lists the names that code pyast keeps as text may unbind: those of its del
+// statements and except clauses.
 func opaqueDeletes(text string) set {
 	out := set{}
-	for _, m := range delStatement.FindAllStringSubmatch(text, -1) {
-		for _, id := range identifier.FindAllString(m[1], -1) {
-			out[id] = true
+	for _, re := range []*regexp.Regexp{delStatement, exceptAs} {
+		for _, m := range re.FindAllStringSubmatch(text, -1) {
+			for _, id := range identifier.FindAllString(m[1], -1) {
+				out[id] = true
+			}
 		}
 	}
 	return out
 }
 
-var delStatement = regexp.MustCompile(`(?m)(?:^|;)\s*del\s+([^;#\n]*)`)
+var (
+	delStatement = regexp.MustCompile(`(?m)(?:^|;)\s*del\s+([^;#\n]*)`)
+	// except E as e unbinds e where the handler ends (found by review).
+	exceptAs = regexp.MustCompile(`\bexcept\b\*?[^:\n]*\bas\s+([A-Za-z_]\w*)`)
+)
 
 // runsOnce reports a loop over range() of int literals that is not empty, whose body runs to
 // its end at least once: no break or continue in it (outside loops of its own) cuts it short.

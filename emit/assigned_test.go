@@ -38,6 +38,12 @@ func TestBoundBefore(t *testing.T) {
 		// with and try bind nothing the analysis can see.
 		{"with c:\n        s = 1.0", "s", false},
 		{"try:\n        s = 1.0\n    except Exception:\n        s = 2.0", "s", false},
+		{"s = 1.0\n    try:\n        pass\n    except Exception as s:\n        pass", "s", false},
+		// A branch that raises or returns goes nowhere.
+		{"if c:\n        s = 1.0\n    else:\n        raise ValueError(c)", "s", true},
+		{"if c:\n        return\n    s = 1.0", "s", true},
+		{"if c:\n        s = 1.0\n    elif n:\n        return", "s", false},
+		{"s += 1", "s", true},
 	} {
 		src := "def f(c, n):\n    " + tc.body + "\n    last = 0\n"
 		file, err := pyast.ParseFile("k.py", []byte(src))
@@ -65,14 +71,15 @@ func TestBoundBefore(t *testing.T) {
 // TestOpaqueBindings: the names a with or a try, kept as text, may bind; a subscript or
 // attribute target binds none, and a comparison is no assignment.
 func TestOpaqueBindings(t *testing.T) {
-	text := "try:\n    s = 1.0\n    a, b = f(x)\n    A[i] = 2\n    o.x = 3\n    if k == 2:\n        u += 1\n    for p, q in z:\n        pass\nexcept ValueError as err:\n    import os.path\n    from m import g as h\n    del w\n    v = (y := 2)\n"
+	text := "try:\n    s = 1.0\n    a, b = f(x)\n    A[i] = 2\n    o.x = 3\n    if k == 2:\n        u += 1\n    for p, q in z:\n        pass\nexcept ValueError as err:\n    import os.path\n    from m import g as h\n    del w\n    v = (y := 2)\n" +
+		"    an: float = 3.0\n    bare: int\n    t = ch = 7.0\n    [l1, *l2] = r\nexcept KeyError: cl = 1\nelse: el = 2\n"
 	got := opaqueBindings(text)
-	for _, v := range []string{"s", "a", "b", "u", "p", "q", "err", "os", "h", "w", "v", "y"} {
+	for _, v := range []string{"s", "a", "b", "u", "p", "q", "err", "os", "h", "w", "v", "y", "an", "bare", "t", "ch", "l1", "l2", "cl", "el"} {
 		if !got[v] {
 			t.Errorf("%s not among the bindings %v", v, got)
 		}
 	}
-	for _, v := range []string{"A", "i", "o", "x", "k", "f", "z", "ValueError"} {
+	for _, v := range []string{"A", "i", "o", "x", "k", "f", "z", "ValueError", "r", "KeyError"} {
 		if got[v] {
 			t.Errorf("%s among the bindings %v", v, got)
 		}

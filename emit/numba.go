@@ -510,12 +510,12 @@ func isTarget(f *pyast.For, v string) bool {
 }
 
 // boundBefore lists the names bound on every path to the statement at offset p: the
-// parameters, and what the statements before it bind (definitelyBound). A name bound on some
+// parameters, and what the statements before it bind (boundAt). A name bound on some
 // paths only (`if c: s = 2.0` before the nest) is not: passed to a variant as it starts, it
 // raised UnboundLocalError where the original, reading it in a loop that ran no iteration,
 // did not (found by review).
 func boundBefore(def *pyast.FunctionDef, p pyast.Pos) map[string]bool {
-	if at, ok := definitelyBound(def)[p]; ok {
+	if at, ok := boundAt(def, p); ok {
 		return at
 	}
 	return paramNames(def)

@@ -372,13 +372,14 @@ func TestEmitNarrowInts(t *testing.T) {
 // passed to every variant as it started, raising where the original ran: found by review).
 func TestEmitUnboundLocals(t *testing.T) {
 	dir, out, stdout := emitAnnotated(t, "unbound_locals.py")
-	if strings.Count(stdout, "optimized ") != 2 || strings.Count(stdout, "may be unbound where the loop nest reads it") != 7 {
+	if strings.Count(stdout, "optimized ") != 3 || strings.Count(stdout, "may be unbound where the loop nest reads it") != 8 {
 		t.Fatalf("emit:\n%s", stdout)
 	}
 	run := func(d string) string { return runScript(t, d, "unbound_locals.py") }
 	want := run(dir)
 	for _, line := range []string{"after_loop 1 () UnboundLocalError", "maybe_before 0 (0.0,) ok", "maybe_before 5 (0.0,) UnboundLocalError",
-		"rebound_first 5 (0.0,) ok", "else_break 5 (4, 1) UnboundLocalError", "deleted 0 (1,) ok", "in_try 5 (0.0,) UnboundLocalError"} {
+		"rebound_first 5 (0.0,) ok", "else_break 5 (4, 1) UnboundLocalError", "deleted 0 (1,) ok", "in_try 5 (0.0,) UnboundLocalError",
+		"except_as 0 (0.0,) ok", "except_as 5 (0.0,) UnboundLocalError", "checked_mode 5 (2,) ValueError"} {
 		if !strings.Contains(want, line) {
 			t.Fatalf("the original prints %q", want)
 		}

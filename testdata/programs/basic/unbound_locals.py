@@ -102,11 +102,33 @@ def nested_global(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[n
         B[i] = A[i] * s
 
 
+def except_as(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], n: int, c: float) -> None:
+    e = 2.0
+    try:
+        e = 1.0 / c
+    except ZeroDivisionError as e:  # unbinds e where the handler ends
+        pass
+    for i in range(n):
+        B[i] = A[i] * e
+
+
+def checked_mode(A: Annotated[NDArray[np.float64], "N"], B: Annotated[NDArray[np.float64], "N"], n: int, mode: int) -> None:
+    # A branch that raises goes nowhere: s is bound where the loop reads it.
+    if mode == 0:
+        s = 1.0
+    elif mode == 1:
+        s = 2.0
+    else:
+        raise ValueError("bad mode")
+    for i in range(n):
+        B[i] = A[i] * s
+
+
 def call(f, *args):
     try:
         f(*args)
         return "ok"
-    except (UnboundLocalError, IndexError) as err:
+    except (UnboundLocalError, IndexError, ValueError) as err:
         return type(err).__name__
 
 
@@ -124,6 +146,8 @@ def main():
             (deleted, (n, 1)), (deleted, (n, 0)),
             (in_try, (n, 0.0)), (in_try, (n, 2.0)),
             (nested_global, (n, 0.0)), (nested_global, (n, 1.0)),
+            (except_as, (n, 0.0)), (except_as, (n, 4.0)),
+            (checked_mode, (n, 1)), (checked_mode, (n, 2)),
         ]
         for f, rest in cases:
             B = np.linspace(0.0, 1.0, n)
