@@ -470,9 +470,11 @@ func opaqueDeletes(text string) set {
 }
 
 var (
-	delStatement = regexp.MustCompile(`(?m)(?:^|;)\s*del\s+([^;#\n]*)`)
-	// except E as e unbinds e where the handler ends (found by review).
-	exceptAs = regexp.MustCompile(`\bexcept\b\*?[^:\n]*\bas\s+([A-Za-z_]\w*)`)
+	// del at a line's start, after a ; or after a clause's colon (except E: del s).
+	delStatement = regexp.MustCompile(`(?m)(?:^|[;:])\s*del\s+([^;#\n]*)`)
+	// except E as e unbinds e where the handler ends, E over one line or several (found by
+	// review).
+	exceptAs = regexp.MustCompile(`\bexcept\b\*?[^:]*\bas\s+([A-Za-z_]\w*)`)
 )
 
 // runsOnce reports a loop over range() of int literals that is not empty, whose body runs to

@@ -39,6 +39,9 @@ func TestBoundBefore(t *testing.T) {
 		{"with c:\n        s = 1.0", "s", false},
 		{"try:\n        s = 1.0\n    except Exception:\n        s = 2.0", "s", false},
 		{"s = 1.0\n    try:\n        pass\n    except Exception as s:\n        pass", "s", false},
+		{"s = 1.0\n    try:\n        pass\n    except (ValueError,\n            KeyError) as s:\n        pass", "s", false},
+		{"s = 1.0\n    try:\n        if c: del s\n    except NameError:\n        pass", "s", false},
+		{"s = 1.0\n    try:\n        pass\n    except NameError: del s", "s", false},
 		// A branch that raises or returns goes nowhere.
 		{"if c:\n        s = 1.0\n    else:\n        raise ValueError(c)", "s", true},
 		{"if c:\n        return\n    s = 1.0", "s", true},
