@@ -20,10 +20,11 @@ type gen struct {
 	// in notes and reproducers keep their meaning.
 	aside  *rand.Rand
 	p      *Program
-	tmps   int  // temporaries made so far, for fresh names
-	accs   int  // accumulators made so far (see accumulator)
-	cplx   bool // some arrays are complex128
-	checks bool // loops may hold "if ...: raise" checks
+	tmps   int             // temporaries made so far, for fresh names
+	kinds  map[string]kind // each temporary's kind
+	accs   int             // accumulators made so far (see accumulator)
+	cplx   bool            // some arrays are complex128
+	checks bool            // loops may hold "if ...: raise" checks
 }
 
 // kind is the type of a generated value.
@@ -341,6 +342,14 @@ func (g *gen) loop(sc scope, maxDepth int, perfect bool) *Loop {
 			}
 		})
 	}
+	g.withAside(func() {
+		if g.chance(15) {
+			if st := g.unboundRead(in, l.Body); st != nil {
+				l.Body = append(l.Body, st)
+				g.p.Unbound = true
+			}
+		}
+	})
 	if g.checks {
 		g.withAside(func() {
 			if g.chance(35) {
@@ -350,6 +359,50 @@ func (g *gen) loop(sc scope, maxDepth int, perfect bool) *Loop {
 		})
 	}
 	return l
+}
+
+// unboundRead makes a statement reading a temporary that an if or an inner loop of body binds
+// and the scope does not: Python raises UnboundLocalError where the branch was not taken or
+// the loop ran no iteration before the read, and reads a stale value at a later iteration.
+// Every variant must do the same, or keep the original. Nil when body binds no such
+// temporary of a kind some array takes.
+func (g *gen) unboundRead(sc scope, body []Stmt) Stmt {
+	var names []string
+	for _, s := range body {
+		var inner []Stmt
+		switch s := s.(type) {
+		case *If:
+			inner = append(append(inner, s.Then...), s.Else...)
+		case *Loop:
+			inner = s.Body
+		}
+		for _, t := range inner {
+			if a, ok := t.(*Assign); ok && a.Op == "=" {
+				if n, ok := a.Target.(*Name); ok {
+					if _, bound := sc.tmps[n.Id]; !bound {
+						if _, ok := g.kinds[n.Id]; ok {
+							names = append(names, n.Id)
+						}
+					}
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	name := names[g.intn(len(names))]
+	var targets []*Array
+	for _, a := range g.p.Arrays {
+		if fits(g.kinds[name], kindOf(a)) {
+			targets = append(targets, a)
+		}
+	}
+	if len(targets) == 0 {
+		return nil
+	}
+	arr := targets[g.intn(len(targets))]
+	return &Assign{Target: g.ref(sc, arr, true), Op: "=", Value: &Bin{Op: "+", X: &Name{name}, Y: g.leaf(sc, kindOf(arr), arr.Name)}}
 }
 
 // sharedSums makes a nest whose rows all add into the same cells of a vector, as bicg's
@@ -712,6 +765,10 @@ func (g *gen) assign(sc scope) *Assign {
 		}
 		a := &Assign{Target: &Name{name}, Op: "=", Value: g.expr(sc, k, 2, "")}
 		sc.tmps[name] = k
+		if g.kinds == nil {
+			g.kinds = map[string]kind{}
+		}
+		g.kinds[name] = k
 		return a
 	}
 	arr := g.p.Arrays[g.intn(len(g.p.Arrays))]

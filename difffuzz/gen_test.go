@@ -105,14 +105,23 @@ func TestGenerateCovers(t *testing.T) {
 	for i, f := range features {
 		res[i] = regexp.MustCompile(f.re)
 	}
+	unbound := 0
 	for seed := uint64(0); seed < 500; seed++ {
-		src, _ := Generate(seed).Source()
+		p := Generate(seed)
+		if p.Unbound {
+			unbound++
+		}
+		src, _ := p.Source()
 		for i, re := range res {
 			if re.MatchString(src) {
 				count[i]++
 			}
 		}
 	}
+	if unbound == 0 {
+		t.Errorf("no program of seeds 0..499 reads a temporary it may leave unbound")
+	}
+	t.Logf("%-22s %3d of 500", "unbound read", unbound)
 	for i, f := range features {
 		if count[i] == 0 {
 			t.Errorf("no program of seeds 0..499 has %s", f.name)

@@ -7,7 +7,7 @@ OUT_DIR/NAME.py the emitted one; both define run(size, seed) returning a dict of
 each program and size both run, and every saved array must agree (float64 and complex128:
 rtol 1e-9, atol 1e-12; float32: rtol 1e-4, atol 1e-5; integers and strings, such as the name
 of an exception a driver caught, exactly; NaN equals NaN). A run that raises one of the
-exceptions programs raise on purpose (TypeError, ValueError, RuntimeError) agrees with a run
+exceptions programs raise on purpose (TypeError, ValueError, RuntimeError, UnboundLocalError) agrees with a run
 that raises the same type: a kernel's exceptions are part of its contract. One JSON line per
 program goes to stdout as soon as it is done, so that the caller knows where a crash happened.
 Many programs run in one process: starting Python and importing NumPy once saves most of the
@@ -155,8 +155,8 @@ def check(src, out, case):
 
 
 # The exceptions generated programs raise on purpose: a check's raise, a complex value
-# stored into a real array. Others (IndexError, Timeout) mean a broken program.
-ON_PURPOSE = (TypeError, ValueError, RuntimeError)
+# stored into a real array, a read of a temporary a branch or loop left unbound. Others (IndexError, Timeout) mean a broken program.
+ON_PURPOSE = (TypeError, ValueError, RuntimeError, UnboundLocalError)
 
 
 def compare_sizes(orig, new, case, res):

@@ -367,7 +367,7 @@ func (p *Program) driver(b *strings.Builder) error {
 			}
 		}
 		if raises {
-			fmt.Fprintf(b, "    except (TypeError, ValueError, RuntimeError) as e:\n        out[\"e%d\"] = np.asarray(type(e).__name__)\n", k)
+			fmt.Fprintf(b, "    except (TypeError, ValueError, RuntimeError, UnboundLocalError) as e:\n        out[\"e%d\"] = np.asarray(type(e).__name__)\n", k)
 		}
 	}
 	for _, n := range saved {
@@ -390,9 +390,13 @@ func sameKind(a, b *Array) bool {
 	return true
 }
 
-// mayRaise reports a kernel that may raise on purpose: it has a check, or complex values
-// that a store into a real array refuses with TypeError.
+// mayRaise reports a kernel that may raise on purpose: it has a check, complex values that a
+// store into a real array refuses with TypeError, or a read of a temporary it may leave
+// unbound.
 func (p *Program) mayRaise() bool {
+	if p.Unbound {
+		return true
+	}
 	for _, a := range p.Arrays {
 		if a.Complex() {
 			return true

@@ -24,6 +24,9 @@ type Program struct {
 	Body   []Stmt        // the kernel's body, before the return
 	Return []string      // scalar names returned (empty: no return statement)
 	Calls  []*Invocation // the driver's calls of the kernel, in order
+	// Unbound: a statement may read a temporary that a branch or a loop left unbound, which
+	// raises UnboundLocalError on some calls (the driver keeps it as an output).
+	Unbound bool
 }
 
 // Sym is one size symbol: a family of array dimensions with the same extent.
